@@ -1,0 +1,36 @@
+"""Settings from the environment: prefix USERIMPORT_, the database from DATABASE_URL."""
+
+import os
+from functools import lru_cache
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./data/userimport.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="USERIMPORT_", extra="ignore", validate_by_name=True
+    )
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias=AliasChoices("DATABASE_URL", "USERIMPORT_DATABASE_URL"),
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://...",
+    )
+    max_rows: int = Field(default=500, ge=1, description="Most addresses one import may hold.")
+    argon2_time_cost: int = Field(default=2, ge=1, description="argon2id iterations (t).")
+    argon2_memory_cost: int = Field(default=19456, ge=8, description="argon2id memory in KiB (m).")
+    argon2_parallelism: int = Field(default=1, ge=1, description="argon2id lanes (p).")
+    hash_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        description="Threads that hash passwords (argon2 releases the GIL).",
+    )
+    log_level: str = Field(default="INFO", description="Level of the service's own log lines.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,25 @@
+"""Shared route dependencies as Annotated aliases."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.config import Settings
+from app.security.passwords import PasswordHasherPool
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_hasher(request: Request) -> PasswordHasherPool:
+    hasher: PasswordHasherPool = request.app.state.hasher
+    return hasher
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+HasherDep = Annotated[PasswordHasherPool, Depends(get_hasher)]
+
+# Ids are 32-bit integers in the database; a larger one cannot exist.
+MAX_ID = 2_147_483_647

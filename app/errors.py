@@ -1,0 +1,148 @@
+"""Errors that carry their HTTP status and code, and the handlers that answer problem+json."""
+
+import logging
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.schemas import InvalidParam, Problem
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+logger = logging.getLogger("userimport.errors")
+
+
+def problem_type(code: str) -> str:
+    """A URI per problem code; generic HTTP errors use about:blank."""
+    return f"urn:user-import:problem:{code}"
+
+
+class ProblemError(Exception):
+    """An error the client can act on; subclasses fix status, code and title."""
+
+    status: ClassVar[int] = HTTPStatus.INTERNAL_SERVER_ERROR
+    code: ClassVar[str] = "internal_error"
+    title: ClassVar[str] = "Internal server error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+    def to_problem(self) -> Problem:
+        return Problem(
+            type=problem_type(self.code),
+            title=self.title,
+            status=self.status,
+            detail=self.detail,
+            code=self.code,
+        )
+
+
+class NotFoundError(ProblemError):
+    status = HTTPStatus.NOT_FOUND
+    code = "not_found"
+    title = "Not found"
+
+
+class InvalidCursorError(ProblemError):
+    status = HTTPStatus.BAD_REQUEST
+    code = "invalid_cursor"
+    title = "Invalid cursor"
+
+
+class DatabaseUnavailableError(ProblemError):
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    code = "database_unavailable"
+    title = "Database unavailable"
+
+
+class UnsupportedMediaTypeError(ProblemError):
+    status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    code = "unsupported_media_type"
+    title = "Unsupported media type"
+
+
+class MissingFileError(ProblemError):
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    code = "missing_file"
+    title = "Missing file"
+
+
+class InvalidMultipartError(ProblemError):
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    code = "invalid_multipart"
+    title = "Invalid multipart body"
+
+
+def problem_response(problem: Problem, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    # Members that do not apply are left out; nested nulls (a whole-file row) are kept.
+    body = {
+        key: value for key, value in problem.model_dump(mode="json").items() if value is not None
+    }
+    return JSONResponse(
+        body,
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries documenting the given error statuses with the Problem schema."""
+    return {
+        status: {"model": Problem, "description": HTTPStatus(status).phrase} for status in statuses
+    }
+
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def _param_name(location: Iterable[Any]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(exc.to_problem())
+
+
+async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    params = [InvalidParam(name=_param_name(e["loc"]), reason=e["msg"]) for e in exc.errors()]
+    problem = Problem(
+        title="Invalid request",
+        status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        detail="The request's parameters are not valid; see invalid_params.",
+        code="invalid_request",
+        invalid_params=params,
+    )
+    return problem_response(problem)
+
+
+async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = HTTPStatus(exc.status_code)
+    problem = Problem(
+        title=status.phrase,
+        status=status,
+        detail=str(exc.detail),
+        code=_HTTP_CODES.get(status, "http_error"),
+    )
+    return problem_response(problem, headers=exc.headers)
+
+
+async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    logger.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
+    problem = ProblemError("The service failed; the error has been logged.").to_problem()
+    return problem_response(problem)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,40 @@
+"""Liveness and readiness probes."""
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.db import ping
+from app.errors import DatabaseUnavailableError, problem_responses
+from app.schemas import Schema
+
+router = APIRouter(tags=["health"])
+
+
+class HealthStatus(Schema):
+    status: Literal["ok", "ready"] = Field(
+        description="ok: the process is up; ready: and the database answers."
+    )
+
+
+@router.get("/healthz", response_model=HealthStatus, summary="Is the process up?")
+async def healthz() -> HealthStatus:
+    """Answers 200 as long as the process serves requests."""
+    return HealthStatus(status="ok")
+
+
+@router.get(
+    "/readyz",
+    response_model=HealthStatus,
+    summary="Does the database answer?",
+    responses=problem_responses(503),
+)
+def readyz(request: Request) -> HealthStatus:
+    """200 when the database answers a query, 503 problem otherwise."""
+    try:
+        ping(request.app.state.engine)
+    except SQLAlchemyError:
+        raise DatabaseUnavailableError("The database does not answer.") from None
+    return HealthStatus(status="ready")

@@ -1,0 +1,129 @@
+"""HTTP routes for the template and for imports."""
+
+from http import HTTPStatus
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.responses import JSONResponse
+
+from app.db import SessionDep
+from app.dependencies import MAX_ID, HasherDep, SettingsDep
+from app.errors import NotFoundError, problem_response, problem_responses, problem_type
+from app.imports.repository import ImportRepository
+from app.imports.schemas import ImportPage, ImportRecord, ImportStatus, ImportSummary
+from app.imports.service import run_import
+from app.imports.template import TEMPLATE_BYTES, TEMPLATE_FILENAME
+from app.imports.upload import UPLOAD_REQUEST_BODY, UploadDep
+from app.models import UserImport
+from app.pagination import decode_cursor, split_page
+from app.schemas import Problem, RowError
+
+router = APIRouter(tags=["imports"])
+
+
+@router.get(
+    "/template",
+    summary="Download the CSV template",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+def get_template() -> Response:
+    """The header row every import file starts with, UTF-8 with a BOM."""
+    return Response(
+        TEMPLATE_BYTES,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{TEMPLATE_FILENAME}"'},
+    )
+
+
+def refused(record: UserImport) -> Problem:
+    return Problem(
+        type=problem_type("import_refused"),
+        title="The file was refused",
+        status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        detail=(
+            f"The file has {record.error_count} problem(s) and nothing was added. "
+            "Fix them and upload the file again."
+        ),
+        code="import_refused",
+        import_id=record.id,
+        errors=[RowError.model_validate(error) for error in record.errors],
+        error_count=record.error_count,
+    )
+
+
+@router.post(
+    "/imports",
+    status_code=HTTPStatus.CREATED,
+    response_model=ImportSummary,
+    summary="Import users from a CSV file",
+    responses={
+        200: {"model": ImportSummary, "description": "Dry run: the file is valid, nothing added."},
+        **problem_responses(415, 422),
+    },
+    openapi_extra=UPLOAD_REQUEST_BODY,
+)
+def create_import(
+    session: SessionDep,
+    hasher: HasherDep,
+    settings: SettingsDep,
+    upload: UploadDep,
+    response: Response,
+    dry_run: Annotated[
+        bool, Query(description="Only check the file: answer 200 and add nothing.")
+    ] = False,
+) -> ImportSummary | JSONResponse:
+    """Add every user of the file in one transaction, or none and list every problem.
+
+    The answer to a refused file is a 422 problem whose `errors` give each problem's
+    spreadsheet row, template column and stable code.
+    """
+    record = run_import(session, hasher, upload, max_rows=settings.max_rows, dry_run=dry_run)
+    if record.status == ImportStatus.FAILED:
+        return problem_response(refused(record))
+    if dry_run:
+        response.status_code = HTTPStatus.OK
+    else:
+        response.headers["Location"] = f"/imports/{record.id}"
+    return ImportSummary.model_validate(record)
+
+
+@router.get(
+    "/imports",
+    response_model=ImportPage,
+    summary="List imports, newest first",
+    responses=problem_responses(400, 422),
+)
+def list_imports(
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500, description="Most imports per page.")] = 50,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
+) -> ImportPage:
+    """Every import attempt: completed, validated and failed."""
+    before = decode_cursor(cursor) if cursor else None
+    rows = ImportRepository(session).page(limit, before_id=before)
+    page, next_cursor = split_page(rows, limit, lambda record: record.id)
+    return ImportPage(
+        items=[ImportRecord.model_validate(record) for record in page], next_cursor=next_cursor
+    )
+
+
+def valid_import(
+    session: SessionDep,
+    import_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The import's id.")],
+) -> UserImport:
+    record = ImportRepository(session).get(import_id)
+    if record is None:
+        raise NotFoundError(f"There is no import {import_id}.")
+    return record
+
+
+@router.get(
+    "/imports/{import_id}",
+    response_model=ImportRecord,
+    summary="Show one import",
+    responses=problem_responses(404, 422),
+)
+def get_import(record: Annotated[UserImport, Depends(valid_import)]) -> ImportRecord:
+    """The record of an attempt, with its errors when it was refused."""
+    return ImportRecord.model_validate(record)

@@ -1,0 +1,115 @@
+"""The checks one row must pass, and the checks across rows (duplicates within the file)."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+
+from app.imports.csv_reader import EMAIL, FORCE_CHANGE, NAME, PASSWORD
+from app.schemas import RowError
+
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 256
+MAX_PASSWORD_LENGTH = 1024
+_ADDRESS_SEPARATORS = re.compile(r"[;,\s]+")
+_BOOLEANS = {"TRUE": True, "FALSE": False}
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    row: int
+    email: str
+    email_key: str  # lower-cased: addresses are compared without regard to case
+    name: str
+    password: str
+    force_change_password: bool
+
+
+def _error(row: int, column: str, code: str, message: str) -> RowError:
+    return RowError(row=row, column=column, code=code, message=message)
+
+
+def check_email(row: int, raw: str) -> str | RowError:
+    value = raw.strip()
+    if not value:
+        return _error(row, EMAIL, "missing_value", "An email address is required.")
+    if len(value) > MAX_EMAIL_LENGTH:
+        message = (
+            f"The address is {len(value)} characters long; at most {MAX_EMAIL_LENGTH} are allowed."
+        )
+        return _error(row, EMAIL, "value_too_long", message)
+    parts = [part for part in _ADDRESS_SEPARATORS.split(value) if "@" in part]
+    if len(parts) > 1:
+        message = f"The cell holds {len(parts)} addresses; put one address per row."
+        return _error(row, EMAIL, "multiple_addresses", message)
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        return _error(row, EMAIL, "invalid_email", f'"{value}" is not a valid email address: {exc}')
+
+
+def check_name(row: int, raw: str) -> str | RowError:
+    value = raw.strip()
+    if not value:
+        return _error(row, NAME, "missing_value", "A name is required.")
+    if len(value) > MAX_NAME_LENGTH:
+        message = (
+            f"The name is {len(value)} characters long; at most {MAX_NAME_LENGTH} are allowed."
+        )
+        return _error(row, NAME, "value_too_long", message)
+    return value
+
+
+def check_password(row: int, raw: str) -> str | RowError:
+    # Kept exactly as written: spaces may be part of a password. Never quoted in a message.
+    if not raw:
+        return _error(row, PASSWORD, "missing_value", "A password is required.")
+    if len(raw) > MAX_PASSWORD_LENGTH:
+        message = f"The password is longer than {MAX_PASSWORD_LENGTH} characters."
+        return _error(row, PASSWORD, "value_too_long", message)
+    return raw
+
+
+def check_force_change(row: int, raw: str) -> bool | RowError:
+    value = _BOOLEANS.get(raw.strip().upper())
+    if value is None:
+        return _error(row, FORCE_CHANGE, "invalid_boolean", "Write TRUE or FALSE.")
+    return value
+
+
+class FileChecker:
+    """Checks rows one by one; remembers addresses to find duplicates within the file."""
+
+    def __init__(self) -> None:
+        self.users: list[NewUser] = []
+        self.errors: list[RowError] = []
+        # First row of every valid address, rows with other errors included.
+        self.first_rows: dict[str, tuple[int, str]] = {}
+
+    def check(self, row: int, cells: Mapping[str, str]) -> None:
+        email = check_email(row, cells[EMAIL])
+        name = check_name(row, cells[NAME])
+        password = check_password(row, cells[PASSWORD])
+        force = check_force_change(row, cells[FORCE_CHANGE])
+        errors = [value for value in (email, name, password, force) if isinstance(value, RowError)]
+        if isinstance(email, str):
+            key = email.lower()
+            earlier, _ = self.first_rows.setdefault(key, (row, email))
+            if earlier != row:
+                message = f"{email} is already on row {earlier} of this file."
+                errors.insert(0, _error(row, EMAIL, "duplicate_in_file", message))
+        if errors:
+            self.errors.extend(errors)
+            return
+        assert isinstance(email, str) and isinstance(name, str) and isinstance(password, str)
+        assert isinstance(force, bool)
+        self.users.append(NewUser(row, email, email.lower(), name, password, force))
+
+    def already_exists(self, existing_keys: set[str]) -> list[RowError]:
+        """An error on the first row of each address the directory already holds."""
+        return [
+            _error(row, EMAIL, "already_exists", f"{email} is already in the directory.")
+            for key, (row, email) in self.first_rows.items()
+            if key in existing_keys
+        ]

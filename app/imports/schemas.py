@@ -1,0 +1,39 @@
+"""What the API shows of an import attempt."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.schemas import RowError, Schema
+
+
+class ImportStatus(StrEnum):
+    COMPLETED = "completed"
+    VALIDATED = "validated"
+    FAILED = "failed"
+
+
+class ImportSummary(Schema):
+    id: int = Field(description="The import's id; GET /imports/{id} shows it again.")
+    status: ImportStatus = Field(
+        description="completed: users added; validated: dry run of a valid file; failed: refused."
+    )
+    dry_run: bool = Field(description="True when the file was only checked.")
+    filename: str | None = Field(description="The uploaded file's name (metadata only).")
+    encoding: str | None = Field(description="How the file was decoded: utf-8 or windows-1252.")
+    rows: int = Field(description="User rows found in the file (blank rows not counted).")
+    added: int = Field(description="Users added: all rows, or 0.")
+    created_at: datetime = Field(description="When the import was attempted (UTC).")
+
+
+class ImportRecord(ImportSummary):
+    errors: list[RowError] = Field(description="Why a failed import was refused; empty otherwise.")
+    error_count: int = Field(description="Total number of errors.")
+
+
+class ImportPage(Schema):
+    items: list[ImportRecord] = Field(description="Imports, newest first.")
+    next_cursor: str | None = Field(
+        description="Pass as cursor for the next page; null at the end."
+    )

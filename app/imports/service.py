@@ -1,0 +1,165 @@
+"""The import pipeline: bytes, rows, checks, existing addresses, hashes, one bulk insert."""
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.imports.csv_reader import (
+    TEMPLATE_COLUMNS,
+    FileRefusedError,
+    decode,
+    file_error,
+    read_header,
+    read_records,
+)
+from app.imports.repository import ImportRepository
+from app.imports.rules import FileChecker, NewUser
+from app.imports.schemas import ImportStatus
+from app.imports.upload import Upload
+from app.models import UserImport, utcnow
+from app.schemas import RowError
+from app.security.passwords import PasswordHasherPool
+from app.users.repository import UserRepository
+
+logger = logging.getLogger("userimport.imports")
+_COLUMN_ORDER = {column: index for index, column in enumerate(TEMPLATE_COLUMNS)}
+
+
+@dataclass(slots=True)
+class Validation:
+    """What the file says, before the directory is asked."""
+
+    encoding: str | None = None
+    rows: int = 0
+    checker: FileChecker | None = None  # None when the file could not be read as rows
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _extra_cells(row: int, cells: list[str], width: int) -> RowError | None:
+    if any(cell.strip() for cell in cells[width:]):
+        message = f"Row {row} has more cells than the header has columns; check its quoting."
+        return RowError(row=row, column=None, code="malformed_csv", message=message)
+    return None
+
+
+def validate_file(data: bytes, max_rows: int) -> Validation:
+    """Every row error of the file, or the valid users; no database involved."""
+    result = Validation()
+    try:
+        decoded = decode(data)
+        result.encoding = decoded.encoding
+        records = read_records(decoded.text)
+        first = next(records, None)
+        if first is None:
+            raise file_error("empty_file", "The file is empty; fill in the template and upload it.")
+        header = read_header(first)
+        rows = list(records)
+        result.rows = len(rows)
+        if not rows:
+            raise file_error("empty_file", "The file has a header but no user rows.")
+        if len(rows) > max_rows:
+            message = (
+                f"The file has {len(rows)} addresses; at most {max_rows} can be imported at once. "
+                f"Split it and import it in batches of {max_rows} or fewer."
+            )
+            raise file_error("too_many_rows", message)
+    except FileRefusedError as exc:
+        result.errors = exc.errors
+        return result
+    checker = FileChecker()
+    for record in rows:
+        extra = _extra_cells(record.row, record.cells, header.width)
+        if extra is not None:
+            checker.errors.append(extra)
+            continue
+        checker.check(record.row, header.cells_of(record))
+    result.checker = checker
+    result.errors = checker.errors
+    return result
+
+
+def _sorted(errors: list[RowError]) -> list[RowError]:
+    return sorted(errors, key=lambda e: (e.row or 0, _COLUMN_ORDER.get(e.column or "", -1)))
+
+
+def _user_rows(users: list[NewUser], hashes: list[str], import_id: int) -> list[dict[str, object]]:
+    now = utcnow()
+    return [
+        {
+            "email": user.email,
+            "email_key": user.email_key,
+            "name": user.name,
+            "password_hash": password_hash,
+            "force_change_password": user.force_change_password,
+            "created_at": now,
+            "import_id": import_id,
+        }
+        for user, password_hash in zip(users, hashes, strict=True)
+    ]
+
+
+def _refuse(record: UserImport, errors: list[RowError]) -> None:
+    record.status = ImportStatus.FAILED
+    record.added = 0
+    record.errors = [error.model_dump() for error in _sorted(errors)]
+    record.error_count = len(errors)
+
+
+def run_import(
+    session: Session,
+    hasher: PasswordHasherPool,
+    upload: Upload,
+    *,
+    max_rows: int,
+    dry_run: bool,
+) -> UserImport:
+    """Add every user of the file in the session's transaction, or none; record the attempt."""
+    started = time.perf_counter()
+    users = UserRepository(session)
+    imports = ImportRepository(session)
+    validation = validate_file(upload.data, max_rows)
+    record = UserImport(
+        status=ImportStatus.VALIDATED,
+        dry_run=dry_run,
+        filename=upload.filename,
+        encoding=validation.encoding,
+        rows=validation.rows,
+        added=0,
+        errors=[],
+        error_count=0,
+    )
+    checker = validation.checker
+    errors = list(validation.errors)
+    if checker is not None:
+        errors += checker.already_exists(users.existing_keys(checker.first_rows.keys()))
+    if errors or checker is None:
+        _refuse(record, errors)
+    elif not dry_run:
+        hashes = hasher.hash_many([user.password for user in checker.users])
+        record.status = ImportStatus.COMPLETED
+        record.added = len(checker.users)
+        imports.add(record)
+        try:
+            with session.begin_nested():
+                users.add_many(_user_rows(checker.users, hashes, record.id))
+        except IntegrityError:
+            # Another import added some of these addresses since they were looked up.
+            raced = checker.already_exists(users.existing_keys(checker.first_rows.keys()))
+            if not raced:
+                raise
+            _refuse(record, raced)
+    imports.add(record)
+    logger.info(
+        "import id=%s outcome=%s dry_run=%s rows=%d added=%d errors=%d duration_ms=%.0f",
+        record.id,
+        record.status,
+        dry_run,
+        record.rows,
+        record.added,
+        record.error_count,
+        (time.perf_counter() - started) * 1000,
+    )
+    return record

@@ -1,0 +1,72 @@
+"""Reads the uploaded file out of a multipart body, with explicit parser limits."""
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+
+from app.errors import InvalidMultipartError, MissingFileError, UnsupportedMediaTypeError
+
+FILE_FIELD = "file"
+MAX_FILENAME_LENGTH = 255
+MAX_FILE_PARTS = 1
+MAX_FORM_FIELDS = 8
+MAX_FIELD_BYTES = 64 * 1024
+
+# The request body as OpenAPI shows it (the route parses the body itself, to set limits).
+UPLOAD_REQUEST_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [FILE_FIELD],
+                    "properties": {
+                        FILE_FIELD: {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The CSV file, laid out as GET /template.",
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    filename: str | None  # metadata only: never used as a path
+    data: bytes
+
+
+async def read_upload(request: Request) -> Upload:
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "multipart/form-data":
+        raise UnsupportedMediaTypeError(
+            f'Send the CSV file as multipart/form-data, in a part named "{FILE_FIELD}".'
+        )
+    try:
+        form = await request.form(
+            max_files=MAX_FILE_PARTS, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FIELD_BYTES
+        )
+    except (MultiPartException, HTTPException) as exc:
+        reason = exc.message if isinstance(exc, MultiPartException) else exc.detail
+        raise InvalidMultipartError(f"The multipart body could not be read: {reason}") from None
+    try:
+        part = form.get(FILE_FIELD)
+        if not isinstance(part, UploadFile):
+            raise MissingFileError(f'The body has no file part named "{FILE_FIELD}".')
+        data = await part.read()
+        filename = part.filename[:MAX_FILENAME_LENGTH] if part.filename else None
+    finally:
+        await form.close()
+    return Upload(filename=filename, data=data)
+
+
+UploadDep = Annotated[Upload, Depends(read_upload)]

@@ -1,0 +1,62 @@
+"""The application factory; `uvicorn app.main:app` serves the default configuration."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import health
+from app.config import Settings, get_settings
+from app.db import create_db_engine, create_session_factory
+from app.errors import install_error_handlers
+from app.imports import router as imports
+from app.openapi import install_openapi, operation_id
+from app.security.passwords import PasswordHasherPool
+from app.users import router as users
+
+DESCRIPTION = (
+    "Add email users in bulk from a CSV file. Download the template, fill in one user per row, "
+    "upload it: every row is checked, then either every user is added in one transaction or "
+    "none is, and every problem is listed with its spreadsheet row, column and a stable code."
+)
+
+
+def configure_logging(level: str) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("userimport").setLevel(level.upper())
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    engine = create_db_engine(settings.database_url)
+    hasher = PasswordHasherPool.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        hasher.shutdown()
+        engine.dispose()
+
+    app = FastAPI(
+        title="User Import Service",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+    app.state.hasher = hasher
+    install_error_handlers(app)
+    app.include_router(imports.router)
+    app.include_router(users.router)
+    app.include_router(health.router)
+    install_openapi(app)
+    return app
+
+
+app = create_app()

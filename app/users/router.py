@@ -1,0 +1,43 @@
+"""HTTP routes for the directory's users."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.db import SessionDep
+from app.dependencies import MAX_ID
+from app.errors import problem_responses
+from app.pagination import decode_cursor, split_page
+from app.users.repository import UserRepository
+from app.users.schemas import UserOut, UserPage
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.get(
+    "",
+    response_model=UserPage,
+    summary="List users",
+    responses=problem_responses(400, 422),
+)
+def list_users(
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500, description="Most users per page.")] = 50,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
+    email: Annotated[
+        str | None, Query(max_length=254, description="Exact address, any letter case.")
+    ] = None,
+    import_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only users added by this import.")
+    ] = None,
+) -> UserPage:
+    """Users in the order they were added. Passwords and hashes are never shown."""
+    after = decode_cursor(cursor) if cursor else None
+    rows = UserRepository(session).page(
+        limit,
+        after_id=after,
+        email_key=email.strip().lower() if email is not None else None,
+        import_id=import_id,
+    )
+    page, next_cursor = split_page(rows, limit, lambda user: user.id)
+    return UserPage(items=[UserOut.model_validate(user) for user in page], next_cursor=next_cursor)

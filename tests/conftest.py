@@ -1,0 +1,107 @@
+"""Every API test runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL.
+
+Each database is migrated once per session (PostgreSQL in a schema of its own, dropped at the
+end); each test's rows are deleted when it ends.
+"""
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from alembic import command
+from alembic.config import Config
+from fastapi import FastAPI
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app.config import Settings
+from app.main import create_app
+from app.models import Base
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if IN_CI and not PG_URL:
+        raise pytest.UsageError("CI=true: set TEST_DATABASE_URL, the PostgreSQL runs are required.")
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def migrate(url: str) -> None:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["database_url"] = url
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, "head")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+        migrate(url)
+        yield url
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    # An unreachable PostgreSQL fails here: an error, never a skip.
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    in_schema = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        schema_url = in_schema.render_as_string(hide_password=False)
+        migrate(schema_url)
+        yield schema_url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_settings(database_url: str, **overrides: object) -> Settings:
+    """Cheap argon2 parameters: the tests check behaviour, the benchmarks check speed."""
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "argon2_time_cost": 1,
+        "argon2_memory_cost": 64,
+        "hash_workers": 2,
+        **overrides,
+    }
+    return Settings.model_validate(values)
+
+
+test_settings.__test__ = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return test_settings(database_url)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[FastAPI]:
+    application = create_app(settings)
+    yield application
+    application.state.hasher.shutdown()
+    with application.state.engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http

@@ -1,0 +1,92 @@
+"""Concurrent imports that share addresses, and the event loop while passwords hash."""
+
+import asyncio
+import threading
+from collections.abc import Sequence
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.security.passwords import PasswordHasherPool
+from app.users.repository import UserRepository
+from tests.helpers import all_users, codes, csv_bytes, upload, user_rows
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_four_racing_uploads_sharing_addresses_add_each_address_once(
+    client: httpx.AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # All four pass the existence check before any inserts: the database index decides.
+    barrier = threading.Barrier(4, timeout=30)
+    real_hash_many = PasswordHasherPool.hash_many
+
+    def hash_after_all_checked(self: PasswordHasherPool, passwords: Sequence[str]) -> list[str]:
+        barrier.wait()
+        return real_hash_many(self, passwords)
+
+    monkeypatch.setattr(PasswordHasherPool, "hash_many", hash_after_all_checked)
+    shared = [["shared@example.com", "Shared", "pw-123456", "TRUE"]]
+    files = [csv_bytes(user_rows(5, start=10 * n) + shared) for n in range(4)]
+
+    answers = await asyncio.gather(*(upload(client, data) for data in files))
+
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [201, 422, 422, 422]
+    for answer in answers:
+        if answer.status_code == 422:
+            assert codes(answer) == [(7, "Email", "already_exists")]
+    emails = [user["email"] for user in await all_users(client)]
+    assert len(emails) == len(set(emails)) == 6
+    records = (await client.get("/imports")).json()["items"]
+    assert sorted(r["status"] for r in records) == ["completed", "failed", "failed", "failed"]
+
+
+async def test_address_added_after_the_check_is_already_exists_not_a_500(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (await upload(client, csv_bytes(user_rows(1)))).status_code == 201
+    real_existing = UserRepository.existing_keys
+    calls = 0
+
+    def first_check_misses(self: UserRepository, keys: object) -> set[str]:
+        nonlocal calls
+        calls += 1
+        return set() if calls == 1 else real_existing(self, keys)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(UserRepository, "existing_keys", first_check_misses)
+
+    response = await upload(client, csv_bytes(user_rows(3)))
+
+    assert response.status_code == 422
+    assert codes(response) == [(2, "Email", "already_exists")]
+    assert len(await all_users(client)) == 1
+    record = (await client.get(f"/imports/{response.json()['import_id']}")).json()
+    assert (record["status"], record["added"]) == ("failed", 0)
+
+
+async def test_healthz_answers_while_an_import_hashes(
+    client: httpx.AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashing = threading.Event()
+    release = threading.Event()
+    real_hash_many = PasswordHasherPool.hash_many
+
+    def slow_hash_many(self: PasswordHasherPool, passwords: Sequence[str]) -> list[str]:
+        hashing.set()
+        release.wait(timeout=10)  # bounded: a blocked loop fails the test instead of hanging it
+        return real_hash_many(self, passwords)
+
+    monkeypatch.setattr(PasswordHasherPool, "hash_many", slow_hash_many)
+    importing = asyncio.create_task(upload(client, csv_bytes(user_rows(500))))
+    assert await asyncio.to_thread(hashing.wait, 10)
+
+    health = await client.get("/healthz")
+    still_hashing = not importing.done()
+    release.set()
+    result = await importing
+
+    assert health.status_code == 200
+    assert still_hashing
+    assert result.status_code == 201
