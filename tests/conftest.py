@@ -6,7 +6,7 @@ end); each test's rows are deleted when it ends.
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -84,20 +84,30 @@ def test_settings(database_url: str, **overrides: object) -> Settings:
 test_settings.__test__ = False  # type: ignore[attr-defined]
 
 
-@pytest.fixture
-def settings(database_url: str) -> Settings:
-    return test_settings(database_url)
+AppFactory = Callable[..., FastAPI]
 
 
 @pytest.fixture
-def app(settings: Settings) -> Iterator[FastAPI]:
-    application = create_app(settings)
-    yield application
-    application.state.hasher.shutdown()
-    with application.state.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
-    application.state.engine.dispose()
+def app_factory(database_url: str) -> Iterator[AppFactory]:
+    """Apps on the test database with settings overridden; their rows are deleted at the end."""
+    made: list[FastAPI] = []
+
+    def make(**overrides: object) -> FastAPI:
+        made.append(create_app(test_settings(database_url, **overrides)))
+        return made[-1]
+
+    yield make
+    for application in made:
+        application.state.hasher.shutdown()
+        with application.state.engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
+        application.state.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory: AppFactory) -> FastAPI:
+    return app_factory()
 
 
 @pytest.fixture

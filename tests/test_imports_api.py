@@ -5,6 +5,7 @@ from datetime import datetime
 import httpx
 import pytest
 
+from tests.conftest import AppFactory
 from tests.helpers import all_users, codes, csv_bytes, upload, user_rows
 
 pytestmark = pytest.mark.anyio
@@ -136,7 +137,8 @@ async def test_body_that_is_not_multipart_is_415(client: httpx.AsyncClient) -> N
 
 
 async def test_500_rows_are_added_and_501_are_too_many(client: httpx.AsyncClient) -> None:
-    too_many = await upload(client, csv_bytes(user_rows(501)))
+    # Nothing else is checked in a file that is too long: the bad address is not reported.
+    too_many = await upload(client, csv_bytes([*user_rows(500), ["bad", "", "", ""]]))
 
     assert too_many.status_code == 422
     assert codes(too_many) == [(None, None, "too_many_rows")]
@@ -150,3 +152,14 @@ async def test_500_rows_are_added_and_501_are_too_many(client: httpx.AsyncClient
     assert accepted.json()["added"] == 500
     users = (await client.get("/users", params={"limit": 500})).json()
     assert len(users["items"]) == 500
+
+
+async def test_row_limit_is_configurable(app_factory: AppFactory) -> None:
+    transport = httpx.ASGITransport(app=app_factory(max_rows=2))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        refused = await upload(client, csv_bytes(user_rows(3)), dry_run=True)
+        accepted = await upload(client, csv_bytes(user_rows(2)), dry_run=True)
+
+    assert codes(refused) == [(None, None, "too_many_rows")]
+    assert "at most 2" in refused.json()["errors"][0]["message"]
+    assert accepted.status_code == 200
