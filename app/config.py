@@ -20,6 +20,12 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://...",
     )
     max_rows: int = Field(default=500, ge=1, description="Most addresses one import may hold.")
+    max_errors: int = Field(
+        default=1000, ge=1, description="Most errors listed in one answer (all are counted)."
+    )
+    max_upload_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1024, description="Largest request body accepted."
+    )
     argon2_time_cost: int = Field(default=2, ge=1, description="argon2id iterations (t).")
     argon2_memory_cost: int = Field(default=19456, ge=8, description="argon2id memory in KiB (m).")
     argon2_parallelism: int = Field(default=1, ge=1, description="argon2id lanes (p).")

@@ -66,6 +66,12 @@ class UnsupportedMediaTypeError(ProblemError):
     title = "Unsupported media type"
 
 
+class UploadTooLargeError(ProblemError):
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    code = "upload_too_large"
+    title = "Upload too large"
+
+
 class MissingFileError(ProblemError):
     status = HTTPStatus.UNPROCESSABLE_ENTITY
     code = "missing_file"

@@ -18,15 +18,11 @@ async def test_success_answers_201_with_location_and_summary(client: httpx.Async
     body = response.json()
     assert response.headers["location"] == f"/imports/{body['id']}"
     assert set(body) == {
-        "id",
-        "status",
-        "dry_run",
-        "filename",
-        "encoding",
-        "rows",
-        "added",
-        "created_at",
+        *("id", "status", "dry_run", "filename", "encoding", "delimiter", "columns"),
+        *("rows", "added", "created_at"),
     }
+    assert body["delimiter"] == "comma"
+    assert body["columns"] == {c: c for c in ("Email", "Name", "Password", "Force Change Password")}
     assert body["status"] == "completed"
     assert body["dry_run"] is False
     assert body["filename"] == "staff.csv"

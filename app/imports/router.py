@@ -59,7 +59,7 @@ def refused(record: UserImport) -> Problem:
     summary="Import users from a CSV file",
     responses={
         200: {"model": ImportSummary, "description": "Dry run: the file is valid, nothing added."},
-        **problem_responses(415, 422),
+        **problem_responses(413, 415, 422),
     },
     openapi_extra=UPLOAD_REQUEST_BODY,
 )
@@ -78,7 +78,7 @@ def create_import(
     The answer to a refused file is a 422 problem whose `errors` give each problem's
     spreadsheet row, template column and stable code.
     """
-    record = run_import(session, hasher, upload, max_rows=settings.max_rows, dry_run=dry_run)
+    record = run_import(session, hasher, upload, settings, dry_run=dry_run)
     if record.status == ImportStatus.FAILED:
         return problem_response(refused(record))
     if dry_run:

@@ -13,6 +13,9 @@ MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 256
 MAX_PASSWORD_LENGTH = 1024
 _ADDRESS_SEPARATORS = re.compile(r"[;,\s]+")
+# Spaces, non-breaking spaces and zero-width characters that copy-paste leaves around addresses.
+_AROUND_ADDRESS = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]")
 _BOOLEANS = {"TRUE": True, "FALSE": False}
 
 
@@ -31,7 +34,7 @@ def _error(row: int, column: str, code: str, message: str) -> RowError:
 
 
 def check_email(row: int, raw: str) -> str | RowError:
-    value = raw.strip()
+    value = _AROUND_ADDRESS.sub("", raw)
     if not value:
         return _error(row, EMAIL, "missing_value", "An email address is required.")
     if len(value) > MAX_EMAIL_LENGTH:
@@ -53,6 +56,9 @@ def check_name(row: int, raw: str) -> str | RowError:
     value = raw.strip()
     if not value:
         return _error(row, NAME, "missing_value", "A name is required.")
+    if _LINE_BREAK.search(value):
+        message = "The name holds a line break; a name is one line."
+        return _error(row, NAME, "invalid_value", message)
     if len(value) > MAX_NAME_LENGTH:
         message = (
             f"The name is {len(value)} characters long; at most {MAX_NAME_LENGTH} are allowed."
@@ -81,9 +87,11 @@ def check_force_change(row: int, raw: str) -> bool | RowError:
 class FileChecker:
     """Checks rows one by one; remembers addresses to find duplicates within the file."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_errors: int) -> None:
+        self.max_errors = max_errors
         self.users: list[NewUser] = []
-        self.errors: list[RowError] = []
+        self.errors: list[RowError] = []  # the first max_errors of them
+        self.error_count = 0
         # First row of every valid address, rows with other errors included.
         self.first_rows: dict[str, tuple[int, str]] = {}
 
@@ -100,11 +108,16 @@ class FileChecker:
                 message = f"{email} is already on row {earlier} of this file."
                 errors.insert(0, _error(row, EMAIL, "duplicate_in_file", message))
         if errors:
-            self.errors.extend(errors)
+            self.report(errors)
             return
         assert isinstance(email, str) and isinstance(name, str) and isinstance(password, str)
         assert isinstance(force, bool)
         self.users.append(NewUser(row, email, email.lower(), name, password, force))
+
+    def report(self, errors: list[RowError]) -> None:
+        """Count every error; keep only the first max_errors, so a broken file stays cheap."""
+        self.error_count += len(errors)
+        self.errors.extend(errors[: max(0, self.max_errors - len(self.errors))])
 
     def already_exists(self, existing_keys: set[str]) -> list[RowError]:
         """An error on the first row of each address the directory already holds."""

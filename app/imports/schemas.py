@@ -21,7 +21,13 @@ class ImportSummary(Schema):
     )
     dry_run: bool = Field(description="True when the file was only checked.")
     filename: str | None = Field(description="The uploaded file's name (metadata only).")
-    encoding: str | None = Field(description="How the file was decoded: utf-8 or windows-1252.")
+    encoding: str | None = Field(
+        description="How the file was decoded: utf-8, utf-16 or windows-1252."
+    )
+    delimiter: str | None = Field(description="The cell separator: comma, semicolon or tab.")
+    columns: dict[str, str] = Field(
+        description="Each header as written in the file and the template column it was read as."
+    )
     rows: int = Field(description="User rows found in the file (blank rows not counted).")
     added: int = Field(description="Users added: all rows, or 0.")
     created_at: datetime = Field(description="When the import was attempted (UTC).")

@@ -2,15 +2,21 @@
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.config import Settings
 from app.imports.csv_reader import (
+    DELIMITERS,
     TEMPLATE_COLUMNS,
     FileRefusedError,
+    Record,
     decode,
+    detect_delimiter,
     file_error,
     read_header,
     read_records,
@@ -33,9 +39,12 @@ class Validation:
     """What the file says, before the directory is asked."""
 
     encoding: str | None = None
+    delimiter: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
     rows: int = 0
     checker: FileChecker | None = None  # None when the file could not be read as rows
     errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
 
 
 def _extra_cells(row: int, cells: list[str], width: int) -> RowError | None:
@@ -45,39 +54,51 @@ def _extra_cells(row: int, cells: list[str], width: int) -> RowError | None:
     return None
 
 
-def validate_file(data: bytes, max_rows: int) -> Validation:
-    """Every row error of the file, or the valid users; no database involved."""
+def _too_many_rows(result: Validation, rest: Iterator[Record], max_rows: int) -> Validation:
+    """Count the rest without keeping it; nothing else is checked in a file this long."""
+    with suppress(FileRefusedError):  # a broken tail: report the rows counted so far
+        result.rows += sum(1 for _ in rest)
+    message = (
+        f"The file has {result.rows} addresses; at most {max_rows} can be imported at once. "
+        f"Split it and import it in batches of {max_rows} or fewer."
+    )
+    result.errors = file_error("too_many_rows", message).errors
+    result.error_count = 1
+    return result
+
+
+def validate_file(data: bytes, max_rows: int, max_errors: int) -> Validation:
+    """Every row error of the file (the first max_errors), or the valid users; no database."""
     result = Validation()
+    checker = FileChecker(max_errors)
     try:
         decoded = decode(data)
         result.encoding = decoded.encoding
-        records = read_records(decoded.text)
+        delimiter = detect_delimiter(decoded.text)
+        result.delimiter = DELIMITERS[delimiter]
+        records = read_records(decoded.text, delimiter)
         first = next(records, None)
         if first is None:
             raise file_error("empty_file", "The file is empty; fill in the template and upload it.")
         header = read_header(first)
-        rows = list(records)
-        result.rows = len(rows)
-        if not rows:
+        result.columns = header.names
+        for record in records:
+            result.rows += 1
+            if result.rows > max_rows:
+                return _too_many_rows(result, records, max_rows)
+            extra = _extra_cells(record.row, record.cells, header.width)
+            if extra is not None:
+                checker.report([extra])
+            else:
+                checker.check(record.row, header.cells_of(record))
+        if not result.rows:
             raise file_error("empty_file", "The file has a header but no user rows.")
-        if len(rows) > max_rows:
-            message = (
-                f"The file has {len(rows)} addresses; at most {max_rows} can be imported at once. "
-                f"Split it and import it in batches of {max_rows} or fewer."
-            )
-            raise file_error("too_many_rows", message)
     except FileRefusedError as exc:
-        result.errors = exc.errors
+        checker.report(exc.errors)
+        result.errors, result.error_count = checker.errors, checker.error_count
         return result
-    checker = FileChecker()
-    for record in rows:
-        extra = _extra_cells(record.row, record.cells, header.width)
-        if extra is not None:
-            checker.errors.append(extra)
-            continue
-        checker.check(record.row, header.cells_of(record))
     result.checker = checker
-    result.errors = checker.errors
+    result.errors, result.error_count = checker.errors, checker.error_count
     return result
 
 
@@ -101,42 +122,46 @@ def _user_rows(users: list[NewUser], hashes: list[str], import_id: int) -> list[
     ]
 
 
-def _refuse(record: UserImport, errors: list[RowError]) -> None:
+def _refuse(record: UserImport, errors: list[RowError], count: int, max_errors: int) -> None:
+    """Mark the attempt failed with the first max_errors errors by row, and the total."""
     record.status = ImportStatus.FAILED
     record.added = 0
-    record.errors = [error.model_dump() for error in _sorted(errors)]
-    record.error_count = len(errors)
+    record.errors = [error.model_dump() for error in _sorted(errors)[:max_errors]]
+    record.error_count = count
 
 
 def run_import(
     session: Session,
     hasher: PasswordHasherPool,
     upload: Upload,
+    settings: Settings,
     *,
-    max_rows: int,
     dry_run: bool,
 ) -> UserImport:
     """Add every user of the file in the session's transaction, or none; record the attempt."""
     started = time.perf_counter()
     users = UserRepository(session)
     imports = ImportRepository(session)
-    validation = validate_file(upload.data, max_rows)
+    validation = validate_file(upload.data, settings.max_rows, settings.max_errors)
     record = UserImport(
         status=ImportStatus.VALIDATED,
         dry_run=dry_run,
         filename=upload.filename,
         encoding=validation.encoding,
+        delimiter=validation.delimiter,
+        columns=validation.columns,
         rows=validation.rows,
         added=0,
         errors=[],
         error_count=0,
     )
     checker = validation.checker
-    errors = list(validation.errors)
+    errors, count = list(validation.errors), validation.error_count
     if checker is not None:
-        errors += checker.already_exists(users.existing_keys(checker.first_rows.keys()))
-    if errors or checker is None:
-        _refuse(record, errors)
+        existing = checker.already_exists(users.existing_keys(checker.first_rows.keys()))
+        errors, count = errors + existing, count + len(existing)
+    if count or checker is None:
+        _refuse(record, errors, count, settings.max_errors)
     elif not dry_run:
         hashes = hasher.hash_many([user.password for user in checker.users])
         record.status = ImportStatus.COMPLETED
@@ -150,7 +175,7 @@ def run_import(
             raced = checker.already_exists(users.existing_keys(checker.first_rows.keys()))
             if not raced:
                 raise
-            _refuse(record, raced)
+            _refuse(record, raced, len(raced), settings.max_errors)
     imports.add(record)
     logger.info(
         "import id=%s outcome=%s dry_run=%s rows=%d added=%d errors=%d duration_ms=%.0f",
