@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# h11 with an explicit bound on request-line + headers (16 KiB) and on open connections.
+UVICORN_LIMITS := --http h11 --h11-max-incomplete-event-size 16384 --limit-concurrency 200 --timeout-keep-alive 5
 
 .PHONY: run test lint openapi migrate clean
 
@@ -24,7 +26,7 @@ migrate: $(VENV)/.installed-run
 
 run: migrate
 	@echo "Serving on http://$(HOST):$(PORT) - API docs at http://$(HOST):$(PORT)/docs"
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) $(UVICORN_LIMITS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
