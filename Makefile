@@ -7,7 +7,7 @@ PORT ?= 8000
 # h11 with an explicit bound on request-line + headers (16 KiB) and on open connections.
 UVICORN_LIMITS := --http h11 --h11-max-incomplete-event-size 16384 --limit-concurrency 200 --timeout-keep-alive 5
 
-.PHONY: run test lint openapi migrate clean
+.PHONY: run test lint openapi migrate bench-memory clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ lint: $(VENV)/.installed-dev
 
 test: lint
 	$(BIN)/pytest
+
+bench-memory: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.memory
 
 openapi: $(VENV)/.installed-dev
 	$(BIN)/python -m scripts.export_openapi

@@ -72,6 +72,12 @@ class UploadTooLargeError(ProblemError):
     title = "Upload too large"
 
 
+class ClientDisconnectedError(ProblemError):
+    status = HTTPStatus.BAD_REQUEST
+    code = "client_disconnected"
+    title = "Client disconnected"
+
+
 class MissingFileError(ProblemError):
     status = HTTPStatus.UNPROCESSABLE_ENTITY
     code = "missing_file"

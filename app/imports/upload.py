@@ -7,8 +7,14 @@ from fastapi import Depends, Request
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
+from starlette.requests import ClientDisconnect
 
-from app.errors import InvalidMultipartError, MissingFileError, UnsupportedMediaTypeError
+from app.errors import (
+    ClientDisconnectedError,
+    InvalidMultipartError,
+    MissingFileError,
+    UnsupportedMediaTypeError,
+)
 
 FILE_FIELD = "file"
 MAX_FILENAME_LENGTH = 255
@@ -55,6 +61,8 @@ async def read_upload(request: Request) -> Upload:
         form = await request.form(
             max_files=MAX_FILE_PARTS, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FIELD_BYTES
         )
+    except ClientDisconnect:
+        raise ClientDisconnectedError("The client went away before the upload ended.") from None
     except (MultiPartException, HTTPException) as exc:
         reason = exc.message if isinstance(exc, MultiPartException) else exc.detail
         raise InvalidMultipartError(f"The multipart body could not be read: {reason}") from None
