@@ -25,6 +25,7 @@ migrate: $(VENV)/.installed-run
 	$(BIN)/alembic upgrade head
 
 run: migrate
+	$(BIN)/userimport keys ensure --url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT) - API docs at http://$(HOST):$(PORT)/docs"
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) $(UVICORN_LIMITS)
 

@@ -2,9 +2,10 @@
 
 import os
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/userimport.db"
 
@@ -35,6 +36,24 @@ class Settings(BaseSettings):
         description="Threads that hash passwords (argon2 releases the GIL).",
     )
     log_level: str = Field(default="INFO", description="Level of the service's own log lines.")
+    api_key: SecretStr | None = Field(
+        default=None, description="Also accepted as an admin key (an injected secret)."
+    )
+    min_password_length: int = Field(default=8, ge=1, description="Shortest password accepted.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins of browser front ends, comma-separated."
+    )
+    allowed_domains: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Address domains accepted (empty: any); *.example.com admits subdomains.",
+    )
+
+    @field_validator("cors_origins", "allowed_domains", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
 
 @lru_cache

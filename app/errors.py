@@ -27,6 +27,7 @@ class ProblemError(Exception):
     status: ClassVar[int] = HTTPStatus.INTERNAL_SERVER_ERROR
     code: ClassVar[str] = "internal_error"
     title: ClassVar[str] = "Internal server error"
+    headers: ClassVar[dict[str, str]] = {}
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -40,6 +41,19 @@ class ProblemError(Exception):
             detail=self.detail,
             code=self.code,
         )
+
+
+class UnauthorizedError(ProblemError):
+    status = HTTPStatus.UNAUTHORIZED
+    code = "unauthorized"
+    title = "Unauthorized"
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": "Bearer"}
+
+
+class ForbiddenError(ProblemError):
+    status = HTTPStatus.FORBIDDEN
+    code = "forbidden"
+    title = "Forbidden"
 
 
 class NotFoundError(ProblemError):
@@ -119,7 +133,7 @@ def _param_name(location: Iterable[Any]) -> str:
 
 async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
-    return problem_response(exc.to_problem())
+    return problem_response(exc.to_problem(), exc.headers)
 
 
 async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:

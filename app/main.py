@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from app import health
 from app.body_limit import BodySizeLimit
@@ -13,6 +14,7 @@ from app.db import create_db_engine, create_session_factory
 from app.errors import install_error_handlers
 from app.imports import router as imports
 from app.openapi import install_openapi, operation_id
+from app.security.headers import SecurityHeaders
 from app.security.passwords import PasswordHasherPool
 from app.users import router as users
 
@@ -53,7 +55,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = create_session_factory(engine)
     app.state.hasher = hasher
     install_error_handlers(app)
+    # The last added runs first: security headers wrap every answer, the 413 included.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["Location"],
+        )
+    app.add_middleware(SecurityHeaders)
     app.include_router(imports.router)
     app.include_router(users.router)
     app.include_router(health.router)

@@ -69,10 +69,15 @@ def database_url(
         admin.dispose()
 
 
+ADMIN_KEY = "test-admin-key-5f0c8e1d"
+ADMIN_AUTH = {"Authorization": f"Bearer {ADMIN_KEY}"}
+
+
 def test_settings(database_url: str, **overrides: object) -> Settings:
     """Cheap argon2 parameters: the tests check behaviour, the benchmarks check speed."""
     values: dict[str, object] = {
         "database_url": database_url,
+        "api_key": ADMIN_KEY,
         "argon2_time_cost": 1,
         "argon2_memory_cost": 64,
         "hash_workers": 2,
@@ -110,8 +115,14 @@ def app(app_factory: AppFactory) -> FastAPI:
     return app_factory()
 
 
+def make_client(app: FastAPI, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+    """An httpx client over the app, sending the admin key unless other headers are given."""
+    transport = httpx.ASGITransport(app=app)
+    auth = ADMIN_AUTH if headers is None else headers
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver", headers=auth)
+
+
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with make_client(app) as http:
         yield http

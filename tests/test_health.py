@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from app.main import create_app
-from tests.conftest import test_settings
+from tests.conftest import make_client, test_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -19,9 +19,7 @@ async def test_readyz_is_a_503_problem_when_the_database_does_not_answer(tmp_pat
     # A directory where the database file should be: SQLite cannot open it.
     (tmp_path / "db").mkdir()
     app = create_app(test_settings(f"sqlite:///{tmp_path / 'db'}"))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t"
-    ) as client:
+    async with make_client(app) as client:
         live = await client.get("/healthz")
         ready = await client.get("/readyz")
 

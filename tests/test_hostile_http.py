@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, make_client
 from tests.helpers import all_users, csv_bytes, upload, user_rows
 
 pytestmark = pytest.mark.anyio
@@ -15,9 +15,7 @@ LIMIT = 64 * 1024
 @pytest.fixture
 async def small_limit_client(app_factory: AppFactory) -> AsyncIterator[httpx.AsyncClient]:
     app = app_factory(max_upload_bytes=LIMIT, max_rows=5000)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t"
-    ) as client:
+    async with make_client(app) as client:
         yield client
 
 

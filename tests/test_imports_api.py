@@ -5,7 +5,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, make_client
 from tests.helpers import all_users, codes, csv_bytes, upload, user_rows
 
 pytestmark = pytest.mark.anyio
@@ -19,8 +19,9 @@ async def test_success_answers_201_with_location_and_summary(client: httpx.Async
     assert response.headers["location"] == f"/imports/{body['id']}"
     assert set(body) == {
         *("id", "status", "dry_run", "filename", "encoding", "delimiter", "columns"),
-        *("rows", "added", "created_at"),
+        *("rows", "added", "created_at", "created_by"),
     }
+    assert body["created_by"] == "USERIMPORT_API_KEY"
     assert body["delimiter"] == "comma"
     assert body["columns"] == {c: c for c in ("Email", "Name", "Password", "Force Change Password")}
     assert body["status"] == "completed"
@@ -151,8 +152,7 @@ async def test_500_rows_are_added_and_501_are_too_many(client: httpx.AsyncClient
 
 
 async def test_row_limit_is_configurable(app_factory: AppFactory) -> None:
-    transport = httpx.ASGITransport(app=app_factory(max_rows=2))
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+    async with make_client(app_factory(max_rows=2)) as client:
         refused = await upload(client, csv_bytes(user_rows(3)), dry_run=True)
         accepted = await upload(client, csv_bytes(user_rows(2)), dry_run=True)
 

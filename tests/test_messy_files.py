@@ -11,7 +11,7 @@ pytestmark = pytest.mark.anyio
 
 ROWS = [
     ["ana@example.com", "Ana Smith", "pw;with,marks", "TRUE"],
-    ["bob@example.com", "Bob Jones", "pw-bob-123", "FALSE"],
+    ["bob@example.com", "Bob Jones", "Blue-Kite-4821", "FALSE"],
 ]
 
 
@@ -61,7 +61,7 @@ async def test_quoted_cells_with_delimiters_quotes_and_row_numbers_after_line_br
 ) -> None:
     text = (
         "Email,Name,Password,Force Change Password\r\n"
-        'a@example.com,"Smith, Ana ""Annie""","p,w""1",TRUE\r\n'
+        'a@example.com,"Smith, Ana ""Annie""","p,w""1-long-enough",TRUE\r\n'
         'b@example.com,"Two\r\nLines",pw-123456,TRUE\r\n'
         "bad-address,C,pw-123456,TRUE\r\n"
     )
@@ -72,7 +72,7 @@ async def test_quoted_cells_with_delimiters_quotes_and_row_numbers_after_line_br
 
 
 async def test_quoted_cells_are_kept_intact(client: httpx.AsyncClient) -> None:
-    text = 'Email,Name,Password,Force Change Password\n"a@example.com","Smith, Ana ""A""",x-y-z-1,TRUE\n'
+    text = 'Email,Name,Password,Force Change Password\n"a@example.com","Smith, Ana ""A""",Kite-Blue-99,TRUE\n'
 
     assert (await upload(client, text.encode())).status_code == 201
     assert (await all_users(client))[0]["name"] == 'Smith, Ana "A"'
@@ -105,7 +105,7 @@ async def test_other_consoles_header_names_are_mapped_and_reported(
 async def test_spaces_nbsp_and_zero_width_characters_around_cells_are_stripped(
     client: httpx.AsyncClient,
 ) -> None:
-    text = "Email,Name,Password,Force Change Password\r\n\u00a0\u200bana@example.com\u200d ,  Ana  , pw ,  TRUE \r\n"
+    text = "Email,Name,Password,Force Change Password\r\n\u00a0\u200bana@example.com\u200d ,  Ana  , Kite-Blue-99 ,  TRUE \r\n"
 
     response = await upload(client, text.encode())
 

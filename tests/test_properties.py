@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.models import DirectoryUser
+from app.security.password_policy import common_passwords
 from tests.helpers import HEADER, upload
 
 pytestmark = pytest.mark.anyio
@@ -65,11 +66,15 @@ names = (
     .filter(bool)
     .flatmap(lambda n: st.sampled_from([n, f'{n}, "Jr" £ 😀', f"{n} Ωμέγα 漢字"]))
 )
-passwords = st.text(
-    st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00\r\n"),
-    min_size=1,
-    max_size=80,
-).flatmap(lambda p: st.sampled_from([p, f'"{p}", £😀', f" {p} "]))
+passwords = (
+    st.text(
+        st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00\r\n"),
+        min_size=8,
+        max_size=80,
+    )
+    .filter(lambda p: p.casefold() not in common_passwords())
+    .flatmap(lambda p: st.sampled_from([p, f'"{p}", £😀', f" {p} "]))
+)
 users = st.lists(
     st.tuples(names, passwords, st.sampled_from(["TRUE", "FALSE", "true", "False"])),
     min_size=1,

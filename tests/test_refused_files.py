@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, make_client
 from tests.helpers import HEADER, all_users, codes, csv_bytes, upload, user_rows
 
 pytestmark = pytest.mark.anyio
@@ -84,9 +84,7 @@ async def test_cell_over_its_limit_is_value_too_long(client: httpx.AsyncClient) 
 async def test_errors_are_capped_and_counted(app_factory: AppFactory) -> None:
     app = app_factory(max_errors=5, max_rows=100)
     rows = [[f"bad-{n}", "", "pw-123456", "TRUE"] for n in range(40)]
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t"
-    ) as client:
+    async with make_client(app) as client:
         response = await upload(client, csv_bytes(rows))
         record = (await client.get(f"/imports/{response.json()['import_id']}")).json()
 

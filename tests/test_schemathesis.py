@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from scripts.export_openapi import SPEC_PATH
-from tests.conftest import AppFactory
+from tests.conftest import ADMIN_KEY, AppFactory
 from tests.live_server import serve
 
 schema = schemathesis.openapi.from_path(SPEC_PATH)
@@ -34,6 +34,17 @@ CHECKS = [
 def base_url(app_factory: AppFactory) -> Iterator[str]:
     with serve(app_factory()) as url:
         yield url
+
+
+@schema.auth()
+class AdminKey:
+    """The admin key, applied by schemathesis so it can also try requests without it."""
+
+    def get(self, case: schemathesis.Case[Any], context: Any) -> str:
+        return ADMIN_KEY
+
+    def set(self, case: schemathesis.Case[Any], data: str, context: Any) -> None:
+        case.headers["Authorization"] = f"Bearer {data}"
 
 
 @schema.parametrize()

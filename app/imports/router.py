@@ -17,6 +17,7 @@ from app.imports.upload import UPLOAD_REQUEST_BODY, UploadDep
 from app.models import UserImport
 from app.pagination import decode_cursor, split_page
 from app.schemas import Problem, RowError
+from app.security.auth import AdminDep, ReaderDep
 
 router = APIRouter(tags=["imports"])
 
@@ -59,11 +60,12 @@ def refused(record: UserImport) -> Problem:
     summary="Import users from a CSV file",
     responses={
         200: {"model": ImportSummary, "description": "Dry run: the file is valid, nothing added."},
-        **problem_responses(413, 415, 422),
+        **problem_responses(401, 403, 413, 415, 422),
     },
     openapi_extra=UPLOAD_REQUEST_BODY,
 )
 def create_import(
+    principal: AdminDep,
     session: SessionDep,
     hasher: HasherDep,
     settings: SettingsDep,
@@ -78,7 +80,9 @@ def create_import(
     The answer to a refused file is a 422 problem whose `errors` give each problem's
     spreadsheet row, template column and stable code.
     """
-    record = run_import(session, hasher, upload, settings, dry_run=dry_run)
+    record = run_import(
+        session, hasher, upload, settings, dry_run=dry_run, created_by=principal.key_name
+    )
     if record.status == ImportStatus.FAILED:
         return problem_response(refused(record))
     if dry_run:
@@ -92,9 +96,10 @@ def create_import(
     "/imports",
     response_model=ImportPage,
     summary="List imports, newest first",
-    responses=problem_responses(400, 422),
+    responses=problem_responses(400, 401, 422),
 )
 def list_imports(
+    _reader: ReaderDep,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500, description="Most imports per page.")] = 50,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
@@ -109,6 +114,7 @@ def list_imports(
 
 
 def valid_import(
+    _reader: ReaderDep,
     session: SessionDep,
     import_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The import's id.")],
 ) -> UserImport:
@@ -122,7 +128,7 @@ def valid_import(
     "/imports/{import_id}",
     response_model=ImportRecord,
     summary="Show one import",
-    responses=problem_responses(404, 422),
+    responses=problem_responses(401, 404, 422),
 )
 def get_import(record: Annotated[UserImport, Depends(valid_import)]) -> ImportRecord:
     """The record of an attempt, with its errors when it was refused."""

@@ -8,6 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from app.imports.csv_reader import EMAIL, FORCE_CHANGE, NAME, PASSWORD
 from app.schemas import RowError
+from app.security.password_policy import password_problem
 
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 256
@@ -17,6 +18,25 @@ _ADDRESS_SEPARATORS = re.compile(r"[;,\s]+")
 _AROUND_ADDRESS = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]")
 _BOOLEANS = {"TRUE": True, "FALSE": False}
+
+
+@dataclass(frozen=True, slots=True)
+class RowPolicy:
+    """The settings a row is checked against."""
+
+    min_password_length: int = 8
+    allowed_domains: tuple[str, ...] = ()  # empty: any; "*.example.com" admits subdomains
+
+    def domain_allowed(self, domain: str) -> bool:
+        if not self.allowed_domains:
+            return True
+        for allowed in self.allowed_domains:
+            allowed = allowed.lower()
+            if allowed.startswith("*.") and domain.endswith(allowed[1:]):
+                return True
+            if domain == allowed:
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +107,9 @@ def check_force_change(row: int, raw: str) -> bool | RowError:
 class FileChecker:
     """Checks rows one by one; remembers addresses to find duplicates within the file."""
 
-    def __init__(self, max_errors: int) -> None:
+    def __init__(self, max_errors: int, policy: RowPolicy) -> None:
         self.max_errors = max_errors
+        self.policy = policy
         self.users: list[NewUser] = []
         self.errors: list[RowError] = []  # the first max_errors of them
         self.error_count = 0
@@ -100,6 +121,15 @@ class FileChecker:
         name = check_name(row, cells[NAME])
         password = check_password(row, cells[PASSWORD])
         force = check_force_change(row, cells[FORCE_CHANGE])
+        if isinstance(email, str) and not self.policy.domain_allowed(email.rsplit("@", 1)[1]):
+            message = f"{email} is not in one of this directory's domains."
+            email = _error(row, EMAIL, "domain_not_allowed", message)
+        if isinstance(password, str):
+            problem = password_problem(
+                password, email if isinstance(email, str) else None, self.policy.min_password_length
+            )
+            if problem is not None:
+                password = _error(row, PASSWORD, problem.code, problem.message)
         errors = [value for value in (email, name, password, force) if isinstance(value, RowError)]
         if isinstance(email, str):
             key = email.lower()

@@ -31,6 +31,7 @@ class ImportSummary(Schema):
     rows: int = Field(description="User rows found in the file (blank rows not counted).")
     added: int = Field(description="Users added: all rows, or 0.")
     created_at: datetime = Field(description="When the import was attempted (UTC).")
+    created_by: str | None = Field(description="Name of the API key that made the import.")
 
 
 class ImportRecord(ImportSummary):

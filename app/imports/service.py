@@ -22,7 +22,7 @@ from app.imports.csv_reader import (
     read_records,
 )
 from app.imports.repository import ImportRepository
-from app.imports.rules import FileChecker, NewUser
+from app.imports.rules import FileChecker, NewUser, RowPolicy
 from app.imports.schemas import ImportStatus
 from app.imports.upload import Upload
 from app.models import UserImport, utcnow
@@ -67,10 +67,15 @@ def _too_many_rows(result: Validation, rest: Iterator[Record], max_rows: int) ->
     return result
 
 
-def validate_file(data: bytes, max_rows: int, max_errors: int) -> Validation:
+def row_policy(settings: Settings) -> RowPolicy:
+    return RowPolicy(settings.min_password_length, tuple(settings.allowed_domains))
+
+
+def validate_file(data: bytes, settings: Settings) -> Validation:
     """Every row error of the file (the first max_errors), or the valid users; no database."""
+    max_rows = settings.max_rows
     result = Validation()
-    checker = FileChecker(max_errors)
+    checker = FileChecker(settings.max_errors, row_policy(settings))
     try:
         decoded = decode(data)
         result.encoding = decoded.encoding
@@ -137,12 +142,13 @@ def run_import(
     settings: Settings,
     *,
     dry_run: bool,
+    created_by: str,
 ) -> UserImport:
     """Add every user of the file in the session's transaction, or none; record the attempt."""
     started = time.perf_counter()
     users = UserRepository(session)
     imports = ImportRepository(session)
-    validation = validate_file(upload.data, settings.max_rows, settings.max_errors)
+    validation = validate_file(upload.data, settings)
     record = UserImport(
         status=ImportStatus.VALIDATED,
         dry_run=dry_run,
@@ -154,6 +160,7 @@ def run_import(
         added=0,
         errors=[],
         error_count=0,
+        created_by=created_by,
     )
     checker = validation.checker
     errors, count = list(validation.errors), validation.error_count

@@ -8,6 +8,7 @@ from app.db import SessionDep
 from app.dependencies import MAX_ID
 from app.errors import problem_responses
 from app.pagination import decode_cursor, split_page
+from app.security.auth import ReaderDep
 from app.users.repository import UserRepository
 from app.users.schemas import UserOut, UserPage
 
@@ -18,9 +19,10 @@ router = APIRouter(prefix="/users", tags=["users"])
     "",
     response_model=UserPage,
     summary="List users",
-    responses=problem_responses(400, 422),
+    responses=problem_responses(400, 401, 422),
 )
 def list_users(
+    _reader: ReaderDep,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500, description="Most users per page.")] = 50,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,

@@ -1,0 +1,103 @@
+"""The `userimport` console script: manage API keys.
+
+userimport keys create --name NAME --role admin|reader   prints the new key once
+userimport keys list
+userimport keys revoke NAME
+userimport keys ensure [--url URL]   first start: create an admin key if none exists
+"""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from app.config import Settings
+from app.db import create_db_engine, create_session_factory
+from app.security.api_keys import ApiKeyRepository, Role
+
+BOOTSTRAP_KEY_NAME = "first-admin"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="userimport", description="Manage the service.")
+    groups = parser.add_subparsers(dest="group", required=True)
+    keys = groups.add_parser("keys", help="API keys").add_subparsers(dest="command", required=True)
+    create = keys.add_parser("create", help="create a key and print it once")
+    create.add_argument("--name", required=True, help="who or what uses the key")
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
+    keys.add_parser("list", help="list keys (never the keys themselves)")
+    revoke = keys.add_parser("revoke", help="revoke a key at once")
+    revoke.add_argument("name")
+    ensure = keys.add_parser("ensure", help="create an admin key if there is no key at all")
+    ensure.add_argument("--url", default="http://127.0.0.1:8000", help="for the curl line")
+    return parser
+
+
+def _show_new_key(key: str, url: str) -> None:
+    print(f"  {key}")
+    print("Store it now: only its digest is kept, it cannot be shown again. Try it:")
+    print(f"  curl -H 'Authorization: Bearer {key}' {url}/users")
+
+
+def _create(keys: ApiKeyRepository, name: str, role: str) -> int:
+    if keys.active_by_name(name) is not None:
+        print(f"an active key named {name!r} exists already", file=sys.stderr)
+        return 1
+    _, key = keys.create(name, Role(role))
+    print(f"New {role} key {name!r}:")
+    _show_new_key(key, "http://127.0.0.1:8000")
+    return 0
+
+
+def _list(keys: ApiKeyRepository) -> int:
+    print(f"{'name':<24} {'role':<7} {'created':<20} {'last used':<20} revoked")
+    for record in keys.all():
+        created = f"{record.created_at:%Y-%m-%d %H:%M:%S}"
+        used = f"{record.last_used_at:%Y-%m-%d %H:%M:%S}" if record.last_used_at else "-"
+        revoked = f"{record.revoked_at:%Y-%m-%d %H:%M:%S}" if record.revoked_at else "-"
+        print(f"{record.name:<24} {record.role:<7} {created:<20} {used:<20} {revoked}")
+    return 0
+
+
+def _revoke(keys: ApiKeyRepository, name: str) -> int:
+    record = keys.active_by_name(name)
+    if record is None:
+        print(f"no active key named {name!r}", file=sys.stderr)
+        return 1
+    keys.revoke(record)
+    print(f"revoked {name!r}; it is refused from now on")
+    return 0
+
+
+def _ensure(keys: ApiKeyRepository, settings: Settings, url: str) -> int:
+    if settings.api_key is not None or keys.count_active() > 0:
+        print("API keys exist; `userimport keys create` makes another.")
+        return 0
+    _, key = keys.create(BOOTSTRAP_KEY_NAME, Role.ADMIN)
+    print(f"No API key existed, so an admin key {BOOTSTRAP_KEY_NAME!r} was made:")
+    _show_new_key(key, url)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    engine = create_db_engine(settings.database_url)
+    try:
+        with create_session_factory(engine)() as session:
+            keys = ApiKeyRepository(session)
+            if args.command == "create":
+                status = _create(keys, args.name, args.role)
+            elif args.command == "list":
+                status = _list(keys)
+            elif args.command == "revoke":
+                status = _revoke(keys, args.name)
+            else:
+                status = _ensure(keys, settings, args.url)
+            session.commit()
+            return status
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

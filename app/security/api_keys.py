@@ -1,0 +1,64 @@
+"""API keys: generated once, stored only as a SHA-256 digest with a name and a role."""
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import ApiKey, utcnow
+
+KEY_PREFIX = "uik_"
+# last_used_at is written at most this often per key, so reads do not all become writes.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # may import, and read
+    READER = "reader"  # may list users and imports
+
+
+def new_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class ApiKeyRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def create(self, name: str, role: Role) -> tuple[ApiKey, str]:
+        """The stored key and the key itself, which is shown this once and never again."""
+        key = new_key()
+        record = ApiKey(name=name, role=role, digest=key_digest(key), created_at=utcnow())
+        self.session.add(record)
+        self.session.flush()
+        return record, key
+
+    def active_by_digest(self, digest: str) -> ApiKey | None:
+        query = select(ApiKey).where(ApiKey.digest == digest, ApiKey.revoked_at.is_(None))
+        return self.session.scalars(query).one_or_none()
+
+    def active_by_name(self, name: str) -> ApiKey | None:
+        query = select(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))
+        return self.session.scalars(query).one_or_none()
+
+    def count_active(self) -> int:
+        query = select(func.count()).select_from(ApiKey).where(ApiKey.revoked_at.is_(None))
+        return self.session.scalar(query) or 0
+
+    def all(self) -> Sequence[ApiKey]:
+        return self.session.scalars(select(ApiKey).order_by(ApiKey.id)).all()
+
+    def revoke(self, key: ApiKey) -> None:
+        key.revoked_at = utcnow()
+
+    def touch(self, key: ApiKey, now: datetime) -> None:
+        if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+            key.last_used_at = now

@@ -1,0 +1,55 @@
+"""Bearer API keys on every route that needs them, with the admin and reader roles."""
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.db import SessionDep
+from app.dependencies import SettingsDep
+from app.errors import ForbiddenError, UnauthorizedError
+from app.models import utcnow
+from app.security.api_keys import ApiKeyRepository, Role, key_digest
+
+ENV_KEY_NAME = "USERIMPORT_API_KEY"
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An API key: `Authorization: Bearer <key>` (see `userimport keys create`).",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    key_name: str
+    role: Role
+
+
+def authenticate(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+) -> Principal:
+    """The caller's key, looked up the same way whether it is missing, malformed or unknown."""
+    token = credentials.credentials if credentials is not None else ""
+    digest = key_digest(token)
+    stored = ApiKeyRepository(session).active_by_digest(digest)
+    env_key = settings.api_key.get_secret_value() if settings.api_key else None
+    if env_key and hmac.compare_digest(digest, key_digest(env_key)):
+        return Principal(ENV_KEY_NAME, Role.ADMIN)
+    if stored is None or not token:
+        raise UnauthorizedError("Send a valid API key as `Authorization: Bearer <key>`.")
+    ApiKeyRepository(session).touch(stored, utcnow())
+    return Principal(stored.name, Role(stored.role))
+
+
+def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    if principal.role != Role.ADMIN:
+        raise ForbiddenError("This key may only read; importing users needs an admin key.")
+    return principal
+
+
+ReaderDep = Annotated[Principal, Depends(authenticate)]
+AdminDep = Annotated[Principal, Depends(require_admin)]

@@ -1,0 +1,40 @@
+"""The password rules of an import: length, the address's local part, common passwords."""
+
+from dataclasses import dataclass
+from functools import cache
+
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+# Shorter local parts ("hr", "jo") would forbid too many good passwords by containment.
+MIN_LOCAL_PART_TO_MATCH = 3
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords of zxcvbn's list (from leaked password corpora)."""
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordProblem:
+    code: str
+    message: str  # never quotes the password
+
+
+def password_problem(password: str, email: str | None, min_length: int) -> PasswordProblem | None:
+    if len(password) < min_length:
+        return PasswordProblem(
+            "password_too_short", f"The password is shorter than {min_length} characters."
+        )
+    folded = password.casefold()
+    if email is not None:
+        local = email.rsplit("@", 1)[0].casefold()
+        if folded == local or (len(local) >= MIN_LOCAL_PART_TO_MATCH and local in folded):
+            return PasswordProblem(
+                "password_contains_email", "The password contains the address's name part."
+            )
+    if folded in common_passwords():
+        return PasswordProblem(
+            "password_too_common", "The password is one of the most common passwords."
+        )
+    return None
