@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         default=None, description="Also accepted as an admin key (an injected secret)."
     )
+    sync_max_rows: int = Field(
+        default=500, ge=1, description="Larger imports are accepted as background jobs (202)."
+    )
+    job_workers: int = Field(default=1, ge=1, description="Import jobs run at the same time.")
+    job_stale_seconds: int = Field(
+        default=60, ge=5, description="A job silent this long is taken as interrupted."
+    )
     min_password_length: int = Field(default=8, ge=1, description="Shortest password accepted.")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins of browser front ends, comma-separated."

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.config import Settings
+from app.imports.jobs import JobRunner
 from app.security.passwords import PasswordHasherPool
 
 
@@ -18,7 +19,13 @@ def get_hasher(request: Request) -> PasswordHasherPool:
     return hasher
 
 
+def get_jobs(request: Request) -> JobRunner:
+    jobs: JobRunner = request.app.state.jobs
+    return jobs
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+JobsDep = Annotated[JobRunner, Depends(get_jobs)]
 HasherDep = Annotated[PasswordHasherPool, Depends(get_hasher)]
 
 # Ids are 32-bit integers in the database; a larger one cannot exist.

@@ -13,6 +13,7 @@ from app.config import Settings, get_settings
 from app.db import create_db_engine, create_session_factory
 from app.errors import install_error_handlers
 from app.imports import router as imports
+from app.imports.jobs import JobRunner
 from app.openapi import install_openapi, operation_id
 from app.security.headers import SecurityHeaders
 from app.security.passwords import PasswordHasherPool
@@ -37,9 +38,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = create_db_engine(settings.database_url)
     hasher = PasswordHasherPool.from_settings(settings)
 
+    session_factory = create_session_factory(engine)
+    jobs = JobRunner(session_factory, hasher, settings)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        jobs.recover()
         yield
+        jobs.shutdown()
         hasher.shutdown()
         engine.dispose()
 
@@ -52,8 +58,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = create_session_factory(engine)
+    app.state.session_factory = session_factory
     app.state.hasher = hasher
+    app.state.jobs = jobs
     install_error_handlers(app)
     # The last added runs first: security headers wrap every answer, the 413 included.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)

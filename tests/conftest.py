@@ -103,6 +103,7 @@ def app_factory(database_url: str) -> Iterator[AppFactory]:
 
     yield make
     for application in made:
+        application.state.jobs.shutdown(wait=True)
         application.state.hasher.shutdown()
         with application.state.engine.begin() as connection:
             for table in reversed(Base.metadata.sorted_tables):

@@ -19,8 +19,9 @@ async def test_success_answers_201_with_location_and_summary(client: httpx.Async
     assert response.headers["location"] == f"/imports/{body['id']}"
     assert set(body) == {
         *("id", "status", "dry_run", "filename", "encoding", "delimiter", "columns"),
-        *("rows", "added", "created_at", "created_by"),
+        *("rows", "added", "created_at", "created_by", "progress"),
     }
+    assert body["progress"] == {"done": 3, "total": 3}
     assert body["created_by"] == "USERIMPORT_API_KEY"
     assert body["delimiter"] == "comma"
     assert body["columns"] == {c: c for c in ("Email", "Name", "Password", "Force Change Password")}

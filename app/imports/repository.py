@@ -1,10 +1,12 @@
 """All SQL about import records."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.imports.schemas import UNFINISHED
 from app.models import UserImport
 
 
@@ -18,8 +20,21 @@ class ImportRepository:
         self.session.flush()
         return record
 
-    def get(self, import_id: int) -> UserImport | None:
-        return self.session.get(UserImport, import_id)
+    def get(self, import_id: int, *, for_update: bool = False) -> UserImport | None:
+        """The record; for_update locks its row (PostgreSQL) until the transaction ends."""
+        return self.session.get(UserImport, import_id, with_for_update=for_update or None)
+
+    def touch_jobs(self, worker_id: str, now: datetime) -> None:
+        query = (
+            update(UserImport)
+            .where(UserImport.worker_id == worker_id, UserImport.status.in_(UNFINISHED))
+            .values(heartbeat_at=now)
+        )
+        self.session.execute(query)
+
+    def unfinished(self) -> Sequence[UserImport]:
+        query = select(UserImport).where(UserImport.status.in_(UNFINISHED))
+        return self.session.scalars(query).all()
 
     def page(self, limit: int, before_id: int | None = None) -> Sequence[UserImport]:
         """Newest first, limit + 1 of them (to tell if more follow)."""

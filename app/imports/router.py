@@ -3,18 +3,20 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 
 from app.db import SessionDep
-from app.dependencies import MAX_ID, HasherDep, SettingsDep
+from app.dependencies import MAX_ID, HasherDep, JobsDep, SettingsDep
 from app.errors import NotFoundError, problem_response, problem_responses, problem_type
+from app.imports.jobs import interrupt, is_stale
 from app.imports.repository import ImportRepository
 from app.imports.schemas import ImportPage, ImportRecord, ImportStatus, ImportSummary
-from app.imports.service import run_import
+from app.imports.service import new_record, run_import
 from app.imports.template import TEMPLATE_BYTES, TEMPLATE_FILENAME
 from app.imports.upload import UPLOAD_REQUEST_BODY, UploadDep
-from app.models import UserImport
+from app.imports.validation import count_user_rows
+from app.models import UserImport, utcnow
 from app.pagination import decode_cursor, split_page
 from app.schemas import Problem, RowError
 from app.security.auth import AdminDep, ReaderDep
@@ -60,6 +62,7 @@ def refused(record: UserImport) -> Problem:
     summary="Import users from a CSV file",
     responses={
         200: {"model": ImportSummary, "description": "Dry run: the file is valid, nothing added."},
+        202: {"model": ImportSummary, "description": "A large file, accepted as a job: poll it."},
         **problem_responses(401, 403, 413, 415, 422),
     },
     openapi_extra=UPLOAD_REQUEST_BODY,
@@ -70,6 +73,8 @@ def create_import(
     hasher: HasherDep,
     settings: SettingsDep,
     upload: UploadDep,
+    jobs: JobsDep,
+    background: BackgroundTasks,
     response: Response,
     dry_run: Annotated[
         bool, Query(description="Only check the file: answer 200 and add nothing.")
@@ -78,8 +83,19 @@ def create_import(
     """Add every user of the file in one transaction, or none and list every problem.
 
     The answer to a refused file is a 422 problem whose `errors` give each problem's
-    spreadsheet row, template column and stable code.
+    spreadsheet row, template column and stable code. A file with more rows than
+    USERIMPORT_SYNC_MAX_ROWS is accepted as a job (202): poll `Location` until it is
+    `completed` or `failed`. Dry runs are always answered at once.
     """
+    rows = None if dry_run else count_user_rows(upload.data)
+    if rows is not None and settings.sync_max_rows < rows <= settings.max_rows:
+        queued = jobs.queue(
+            session, new_record(upload, dry_run=False, created_by=principal.key_name), rows
+        )
+        background.add_task(jobs.submit, queued.id, upload)  # after the commit
+        response.status_code = HTTPStatus.ACCEPTED
+        response.headers["Location"] = f"/imports/{queued.id}"
+        return ImportSummary.model_validate(queued)
     record = run_import(
         session, hasher, upload, settings, dry_run=dry_run, created_by=principal.key_name
     )
@@ -116,11 +132,14 @@ def list_imports(
 def valid_import(
     _reader: ReaderDep,
     session: SessionDep,
+    jobs: JobsDep,
     import_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The import's id.")],
 ) -> UserImport:
     record = ImportRepository(session).get(import_id)
     if record is None:
         raise NotFoundError(f"There is no import {import_id}.")
+    if is_stale(record, utcnow(), jobs.stale_after):
+        interrupt(record)  # its process is gone: say so rather than "running" forever
     return record
 
 

@@ -2,22 +2,44 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from app.models import UserImport
 from app.schemas import RowError, Schema
 
 
 class ImportStatus(StrEnum):
+    QUEUED = "queued"
+    VALIDATING = "validating"
+    HASHING = "hashing"
+    INSERTING = "inserting"
     COMPLETED = "completed"
     VALIDATED = "validated"
     FAILED = "failed"
 
 
+UNFINISHED = (
+    ImportStatus.QUEUED,
+    ImportStatus.VALIDATING,
+    ImportStatus.HASHING,
+    ImportStatus.INSERTING,
+)
+
+
+class Progress(Schema):
+    done: int = Field(description="Rows through the current step.")
+    total: int = Field(description="Rows in the file.")
+
+
 class ImportSummary(Schema):
     id: int = Field(description="The import's id; GET /imports/{id} shows it again.")
     status: ImportStatus = Field(
-        description="completed: users added; validated: dry run of a valid file; failed: refused."
+        description=(
+            "completed: users added; validated: dry run of a valid file; failed: refused or "
+            "interrupted; a job is queued, then validating, hashing and inserting."
+        )
     )
     dry_run: bool = Field(description="True when the file was only checked.")
     filename: str | None = Field(description="The uploaded file's name (metadata only).")
@@ -32,6 +54,17 @@ class ImportSummary(Schema):
     added: int = Field(description="Users added: all rows, or 0.")
     created_at: datetime = Field(description="When the import was attempted (UTC).")
     created_by: str | None = Field(description="Name of the API key that made the import.")
+    progress: Progress = Field(description="How far the import is: rows through its step.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _progress_of_record(cls, data: Any) -> Any:
+        if isinstance(data, UserImport):
+            return {
+                **{name: getattr(data, name) for name in cls.model_fields if hasattr(data, name)},
+                "progress": {"done": data.progress_done, "total": data.progress_total},
+            }
+        return data
 
 
 class ImportRecord(ImportSummary):

@@ -1,30 +1,18 @@
-"""The import pipeline: bytes, rows, checks, existing addresses, hashes, one bulk insert."""
+"""The import pipeline: checked rows, existing addresses, hashes, one bulk insert, a record."""
 
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import suppress
-from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.imports.csv_reader import (
-    DELIMITERS,
-    TEMPLATE_COLUMNS,
-    FileRefusedError,
-    Record,
-    decode,
-    detect_delimiter,
-    file_error,
-    read_header,
-    read_records,
-)
+from app.imports.csv_reader import TEMPLATE_COLUMNS
 from app.imports.repository import ImportRepository
-from app.imports.rules import FileChecker, NewUser, RowPolicy
+from app.imports.rules import FileChecker, NewUser
 from app.imports.schemas import ImportStatus
 from app.imports.upload import Upload
+from app.imports.validation import Validation, validate_file
 from app.models import UserImport, utcnow
 from app.schemas import RowError
 from app.security.passwords import PasswordHasherPool
@@ -34,81 +22,52 @@ logger = logging.getLogger("userimport.imports")
 _COLUMN_ORDER = {column: index for index, column in enumerate(TEMPLATE_COLUMNS)}
 
 
-@dataclass(slots=True)
-class Validation:
-    """What the file says, before the directory is asked."""
-
-    encoding: str | None = None
-    delimiter: str | None = None
-    columns: dict[str, str] = field(default_factory=dict)
-    rows: int = 0
-    checker: FileChecker | None = None  # None when the file could not be read as rows
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-
-
-def _extra_cells(row: int, cells: list[str], width: int) -> RowError | None:
-    if any(cell.strip() for cell in cells[width:]):
-        message = f"Row {row} has more cells than the header has columns; check its quoting."
-        return RowError(row=row, column=None, code="malformed_csv", message=message)
-    return None
-
-
-def _too_many_rows(result: Validation, rest: Iterator[Record], max_rows: int) -> Validation:
-    """Count the rest without keeping it; nothing else is checked in a file this long."""
-    with suppress(FileRefusedError):  # a broken tail: report the rows counted so far
-        result.rows += sum(1 for _ in rest)
-    message = (
-        f"The file has {result.rows} addresses; at most {max_rows} can be imported at once. "
-        f"Split it and import it in batches of {max_rows} or fewer."
-    )
-    result.errors = file_error("too_many_rows", message).errors
-    result.error_count = 1
-    return result
-
-
-def row_policy(settings: Settings) -> RowPolicy:
-    return RowPolicy(settings.min_password_length, tuple(settings.allowed_domains))
-
-
-def validate_file(data: bytes, settings: Settings) -> Validation:
-    """Every row error of the file (the first max_errors), or the valid users; no database."""
-    max_rows = settings.max_rows
-    result = Validation()
-    checker = FileChecker(settings.max_errors, row_policy(settings))
-    try:
-        decoded = decode(data)
-        result.encoding = decoded.encoding
-        delimiter = detect_delimiter(decoded.text)
-        result.delimiter = DELIMITERS[delimiter]
-        records = read_records(decoded.text, delimiter)
-        first = next(records, None)
-        if first is None:
-            raise file_error("empty_file", "The file is empty; fill in the template and upload it.")
-        header = read_header(first)
-        result.columns = header.names
-        for record in records:
-            result.rows += 1
-            if result.rows > max_rows:
-                return _too_many_rows(result, records, max_rows)
-            extra = _extra_cells(record.row, record.cells, header.width)
-            if extra is not None:
-                checker.report([extra])
-            else:
-                checker.check(record.row, header.cells_of(record))
-        if not result.rows:
-            raise file_error("empty_file", "The file has a header but no user rows.")
-    except FileRefusedError as exc:
-        checker.report(exc.errors)
-        result.errors, result.error_count = checker.errors, checker.error_count
-        return result
-    result.checker = checker
-    result.errors, result.error_count = checker.errors, checker.error_count
-    return result
-
-
 def _sorted(errors: list[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: (e.row or 0, _COLUMN_ORDER.get(e.column or "", -1)))
+
+
+def new_record(upload: Upload, *, dry_run: bool, created_by: str) -> UserImport:
+    return UserImport(
+        status=ImportStatus.VALIDATED,
+        dry_run=dry_run,
+        filename=upload.filename,
+        rows=0,
+        added=0,
+        errors=[],
+        error_count=0,
+        columns={},
+        created_by=created_by,
+        progress_done=0,
+        progress_total=0,
+    )
+
+
+def describe(record: UserImport, validation: Validation) -> None:
+    """What the file turned out to be: encoding, delimiter, columns, rows."""
+    record.encoding = validation.encoding
+    record.delimiter = validation.delimiter
+    record.columns = validation.columns
+    record.rows = record.progress_total = validation.rows
+
+
+def refuse(record: UserImport, errors: list[RowError], count: int, max_errors: int) -> None:
+    """Mark the attempt failed with the first max_errors errors by row, and the total."""
+    record.status = ImportStatus.FAILED
+    record.added = 0
+    record.errors = [error.model_dump() for error in _sorted(errors)[:max_errors]]
+    record.error_count = count
+
+
+def check_directory(
+    validation: Validation, users: UserRepository
+) -> tuple[FileChecker | None, list[RowError], int]:
+    """The file's errors with the addresses the directory already holds: checker, first, total."""
+    checker = validation.checker
+    errors, count = list(validation.errors), validation.error_count
+    if checker is not None:
+        existing = checker.already_exists(users.existing_keys(checker.first_rows.keys()))
+        errors, count = errors + existing, count + len(existing)
+    return (None if count else checker), errors, count
 
 
 def _user_rows(users: list[NewUser], hashes: list[str], import_id: int) -> list[dict[str, object]]:
@@ -127,12 +86,41 @@ def _user_rows(users: list[NewUser], hashes: list[str], import_id: int) -> list[
     ]
 
 
-def _refuse(record: UserImport, errors: list[RowError], count: int, max_errors: int) -> None:
-    """Mark the attempt failed with the first max_errors errors by row, and the total."""
-    record.status = ImportStatus.FAILED
-    record.added = 0
-    record.errors = [error.model_dump() for error in _sorted(errors)[:max_errors]]
-    record.error_count = count
+def insert_users(
+    session: Session,
+    record: UserImport,
+    checker: FileChecker,
+    hashes: list[str],
+    max_errors: int,
+) -> None:
+    """Add every user in the session's transaction and mark the record completed; if another
+    import took some of the addresses meanwhile, add none and mark it refused."""
+    record.status = ImportStatus.COMPLETED
+    record.added = record.progress_done = len(checker.users)
+    ImportRepository(session).add(record)  # written first: the savepoint nests in its transaction
+    users = UserRepository(session)
+    try:
+        with session.begin_nested():
+            users.add_many(_user_rows(checker.users, hashes, record.id))
+    except IntegrityError:
+        raced = checker.already_exists(users.existing_keys(checker.first_rows.keys()))
+        if not raced:
+            raise
+        record.progress_done = 0
+        refuse(record, raced, len(raced), max_errors)
+
+
+def log_attempt(record: UserImport, started: float) -> None:
+    logger.info(
+        "import id=%s outcome=%s dry_run=%s rows=%d added=%d errors=%d duration_ms=%.0f",
+        record.id,
+        record.status,
+        record.dry_run,
+        record.rows,
+        record.added,
+        record.error_count,
+        (time.perf_counter() - started) * 1000,
+    )
 
 
 def run_import(
@@ -146,52 +134,17 @@ def run_import(
 ) -> UserImport:
     """Add every user of the file in the session's transaction, or none; record the attempt."""
     started = time.perf_counter()
-    users = UserRepository(session)
-    imports = ImportRepository(session)
+    record = new_record(upload, dry_run=dry_run, created_by=created_by)
     validation = validate_file(upload.data, settings)
-    record = UserImport(
-        status=ImportStatus.VALIDATED,
-        dry_run=dry_run,
-        filename=upload.filename,
-        encoding=validation.encoding,
-        delimiter=validation.delimiter,
-        columns=validation.columns,
-        rows=validation.rows,
-        added=0,
-        errors=[],
-        error_count=0,
-        created_by=created_by,
-    )
-    checker = validation.checker
-    errors, count = list(validation.errors), validation.error_count
-    if checker is not None:
-        existing = checker.already_exists(users.existing_keys(checker.first_rows.keys()))
-        errors, count = errors + existing, count + len(existing)
-    if count or checker is None:
-        _refuse(record, errors, count, settings.max_errors)
-    elif not dry_run:
+    describe(record, validation)
+    checker, errors, count = check_directory(validation, UserRepository(session))
+    if checker is None:
+        refuse(record, errors, count, settings.max_errors)
+    elif dry_run:
+        record.progress_done = record.rows
+    else:
         hashes = hasher.hash_many([user.password for user in checker.users])
-        record.status = ImportStatus.COMPLETED
-        record.added = len(checker.users)
-        imports.add(record)
-        try:
-            with session.begin_nested():
-                users.add_many(_user_rows(checker.users, hashes, record.id))
-        except IntegrityError:
-            # Another import added some of these addresses since they were looked up.
-            raced = checker.already_exists(users.existing_keys(checker.first_rows.keys()))
-            if not raced:
-                raise
-            _refuse(record, raced, len(raced), settings.max_errors)
-    imports.add(record)
-    logger.info(
-        "import id=%s outcome=%s dry_run=%s rows=%d added=%d errors=%d duration_ms=%.0f",
-        record.id,
-        record.status,
-        dry_run,
-        record.rows,
-        record.added,
-        record.error_count,
-        (time.perf_counter() - started) * 1000,
-    )
+        insert_users(session, record, checker, hashes, settings.max_errors)
+    ImportRepository(session).add(record)
+    log_attempt(record, started)
     return record

@@ -1,0 +1,102 @@
+"""From the file's bytes to its rows' verdict: decode, read, check every row (no database)."""
+
+from collections.abc import Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from app.config import Settings
+from app.imports.csv_reader import (
+    DELIMITERS,
+    FileRefusedError,
+    Record,
+    decode,
+    detect_delimiter,
+    file_error,
+    read_header,
+    read_records,
+)
+from app.imports.rules import FileChecker, RowPolicy
+from app.schemas import RowError
+
+
+@dataclass(slots=True)
+class Validation:
+    """What the file says, before the directory is asked."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    checker: FileChecker | None = None  # None when the file could not be read as rows
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+
+
+def _extra_cells(row: int, cells: list[str], width: int) -> RowError | None:
+    if any(cell.strip() for cell in cells[width:]):
+        message = f"Row {row} has more cells than the header has columns; check its quoting."
+        return RowError(row=row, column=None, code="malformed_csv", message=message)
+    return None
+
+
+def _too_many_rows(result: Validation, rest: Iterator[Record], max_rows: int) -> Validation:
+    """Count the rest without keeping it; nothing else is checked in a file this long."""
+    with suppress(FileRefusedError):  # a broken tail: report the rows counted so far
+        result.rows += sum(1 for _ in rest)
+    message = (
+        f"The file has {result.rows} addresses; at most {max_rows} can be imported at once. "
+        f"Split it and import it in batches of {max_rows} or fewer."
+    )
+    result.errors = file_error("too_many_rows", message).errors
+    result.error_count = 1
+    return result
+
+
+def row_policy(settings: Settings) -> RowPolicy:
+    return RowPolicy(settings.min_password_length, tuple(settings.allowed_domains))
+
+
+def validate_file(data: bytes, settings: Settings) -> Validation:
+    """Every row error of the file (the first max_errors), or the valid users; no database."""
+    max_rows = settings.max_rows
+    result = Validation()
+    checker = FileChecker(settings.max_errors, row_policy(settings))
+    try:
+        decoded = decode(data)
+        result.encoding = decoded.encoding
+        delimiter = detect_delimiter(decoded.text)
+        result.delimiter = DELIMITERS[delimiter]
+        records = read_records(decoded.text, delimiter)
+        first = next(records, None)
+        if first is None:
+            raise file_error("empty_file", "The file is empty; fill in the template and upload it.")
+        header = read_header(first)
+        result.columns = header.names
+        for record in records:
+            result.rows += 1
+            if result.rows > max_rows:
+                return _too_many_rows(result, records, max_rows)
+            extra = _extra_cells(record.row, record.cells, header.width)
+            if extra is not None:
+                checker.report([extra])
+            else:
+                checker.check(record.row, header.cells_of(record))
+        if not result.rows:
+            raise file_error("empty_file", "The file has a header but no user rows.")
+    except FileRefusedError as exc:
+        checker.report(exc.errors)
+        result.errors, result.error_count = checker.errors, checker.error_count
+        return result
+    result.checker = checker
+    result.errors, result.error_count = checker.errors, checker.error_count
+    return result
+
+
+def count_user_rows(data: bytes) -> int | None:
+    """How many user rows the file holds, read cheaply; None when it cannot be read as rows."""
+    try:
+        decoded = decode(data)
+        records = read_records(decoded.text, detect_delimiter(decoded.text))
+        return max(sum(1 for _ in records) - 1, 0)  # the first record is the header
+    except FileRefusedError:
+        return None
