@@ -7,7 +7,7 @@ PORT ?= 8000
 # h11 with an explicit bound on request-line + headers (16 KiB) and on open connections.
 UVICORN_LIMITS := --http h11 --h11-max-incomplete-event-size 16384 --limit-concurrency 200 --timeout-keep-alive 5
 
-.PHONY: run test lint openapi migrate bench-memory clean
+.PHONY: run test lint openapi migrate bench bench-memory clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ lint: $(VENV)/.installed-dev
 
 test: lint
 	$(BIN)/pytest
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run
 
 bench-memory: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.memory

@@ -2,7 +2,7 @@
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -35,13 +35,13 @@ async def client(job_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 def blocked_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """Hashing waits until the event is set (bounded, so a mistake cannot hang the suite)."""
     release = threading.Event()
-    real = PasswordHasherPool.hash_many
+    real = PasswordHasherPool.hash
 
-    def waiting(self: PasswordHasherPool, passwords: Sequence[str]) -> list[str]:
+    def waiting(self: PasswordHasherPool, password: str) -> str:
         release.wait(timeout=20)
-        return real(self, passwords)
+        return real(self, password)
 
-    monkeypatch.setattr(PasswordHasherPool, "hash_many", waiting)
+    monkeypatch.setattr(PasswordHasherPool, "hash", waiting)
     yield release
     release.set()
 

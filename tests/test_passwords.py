@@ -43,3 +43,14 @@ async def test_stored_hashes_carry_the_configured_parameters(
     assert len(hashes) == 2
     assert all(h.startswith("$argon2id$v=19$m=64,t=1,p=1$") for h in hashes)
     assert hashes[0] != hashes[1]
+
+
+def test_hash_stream_keeps_order_with_a_bounded_window() -> None:
+    hasher = PasswordHasherPool(time_cost=1, memory_cost=64, parallelism=1, workers=2)
+    try:
+        passwords = [f"pw-{n}" for n in range(25)]
+        hashes = list(hasher.hash_stream(passwords, window=3))
+        assert len(hashes) == 25
+        assert all(hasher.verify(h, p) for h, p in zip(hashes, passwords, strict=True))
+    finally:
+        hasher.shutdown()

@@ -9,6 +9,7 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from app.schemas import RowError
 
@@ -127,7 +128,8 @@ def _row_too_long(row: int) -> FileRefusedError:
 
 
 def is_blank(cells: list[str]) -> bool:
-    return all(not cell.strip() for cell in cells)
+    # The first cell is nearly always filled in: stop there.
+    return all(not cell or cell.isspace() for cell in cells)
 
 
 def read_records(text: str, delimiter: str) -> Iterator[Record]:
@@ -163,19 +165,30 @@ _COLUMN_BY_KEY = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Header:
     row: int
     positions: dict[str, int]  # template column -> index of its cell
     names: dict[str, str]  # header as written -> template column
     width: int
 
-    def cells_of(self, record: Record) -> dict[str, str]:
-        cells = record.cells
-        return {
-            column: cells[index] if index < len(cells) else ""
-            for column, index in self.positions.items()
-        }
+    @cached_property
+    def _indexes(self) -> tuple[int, int, int, int]:
+        email, name, password, force = (self.positions[column] for column in TEMPLATE_COLUMNS)
+        return email, name, password, force
+
+    def pick(self, cells: list[str]) -> tuple[str, str, str, str]:
+        """The row's Email, Name, Password and Force Change Password cells ("" if missing)."""
+        email, name, password, force = self._indexes
+        width = len(cells)
+        if width > max(self._indexes):
+            return cells[email], cells[name], cells[password], cells[force]
+        return (
+            cells[email] if email < width else "",
+            cells[name] if name < width else "",
+            cells[password] if password < width else "",
+            cells[force] if force < width else "",
+        )
 
 
 def _header_error(row: int, column: str, code: str, message: str) -> RowError:

@@ -29,8 +29,10 @@ from app.users.repository import UserRepository
 
 logger = logging.getLogger("userimport.jobs")
 HOST = socket.gethostname()
-# Hashes per progress report; small enough that synchronous imports are served in between.
-HASH_CHUNK = 256
+# Progress is written every this many hashes; a few hashes per worker are kept in flight, so
+# synchronous imports queue behind a handful of a job's hashes, not all of them.
+PROGRESS_EVERY = 256
+HASHES_IN_FLIGHT_PER_WORKER = 4
 INTERRUPTED = RowError(
     row=None,
     column=None,
@@ -163,10 +165,15 @@ class JobRunner:
             session.commit()
         passwords = [user.password for user in checker.users]
         hashes: list[str] = []
-        for start in range(0, len(passwords), HASH_CHUNK):
-            if not self._report(import_id, ImportStatus.HASHING, len(hashes)):
+        if not self._report(import_id, ImportStatus.HASHING, 0):
+            return
+        window = HASHES_IN_FLIGHT_PER_WORKER * self.hasher.workers
+        for password_hash in self.hasher.hash_stream(passwords, window):
+            hashes.append(password_hash)
+            if len(hashes) % PROGRESS_EVERY == 0 and not self._report(
+                import_id, ImportStatus.HASHING, len(hashes)
+            ):
                 return
-            hashes += self.hasher.hash_many(passwords[start : start + HASH_CHUNK])
         if not self._report(import_id, ImportStatus.INSERTING, 0):
             return
         with self.session_factory() as session:

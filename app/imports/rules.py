@@ -1,11 +1,11 @@
 """The checks one row must pass, and the checks across rows (duplicates within the file)."""
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 
+from app.imports.addresses import AddressValidator
 from app.imports.csv_reader import EMAIL, FORCE_CHANGE, NAME, PASSWORD
 from app.schemas import RowError
 from app.security.password_policy import password_problem
@@ -15,6 +15,7 @@ MAX_NAME_LENGTH = 256
 MAX_PASSWORD_LENGTH = 1024
 _ADDRESS_SEPARATORS = re.compile(r"[;,\s]+")
 # Spaces, non-breaking spaces and zero-width characters that copy-paste leaves around addresses.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _AROUND_ADDRESS = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]")
 _BOOLEANS = {"TRUE": True, "FALSE": False}
@@ -28,7 +29,7 @@ class RowPolicy:
     allowed_domains: tuple[str, ...] = ()  # empty: any; "*.example.com" admits subdomains
 
     def domain_allowed(self, domain: str) -> bool:
-        if not self.allowed_domains:
+        if not self.allowed_domains:  # the usual case: no list, no work
             return True
         for allowed in self.allowed_domains:
             allowed = allowed.lower()
@@ -53,8 +54,10 @@ def _error(row: int, column: str, code: str, message: str) -> RowError:
     return RowError(row=row, column=column, code=code, message=message)
 
 
-def check_email(row: int, raw: str) -> str | RowError:
-    value = _AROUND_ADDRESS.sub("", raw)
+def check_email(row: int, raw: str, addresses: AddressValidator) -> str | RowError:
+    value = raw.strip()
+    if value and (value[0] in _INVISIBLE or value[-1] in _INVISIBLE):
+        value = _AROUND_ADDRESS.sub("", value)
     if not value:
         return _error(row, EMAIL, "missing_value", "An email address is required.")
     if len(value) > MAX_EMAIL_LENGTH:
@@ -62,12 +65,13 @@ def check_email(row: int, raw: str) -> str | RowError:
             f"The address is {len(value)} characters long; at most {MAX_EMAIL_LENGTH} are allowed."
         )
         return _error(row, EMAIL, "value_too_long", message)
-    parts = [part for part in _ADDRESS_SEPARATORS.split(value) if "@" in part]
-    if len(parts) > 1:
-        message = f"The cell holds {len(parts)} addresses; put one address per row."
-        return _error(row, EMAIL, "multiple_addresses", message)
+    if _ADDRESS_SEPARATORS.search(value):
+        parts = [part for part in _ADDRESS_SEPARATORS.split(value) if "@" in part]
+        if len(parts) > 1:
+            message = f"The cell holds {len(parts)} addresses; put one address per row."
+            return _error(row, EMAIL, "multiple_addresses", message)
     try:
-        return validate_email(value, check_deliverability=False).normalized
+        return addresses.normalize(value)
     except EmailNotValidError as exc:
         return _error(row, EMAIL, "invalid_email", f'"{value}" is not a valid email address: {exc}')
 
@@ -110,39 +114,46 @@ class FileChecker:
     def __init__(self, max_errors: int, policy: RowPolicy) -> None:
         self.max_errors = max_errors
         self.policy = policy
+        self.addresses = AddressValidator()
         self.users: list[NewUser] = []
         self.errors: list[RowError] = []  # the first max_errors of them
         self.error_count = 0
         # First row of every valid address, rows with other errors included.
         self.first_rows: dict[str, tuple[int, str]] = {}
 
-    def check(self, row: int, cells: Mapping[str, str]) -> None:
-        email = check_email(row, cells[EMAIL])
-        name = check_name(row, cells[NAME])
-        password = check_password(row, cells[PASSWORD])
-        force = check_force_change(row, cells[FORCE_CHANGE])
-        if isinstance(email, str) and not self.policy.domain_allowed(email.rsplit("@", 1)[1]):
-            message = f"{email} is not in one of this directory's domains."
+    def check(self, row: int, cells: tuple[str, str, str, str]) -> None:
+        """Check one row's Email, Name, Password and Force Change Password cells."""
+        raw_email, raw_name, raw_password, raw_force = cells
+        email = check_email(row, raw_email, self.addresses)
+        name = check_name(row, raw_name)
+        password = check_password(row, raw_password)
+        force = check_force_change(row, raw_force)
+        policy = self.policy
+        address = email if isinstance(email, str) else None
+        if address is not None and not policy.domain_allowed(address.rsplit("@", 1)[1]):
+            message = f"{address} is not in one of this directory's domains."
             email = _error(row, EMAIL, "domain_not_allowed", message)
         if isinstance(password, str):
-            problem = password_problem(
-                password, email if isinstance(email, str) else None, self.policy.min_password_length
-            )
+            problem = password_problem(password, address, policy.min_password_length)
             if problem is not None:
                 password = _error(row, PASSWORD, problem.code, problem.message)
-        errors = [value for value in (email, name, password, force) if isinstance(value, RowError)]
-        if isinstance(email, str):
-            key = email.lower()
-            earlier, _ = self.first_rows.setdefault(key, (row, email))
+        duplicate = None
+        if address is not None:
+            key = address.lower()
+            earlier = self.first_rows.setdefault(key, (row, address))[0]
             if earlier != row:
-                message = f"{email} is already on row {earlier} of this file."
-                errors.insert(0, _error(row, EMAIL, "duplicate_in_file", message))
-        if errors:
-            self.report(errors)
-            return
-        assert isinstance(email, str) and isinstance(name, str) and isinstance(password, str)
-        assert isinstance(force, bool)
-        self.users.append(NewUser(row, email, email.lower(), name, password, force))
+                message = f"{address} is already on row {earlier} of this file."
+                duplicate = _error(row, EMAIL, "duplicate_in_file", message)
+            elif (
+                isinstance(email, str)  # not refused for its domain
+                and isinstance(name, str)
+                and isinstance(password, str)
+                and isinstance(force, bool)
+            ):
+                self.users.append(NewUser(row, address, key, name, password, force))
+                return
+        found = (duplicate, email, name, password, force)
+        self.report([value for value in found if isinstance(value, RowError)])
 
     def report(self, errors: list[RowError]) -> None:
         """Count every error; keep only the first max_errors, so a broken file stays cheap."""

@@ -12,6 +12,7 @@ from app.imports.csv_reader import (
     decode,
     detect_delimiter,
     file_error,
+    is_blank,
     read_header,
     read_records,
 )
@@ -33,7 +34,7 @@ class Validation:
 
 
 def _extra_cells(row: int, cells: list[str], width: int) -> RowError | None:
-    if any(cell.strip() for cell in cells[width:]):
+    if len(cells) > width and not is_blank(cells[width:]):
         message = f"Row {row} has more cells than the header has columns; check its quoting."
         return RowError(row=row, column=None, code="malformed_csv", message=message)
     return None
@@ -80,7 +81,7 @@ def validate_file(data: bytes, settings: Settings) -> Validation:
             if extra is not None:
                 checker.report([extra])
             else:
-                checker.check(record.row, header.cells_of(record))
+                checker.check(record.row, header.pick(record.cells))
         if not result.rows:
             raise file_error("empty_file", "The file has a header but no user rows.")
     except FileRefusedError as exc:

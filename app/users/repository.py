@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from app.models import DirectoryUser
 
-# Stays under every database's bound-parameter limit (SQLite's is the lowest, 32766).
-LOOKUP_BATCH = 1000
+# Stays well under every database's bound-parameter limit (SQLite's is the lowest, 32766).
+LOOKUP_BATCH = 5000
 
 
 def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:

@@ -1,0 +1,260 @@
+"""`make bench`: every performance figure of the service as a ratio measured in the same run.
+
+.venv/bin/python -m bench.run            # SQLite; PostgreSQL too when TEST_DATABASE_URL is set
+"""
+
+import csv
+import io
+import os
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from argon2 import PasswordHasher, Type
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app.config import Settings
+from bench.server import running_server
+
+KEY = "bench-admin-key-7c1e"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+@dataclass
+class Row:
+    name: str
+    measured: str
+    reference: str
+    ratio: float | None
+    target: str
+
+    def verdict(self) -> str:
+        if self.ratio is None:
+            return ""
+        bound = float(self.target[2:])
+        ok = self.ratio <= bound if self.target.startswith("<=") else self.ratio >= bound
+        return "met" if ok else "MISSED"
+
+
+def users_csv(rows: int, prefix: str) -> bytes:
+    lines = ["Email,Name,Password,Force Change Password"]
+    lines += [
+        f"{prefix}{n}@bench{n % 20}.example.com,Bench User {n},Correct-Horse-{n:07d},"
+        + ("TRUE" if n % 2 else "FALSE")
+        for n in range(rows)
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def hash_median_seconds(settings: Settings, samples: int = 25) -> float:
+    hasher = PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost=settings.argon2_memory_cost,
+        parallelism=settings.argon2_parallelism,
+        type=Type.ID,
+    )
+    times = []
+    for n in range(samples):
+        started = time.perf_counter()
+        hasher.hash(f"bench-{n}")
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def csv_reader_seconds(data: bytes) -> float:
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        for _row in csv.reader(io.StringIO(data.decode("utf-8"))):
+            pass
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def post(client: httpx.Client, data: bytes, dry_run: bool = False) -> httpx.Response:
+    return client.post(
+        "/imports",
+        params={"dry_run": str(dry_run).lower()},
+        files={"file": ("bench.csv", data, "text/csv")},
+    )
+
+
+def timed_import(client: httpx.Client, data: bytes, expect: int) -> float:
+    started = time.perf_counter()
+    response = post(client, data)
+    if response.status_code != expect:
+        raise RuntimeError(f"import answered {response.status_code}: {response.text[:300]}")
+    if expect == 202:
+        location = response.headers["location"]
+        while (record := client.get(location).json())["status"] not in ("completed", "failed"):
+            time.sleep(0.05)
+        if record["status"] != "completed":
+            raise RuntimeError(f"job failed: {record}")
+    return time.perf_counter() - started
+
+
+def p99(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=100)[98]
+
+
+def healthz_latencies(client: httpx.Client, count: int) -> list[float]:
+    latencies = []
+    for _ in range(count):
+        started = time.perf_counter()
+        client.get("/healthz")
+        latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+@contextmanager
+def postgres_schema(url: str) -> Iterator[str]:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        in_schema = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield in_schema.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+SERVER_SETTINGS = {
+    "USERIMPORT_API_KEY": KEY,
+    "USERIMPORT_MAX_ROWS": "200000",
+    "USERIMPORT_MAX_UPLOAD_BYTES": str(64 * 1024 * 1024),
+}
+
+
+def import_benchmarks(label: str, database_url: str, floor_per_row: float) -> list[Row]:
+    rows: list[Row] = []
+    with running_server(database_url, **SERVER_SETTINGS) as server:
+        client = httpx.Client(base_url=server.url, headers=AUTH, timeout=600)
+        small = users_csv(500, "small")
+        elapsed = timed_import(client, small, 201)
+        floor = 500 * floor_per_row
+        rows.append(Row(f"import_500 ({label})", f"{elapsed:.2f} s", f"floor {floor:.2f} s",
+                        elapsed / floor, "<=1.15"))  # fmt: skip
+        elapsed = timed_import(client, users_csv(10_000, "large"), 202)
+        floor = 10_000 * floor_per_row
+        rows.append(Row(f"import_10k ({label})", f"{elapsed:.2f} s", f"floor {floor:.2f} s",
+                        elapsed / floor, "<=1.15"))  # fmt: skip
+        rows.append(
+            Row(f"peak RSS, 10k job ({label})", f"{server.peak_rss_mb():.0f} MB", "", None, "")
+        )
+    return rows
+
+
+def healthz_benchmark(database_url: str) -> Row:
+    with running_server(database_url, **SERVER_SETTINGS) as server:
+        client = httpx.Client(base_url=server.url, headers=AUTH, timeout=600)
+        healthz_latencies(client, 50)  # warm up
+        idle = p99(healthz_latencies(client, 400))
+        busy: list[float] = []
+        importer = httpx.Client(base_url=server.url, headers=AUTH, timeout=600)
+        done = threading.Event()
+
+        def run_import() -> None:
+            post(importer, users_csv(500, "busy"))
+            done.set()
+
+        thread = threading.Thread(target=run_import)
+        thread.start()
+        time.sleep(0.2)  # the upload is read; hashing has begun
+        while not done.is_set():
+            busy += healthz_latencies(client, 10)
+        thread.join()
+        busy_p99 = p99(busy)
+        measured, reference = f"{busy_p99 * 1000:.2f} ms", f"idle {idle * 1000:.2f} ms"
+        return Row("healthz_during_import (p99)", measured, reference, busy_p99 / idle, "<=5")
+
+
+def dry_run_benchmarks(database_url: str) -> list[Row]:
+    from bench.peer.run import peer_rows_per_second
+
+    rows: list[Row] = []
+    with running_server(database_url, **SERVER_SETTINGS) as server:
+        client = httpx.Client(base_url=server.url, headers=AUTH, timeout=600)
+        big = users_csv(100_000, "dry")
+        post(client, users_csv(1000, "warm"), dry_run=True)  # warm up
+        started = time.perf_counter()
+        response = post(client, big, dry_run=True)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, response.text[:300]
+        reader = csv_reader_seconds(big)
+        rows.append(Row("dry_run_100k", f"{elapsed:.3f} s", f"csv.reader {reader:.3f} s",
+                        elapsed / reader, "<=15"))  # fmt: skip
+        rows.append(Row("peak RSS, 100k dry run", f"{server.peak_rss_mb():.0f} MB", "", None, ""))
+        ten_k = users_csv(10_000, "peer")
+        best = min(timed_dry_run(client, ten_k) for _ in range(3))
+        ours = 10_000 / best
+    theirs, counted = peer_rows_per_second(ten_k)
+    assert counted == 10_000
+    rows.insert(0, Row("peer_10k (rows/s)", f"{ours:,.0f}", f"django-import-export {theirs:,.0f}",
+                       ours / theirs, ">=30"))  # fmt: skip
+    return rows
+
+
+def timed_dry_run(client: httpx.Client, data: bytes) -> float:
+    started = time.perf_counter()
+    response = post(client, data, dry_run=True)
+    assert response.status_code == 200, response.text[:300]
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    settings = Settings.model_validate({})
+    workers = min(settings.hash_workers, os.cpu_count() or 1)
+    median = hash_median_seconds(settings)
+    per_row = median / workers
+    parameters = (
+        f"m={settings.argon2_memory_cost} t={settings.argon2_time_cost} "
+        f"p={settings.argon2_parallelism}"
+    )
+    print(f"machine: {os.cpu_count()} cores; argon2id {parameters}")
+    print(f"one hash {median * 1000:.1f} ms (median); {workers} hashing workers")
+    print(f"hashing floor: {per_row * 1000:.2f} ms per row")
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        rows += import_benchmarks("SQLite", sqlite, per_row)
+        rows.append(healthz_benchmark(f"sqlite:///{Path(tmp) / 'healthz.db'}"))
+        rows += dry_run_benchmarks(f"sqlite:///{Path(tmp) / 'dry.db'}")
+    if pg := os.environ.get("TEST_DATABASE_URL"):
+        with postgres_schema(pg) as url:
+            rows += import_benchmarks("PostgreSQL", url, per_row)
+    print_table(rows)
+
+
+def print_table(rows: list[Row]) -> None:
+    widths = (30, 14, 32, 7, 6, 7)
+    header = ("benchmark", "measured", "reference", "ratio", "target", "verdict")
+    print()
+    print(
+        "| "
+        + " | ".join(f"{cell:<{width}}" for cell, width in zip(header, widths, strict=True))
+        + " |"
+    )
+    print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
+    for row in rows:
+        ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
+        cells = (row.name, row.measured, row.reference, ratio, row.target, row.verdict())
+        print(
+            "| "
+            + " | ".join(f"{cell:<{width}}" for cell, width in zip(cells, widths, strict=True))
+            + " |"
+        )
+
+
+if __name__ == "__main__":
+    main()
