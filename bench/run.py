@@ -238,22 +238,17 @@ def main() -> None:
 
 def print_table(rows: list[Row]) -> None:
     widths = (30, 14, 32, 7, 6, 7)
-    header = ("benchmark", "measured", "reference", "ratio", "target", "verdict")
+
+    def line(cells: tuple[str, ...]) -> str:
+        padded = (f"{cell:<{width}}" for cell, width in zip(cells, widths, strict=True))
+        return "| " + " | ".join(padded) + " |"
+
     print()
-    print(
-        "| "
-        + " | ".join(f"{cell:<{width}}" for cell, width in zip(header, widths, strict=True))
-        + " |"
-    )
+    print(line(("benchmark", "measured", "reference", "ratio", "target", "verdict")))
     print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
     for row in rows:
         ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
-        cells = (row.name, row.measured, row.reference, ratio, row.target, row.verdict())
-        print(
-            "| "
-            + " | ".join(f"{cell:<{width}}" for cell, width in zip(cells, widths, strict=True))
-            + " |"
-        )
+        print(line((row.name, row.measured, row.reference, ratio, row.target, row.verdict())))
 
 
 if __name__ == "__main__":
