@@ -42,6 +42,8 @@ _WINDOWS_1252 = {
     if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+# str.splitlines also breaks at these; CSV breaks lines only at CR and LF.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # csv's own bound on one cell: a longer cell is an over-long row, refused without reading on.
 csv.field_size_limit(MAX_ROW_BYTES)
 
@@ -132,17 +134,30 @@ def is_blank(cells: list[str]) -> bool:
     return all(not cell or cell.isspace() for cell in cells)
 
 
+def _physical_lines(text: str) -> Iterator[str] | list[str]:
+    """The text's lines: split at once (fast) when every line is short and only CR/LF break
+    lines; otherwise lazily, line by line, stopping at an over-long one."""
+    if not _OTHER_BREAKS.search(text):
+        lines = text.splitlines(keepends=True)
+        if max(map(len, lines), default=0) <= MAX_ROW_BYTES // 4:  # even at 4 bytes a character
+            return lines
+    return _lines(text)
+
+
 def read_records(text: str, delimiter: str) -> Iterator[Record]:
     """Every non-blank record; quoted line breaks stay inside their cell and row."""
-    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
+    reader = csv.reader(_physical_lines(text), delimiter=delimiter, strict=True)
     row = 0
+    lines_read = 0
     try:
         for row, cells in enumerate(reader, start=1):
             if len(cells) > MAX_COLUMNS:
                 message = f"Row {row} has {len(cells)} cells; at most {MAX_COLUMNS} are read."
                 raise file_error("too_many_columns", message, row)
-            if sum(map(len, cells)) > MAX_ROW_BYTES:
+            # A one-line record is no longer than its line, which was checked already.
+            if reader.line_num > lines_read + 1 and sum(map(len, cells)) > MAX_ROW_BYTES:
                 raise _row_too_long(row)
+            lines_read = reader.line_num
             if not is_blank(cells):
                 yield Record(row, cells)
     except _RowTooLongError:
