@@ -16,6 +16,8 @@ import httpx
 
 from bench.server import Server, running_server
 
+KEY = "bench-memory-key-31f0"
+AUTH_LINE = f"Authorization: Bearer {KEY}\r\n".encode()
 LIMIT = 5 * 1024 * 1024
 MULTIPART_SLACK = 1024  # room for the multipart framing around the file
 TARGET_PEAK_MB = 150
@@ -44,6 +46,7 @@ def post_file(server: Server, data: bytes, dry_run: bool) -> tuple[int, float, s
         f"{server.url}/imports",
         params={"dry_run": str(dry_run).lower()},
         files={"file": ("bench.csv", data, "text/csv")},
+        headers={"Authorization": f"Bearer {KEY}"},
         timeout=300,
     )
     summary = response.json().get("code") or f"rows={response.json().get('rows')}"
@@ -60,7 +63,8 @@ def declared_too_large(server: Server) -> tuple[int, int]:
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
         sock.sendall(
             b"POST /imports HTTP/1.1\r\nHost: bench\r\n"
-            b"Content-Type: multipart/form-data; boundary=x\r\n"
+            + AUTH_LINE
+            + b"Content-Type: multipart/form-data; boundary=x\r\n"
             + f"Content-Length: {50 * 1024 * 1024}\r\n\r\n".encode()
         )
         return _status_of(sock), 0
@@ -74,7 +78,8 @@ def chunked_too_large(server: Server) -> tuple[int, int]:
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
         sock.sendall(
             b"POST /imports HTTP/1.1\r\nHost: bench\r\nTransfer-Encoding: chunked\r\n"
-            b"Content-Type: multipart/form-data; boundary=x\r\n\r\n"
+            + AUTH_LINE
+            + b"Content-Type: multipart/form-data; boundary=x\r\n\r\n"
             + f"{len(preamble):x}\r\n".encode()
             + preamble
             + b"\r\n"
@@ -98,7 +103,11 @@ def row(case: str, status: object, seconds: str, server: Server, detail: str = "
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        settings = {"USERIMPORT_MAX_ROWS": "200000", "USERIMPORT_MAX_UPLOAD_BYTES": str(LIMIT)}
+        settings = {
+            "USERIMPORT_API_KEY": KEY,
+            "USERIMPORT_MAX_ROWS": "200000",
+            "USERIMPORT_MAX_UPLOAD_BYTES": str(LIMIT),
+        }
         with running_server(url, **settings) as server:
             print(f"server pid {server.process.pid}, {os.cpu_count()} cores; limit {LIMIT} bytes")
             print(f"{'case':<38} {'status':>6} {'seconds':>8} {'peak RSS MB':>12}  detail")

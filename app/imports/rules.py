@@ -111,9 +111,10 @@ def check_force_change(row: int, raw: str) -> bool | RowError:
 class FileChecker:
     """Checks rows one by one; remembers addresses to find duplicates within the file."""
 
-    def __init__(self, max_errors: int, policy: RowPolicy) -> None:
+    def __init__(self, max_errors: int, policy: RowPolicy, keep_users: bool = True) -> None:
         self.max_errors = max_errors
         self.policy = policy
+        self.keep_users = keep_users  # a dry run needs the verdict, not the users
         self.addresses = AddressValidator()
         self.users: list[NewUser] = []
         self.errors: list[RowError] = []  # the first max_errors of them
@@ -150,7 +151,8 @@ class FileChecker:
                 and isinstance(password, str)
                 and isinstance(force, bool)
             ):
-                self.users.append(NewUser(row, address, key, name, password, force))
+                if self.keep_users:
+                    self.users.append(NewUser(row, address, key, name, password, force))
                 return
         found = (duplicate, email, name, password, force)
         self.report([value for value in found if isinstance(value, RowError)])

@@ -135,7 +135,7 @@ def run_import(
     """Add every user of the file in the session's transaction, or none; record the attempt."""
     started = time.perf_counter()
     record = new_record(upload, dry_run=dry_run, created_by=created_by)
-    validation = validate_file(upload.data, settings)
+    validation = validate_file(upload.data, settings, keep_users=not dry_run)
     describe(record, validation)
     checker, errors, count = check_directory(validation, UserRepository(session))
     if checker is None:

@@ -57,11 +57,11 @@ def row_policy(settings: Settings) -> RowPolicy:
     return RowPolicy(settings.min_password_length, tuple(settings.allowed_domains))
 
 
-def validate_file(data: bytes, settings: Settings) -> Validation:
+def validate_file(data: bytes, settings: Settings, *, keep_users: bool = True) -> Validation:
     """Every row error of the file (the first max_errors), or the valid users; no database."""
     max_rows = settings.max_rows
     result = Validation()
-    checker = FileChecker(settings.max_errors, row_policy(settings))
+    checker = FileChecker(settings.max_errors, row_policy(settings), keep_users)
     try:
         decoded = decode(data)
         result.encoding = decoded.encoding
