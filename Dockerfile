@@ -12,4 +12,4 @@ RUN pip install --no-cache-dir . && mkdir -p /srv/data && chown app:app /srv/dat
 
 USER app
 EXPOSE 8000
-CMD ["sh", "-c", "alembic upgrade head && userimport keys ensure && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --http h11 --h11-max-incomplete-event-size 16384 --limit-concurrency 200 --timeout-keep-alive 5"]
+CMD ["sh", "-c", "alembic upgrade head && userimport keys ensure && exec userimport serve --host 0.0.0.0 --port 8000"]

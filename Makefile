@@ -4,8 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# h11 with an explicit bound on request-line + headers (16 KiB) and on open connections.
-UVICORN_LIMITS := --http h11 --h11-max-incomplete-event-size 16384 --limit-concurrency 200 --timeout-keep-alive 5
 
 .PHONY: run test lint openapi migrate bench bench-memory clean
 
@@ -27,7 +25,7 @@ migrate: $(VENV)/.installed-run
 run: migrate
 	$(BIN)/userimport keys ensure --url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT) - API docs at http://$(HOST):$(PORT)/docs"
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) $(UVICORN_LIMITS)
+	$(BIN)/userimport serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

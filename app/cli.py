@@ -1,9 +1,10 @@
-"""The `userimport` console script: manage API keys.
+"""The `userimport` console script: manage API keys, serve the API.
 
 userimport keys create --name NAME --role admin|reader   prints the new key once
 userimport keys list
 userimport keys revoke NAME
 userimport keys ensure [--url URL]   first start: create an admin key if none exists
+userimport serve [--host HOST] [--port PORT]   uvicorn with the service's limits
 """
 
 import argparse
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory
 from app.security.api_keys import ApiKeyRepository, Role
+from app.server import serve
 
 BOOTSTRAP_KEY_NAME = "first-admin"
 
@@ -29,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("name")
     ensure = keys.add_parser("ensure", help="create an admin key if there is no key at all")
     ensure.add_argument("--url", default="http://127.0.0.1:8000", help="for the curl line")
+    serve = groups.add_parser("serve", help="serve the API (run `alembic upgrade head` first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
     return parser
 
 
@@ -80,6 +85,9 @@ def _ensure(keys: ApiKeyRepository, settings: Settings, url: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.group == "serve":
+        serve(args.host, args.port)
+        return 0
     settings = Settings()
     engine = create_db_engine(settings.database_url)
     try:

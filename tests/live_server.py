@@ -8,11 +8,13 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from app.server import server_config
+
 
 @contextmanager
 def serve(app: FastAPI) -> Iterator[str]:
     """Serve the app on 127.0.0.1 and yield its base URL; stop it afterwards."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    config = server_config(app, "127.0.0.1", 0, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

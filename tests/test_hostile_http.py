@@ -1,5 +1,9 @@
 """Hostile HTTP is refused early and cheaply, in the documented problem shape."""
 
+import asyncio
+import contextlib
+import socket
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -7,6 +11,7 @@ import pytest
 
 from tests.conftest import AppFactory, make_client
 from tests.helpers import all_users, csv_bytes, upload, user_rows
+from tests.live_server import serve
 
 pytestmark = pytest.mark.anyio
 LIMIT = 64 * 1024
@@ -138,3 +143,26 @@ async def test_file_name_is_only_metadata_and_capped(client: httpx.AsyncClient) 
 
     assert response.status_code == 201
     assert response.json()["filename"] == name[:255]
+
+
+async def test_slow_oversized_headers_are_refused_by_the_server_itself(
+    app_factory: AppFactory,
+) -> None:
+    """uvicorn (app/server.py) holds at most 16 KiB of an unfinished request head."""
+    with serve(app_factory()) as url:
+        host, port = url.removeprefix("http://").split(":")
+        small = await asyncio.to_thread(slow_request, host, int(port), 1_000)
+        large = await asyncio.to_thread(slow_request, host, int(port), 20_000)
+
+    assert small.startswith(b"HTTP/1.1 200")
+    assert large.startswith(b"HTTP/1.1 400")
+
+
+def slow_request(host: str, port: int, header_bytes: int) -> bytes:
+    """A request head sent in two parts, the first of header_bytes, as a slow client would."""
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(f"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Pad: {'a' * header_bytes}".encode())
+        time.sleep(0.3)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # refused already
+            sock.sendall(b"\r\n\r\n")
+        return sock.recv(65536)
