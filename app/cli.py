@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = groups.add_parser("serve", help="serve the API (run `alembic upgrade head` first)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--log-level", default="info", help="uvicorn's own log level")
     return parser
 
 
@@ -86,7 +87,7 @@ def _ensure(keys: ApiKeyRepository, settings: Settings, url: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.group == "serve":
-        serve(args.host, args.port)
+        serve(args.host, args.port, args.log_level)
         return 0
     settings = Settings()
     engine = create_db_engine(settings.database_url)

@@ -20,5 +20,5 @@ def server_config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Confi
     return uvicorn.Config(app, host=host, port=port, **{**SERVER_LIMITS, **extra})
 
 
-def serve(host: str, port: int) -> None:
-    uvicorn.Server(server_config("app.main:app", host, port)).run()
+def serve(host: str, port: int, log_level: str = "info") -> None:
+    uvicorn.Server(server_config("app.main:app", host, port, log_level=log_level)).run()

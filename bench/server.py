@@ -53,7 +53,8 @@ def running_server(database_url: str, **settings: str) -> Iterator[Server]:
         cwd=ROOT, env=env, check=True, capture_output=True,
     )  # fmt: skip
     port = free_port()
-    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--log-level", "warning"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
