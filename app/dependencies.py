@@ -27,6 +27,3 @@ def get_jobs(request: Request) -> JobRunner:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 JobsDep = Annotated[JobRunner, Depends(get_jobs)]
 HasherDep = Annotated[PasswordHasherPool, Depends(get_hasher)]
-
-# Ids are 32-bit integers in the database; a larger one cannot exist.
-MAX_ID = 2_147_483_647

@@ -33,6 +33,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+# Limits the columns below impose, shared with the checks that keep inputs within them.
+MAX_EMAIL_LENGTH = 254  # RFC 5321's bound on an address
+MAX_ID = 2_147_483_647  # ids are 32-bit integers: a larger one cannot exist
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -72,9 +77,9 @@ class DirectoryUser(Base):
     __tablename__ = "directory_user"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
+    email: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
     # The address lower-cased: the database refuses a second user with the same one.
-    email_key: Mapped[str] = mapped_column(String(254), unique=True)
+    email_key: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(256))
     password_hash: Mapped[str] = mapped_column(String(255))
     force_change_password: Mapped[bool] = mapped_column(Boolean)

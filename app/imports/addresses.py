@@ -13,8 +13,9 @@ from email_validator import EmailNotValidError, EmailSyntaxError, validate_email
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 from email_validator.syntax import validate_email_local_part
 
+from app.models import MAX_EMAIL_LENGTH
+
 _PLAIN = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+")
-MAX_ADDRESS_LENGTH = 254
 
 
 def normalize_fully(address: str) -> str:
@@ -29,7 +30,7 @@ class AddressValidator:
 
     def normalize(self, address: str) -> str:
         """validate_email(address, check_deliverability=False).normalized, or its error."""
-        if len(address) > MAX_ADDRESS_LENGTH or not _PLAIN.fullmatch(address):
+        if len(address) > MAX_EMAIL_LENGTH or not _PLAIN.fullmatch(address):
             return normalize_fully(address)
         local, _, domain = address.partition("@")
         local_part = validate_email_local_part(local)["local_part"]  # as validate_email does
@@ -39,7 +40,7 @@ class AddressValidator:
         if not valid:
             raise EmailSyntaxError(verdict)  # a new exception each time: no traceback chains
         normalized = f"{local_part}@{verdict}"
-        if len(normalized.encode()) > MAX_ADDRESS_LENGTH:  # an IDNA domain shown in Unicode
+        if len(normalized.encode()) > MAX_EMAIL_LENGTH:  # an IDNA domain shown in Unicode
             return normalize_fully(address)
         return normalized
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 
 from app.db import SessionDep
-from app.dependencies import MAX_ID, HasherDep, JobsDep, SettingsDep
+from app.dependencies import HasherDep, JobsDep, SettingsDep
 from app.errors import NotFoundError, problem_response, problem_responses, problem_type
 from app.imports.jobs import interrupt, is_stale
 from app.imports.repository import ImportRepository
@@ -16,7 +16,7 @@ from app.imports.service import new_record, run_import
 from app.imports.template import TEMPLATE_BYTES, TEMPLATE_FILENAME
 from app.imports.upload import UPLOAD_REQUEST_BODY, UploadDep
 from app.imports.validation import count_user_rows
-from app.models import UserImport, utcnow
+from app.models import MAX_ID, UserImport, utcnow
 from app.pagination import decode_cursor, split_page
 from app.schemas import Problem, RowError
 from app.security.auth import AdminDep, ReaderDep

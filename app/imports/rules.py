@@ -7,10 +7,10 @@ from email_validator import EmailNotValidError
 
 from app.imports.addresses import AddressValidator
 from app.imports.csv_reader import EMAIL, FORCE_CHANGE, NAME, PASSWORD
+from app.models import MAX_EMAIL_LENGTH
 from app.schemas import RowError
 from app.security.password_policy import password_problem
 
-MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 256
 MAX_PASSWORD_LENGTH = 1024
 _ADDRESS_SEPARATORS = re.compile(r"[;,\s]+")

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.db import SessionDep
-from app.dependencies import MAX_ID
 from app.errors import problem_responses
+from app.models import MAX_EMAIL_LENGTH, MAX_ID
 from app.pagination import decode_cursor, split_page
 from app.security.auth import ReaderDep
 from app.users.repository import UserRepository
@@ -27,7 +27,8 @@ def list_users(
     limit: Annotated[int, Query(ge=1, le=500, description="Most users per page.")] = 50,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
     email: Annotated[
-        str | None, Query(max_length=254, description="Exact address, any letter case.")
+        str | None,
+        Query(max_length=MAX_EMAIL_LENGTH, description="Exact address, any letter case."),
     ] = None,
     import_id: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Only users added by this import.")
