@@ -46,6 +46,34 @@ class Settings(BaseSettings):
     job_stale_seconds: int = Field(
         default=60, ge=5, description="A job silent this long is taken as interrupted."
     )
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        description="Database connections a web process uses for requests (a request holds one "
+        "only for the length of one short transaction).",
+    )
+    header_timeout_seconds: float = Field(
+        default=10,
+        gt=0,
+        description="A client that has not sent a whole request head in this time is disconnected.",
+    )
+    keep_alive_seconds: float = Field(
+        default=5, gt=0, description="An idle keep-alive connection is closed after this."
+    )
+    max_connections: int = Field(
+        default=1000, ge=1, description="Open connections; more get a 503 problem and are closed."
+    )
+    max_requests: int = Field(
+        default=200, ge=1, description="Requests in progress at once; more get a 503 problem."
+    )
+    max_concurrent_imports: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        description="Uploads parsed and hashed at once; the others wait their turn.",
+    )
+    import_queue: int = Field(
+        default=100, ge=0, description="Uploads that may wait their turn; more get a 429 problem."
+    )
     min_password_length: int = Field(default=8, ge=1, description="Shortest password accepted.")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins of browser front ends, comma-separated."

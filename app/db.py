@@ -1,28 +1,44 @@
-"""Engine, session factory and the request-scoped session that owns the transaction."""
+"""Engine, sessions, and the one way a request reaches the database: a short transaction in a
+worker thread of a bounded pool, never held while the request waits on anything else."""
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any, TypeVar
 
-from fastapi import Depends, Request
+import anyio.to_thread
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+# A thread that waits this long for a pooled connection gives up (answered as a 503).
+POOL_TIMEOUT_SECONDS = 10
+T = TypeVar("T")
 
 
-def create_db_engine(url: str) -> Engine:
+def create_db_engine(
+    url: str, *, pool_size: int = 5, max_overflow: int = 10, pool_timeout: float = 30
+) -> Engine:
     """An engine whose error messages never carry row values (hide_parameters)."""
     parsed = make_url(url)
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            hide_parameters=True,
+            connect_args={"connect_timeout": 5},
+            **pool,
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # pysqlite opens a transaction only at the first write, so a slow import never holds
     # a read snapshot; concurrent writers wait for the lock instead of failing.
     engine = create_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}, hide_parameters=True
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+        hide_parameters=True,
+        **pool,
     )
 
     @event.listens_for(engine, "connect")
@@ -45,17 +61,42 @@ def ping(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request: commit when the route returns, roll back when it raises."""
-    factory: sessionmaker[Session] = request.app.state.session_factory
-    with factory() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+class Database:
+    """Runs a unit of work in one short transaction on a thread of its own bounded pool.
 
+    The pool has as many threads as the engine has connections for requests, so a thread
+    never waits for a connection another request holds, and a request holds a connection
+    only while its work runs: not while its body arrives, its passwords hash or its answer
+    is written.
+    """
 
-# scope="function": the commit happens before the response is sent, not after.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+    def __init__(self, url: str, request_connections: int, background_connections: int) -> None:
+        self.engine = create_db_engine(
+            url,
+            pool_size=request_connections,
+            max_overflow=background_connections,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
+        )
+        self.sessions = create_session_factory(self.engine)
+        # Readiness has a connection of its own, so a busy pool never makes it wait.
+        self.probe_engine = create_db_engine(url, pool_size=1, max_overflow=0, pool_timeout=2)
+        self._slots = request_connections
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    def _in_transaction(self, work: Callable[[Session], T]) -> T:
+        with self.sessions.begin() as session:
+            return work(session)
+
+    async def run(self, work: Callable[[Session], T]) -> T:
+        """work(session) in a transaction that commits when it returns, rolls back if it
+        raises; the session is closed before this returns."""
+        if self._limiter is None:  # made on the event loop that uses it
+            self._limiter = anyio.CapacityLimiter(self._slots)
+        return await anyio.to_thread.run_sync(self._in_transaction, work, limiter=self._limiter)
+
+    async def ping(self) -> None:
+        await anyio.to_thread.run_sync(ping, self.probe_engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self.probe_engine.dispose()

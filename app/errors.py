@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.schemas import InvalidParam, Problem
@@ -72,6 +74,21 @@ class DatabaseUnavailableError(ProblemError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
     code = "database_unavailable"
     title = "Database unavailable"
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "5"}
+
+
+class TooManyImportsError(ProblemError):
+    status = HTTPStatus.TOO_MANY_REQUESTS
+    code = "too_many_imports"
+    title = "Too many imports at once"
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "5"}
+
+
+class OverloadedError(ProblemError):
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    code = "overloaded"
+    title = "Service overloaded"
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
 
 
 class UnsupportedMediaTypeError(ProblemError):
@@ -161,14 +178,18 @@ async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem, headers=exc.headers)
 
 
-async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
-    logger.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
-    problem = ProblemError("The service failed; the error has been logged.").to_problem()
-    return problem_response(problem)
+async def _on_database_error(_request: Request, exc: Exception) -> JSONResponse:
+    # The message names the failure, never the statement's values (hide_parameters).
+    logger.error("database unavailable: %s", type(exc).__name__, exc_info=exc)
+    error = DatabaseUnavailableError("The database does not answer; try again shortly.")
+    return problem_response(error.to_problem(), error.headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
-    app.add_exception_handler(Exception, _on_unexpected)
+    # Errors that say the database is out of reach, not that a statement was wrong.
+    for database_error in (OperationalError, InterfaceError, DisconnectionError, PoolTimeout):
+        app.add_exception_handler(database_error, _on_database_error)
+    # Anything else is answered by app.middleware.UnhandledErrorAsProblem.

@@ -10,10 +10,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from app import health
 from app.body_limit import BodySizeLimit
 from app.config import Settings, get_settings
-from app.db import create_db_engine, create_session_factory
+from app.db import Database
 from app.errors import install_error_handlers
 from app.imports import router as imports
+from app.imports.admission import ImportGate
 from app.imports.jobs import JobRunner
+from app.imports.validation_pool import FileValidator, shutdown_processes
+from app.middleware import HeadAsGet, InFlightLimit, UnhandledErrorAsProblem
 from app.openapi import install_openapi, operation_id
 from app.security.headers import SecurityHeaders
 from app.security.passwords import PasswordHasherPool
@@ -35,11 +38,11 @@ def configure_logging(level: str) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
-    engine = create_db_engine(settings.database_url)
+    # Requests use db_pool_size connections; jobs and their heartbeat have their own.
+    db = Database(settings.database_url, settings.db_pool_size, settings.job_workers + 2)
     hasher = PasswordHasherPool.from_settings(settings)
-
-    session_factory = create_session_factory(engine)
-    jobs = JobRunner(session_factory, hasher, settings)
+    validator = FileValidator(settings)
+    jobs = JobRunner(db.sessions, hasher, settings, validator)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -47,7 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         jobs.shutdown()
         hasher.shutdown()
-        engine.dispose()
+        shutdown_processes()
+        db.dispose()
 
     app = FastAPI(
         title="User Import Service",
@@ -57,13 +61,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
-    app.state.engine = engine
-    app.state.session_factory = session_factory
+    app.state.db = db
+    app.state.engine = db.engine
+    app.state.session_factory = db.sessions
     app.state.hasher = hasher
     app.state.jobs = jobs
+    app.state.validator = validator
+    app.state.import_gate = ImportGate(settings.max_concurrent_imports, settings.import_queue)
     install_error_handlers(app)
-    # The last added runs first: security headers wrap every answer, the 413 included.
+    # The last added runs first: security headers (and CORS) wrap every answer, the 413,
+    # the 503 of an overload and the 500 of an unexpected error included.
+    app.add_middleware(UnhandledErrorAsProblem)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(InFlightLimit, max_requests=settings.max_requests)
+    app.add_middleware(HeadAsGet)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -75,6 +75,8 @@ class UserImport(Base):
 
 class DirectoryUser(Base):
     __tablename__ = "directory_user"
+    # A page of one import's users: filtered by import, ordered by id.
+    __table_args__ = (Index("ix_directory_user_import_id_id", "import_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
@@ -84,7 +86,7 @@ class DirectoryUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     force_change_password: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    import_id: Mapped[int] = mapped_column(ForeignKey("user_import.id"), index=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("user_import.id"))
 
 
 class ApiKey(Base):

@@ -108,7 +108,7 @@ def main() -> None:
             "USERIMPORT_MAX_ROWS": "200000",
             "USERIMPORT_MAX_UPLOAD_BYTES": str(LIMIT),
         }
-        with running_server(url, **settings) as server:
+        with running_server(url, settings) as server:
             print(f"server pid {server.process.pid}, {os.cpu_count()} cores; limit {LIMIT} bytes")
             print(f"{'case':<38} {'status':>6} {'seconds':>8} {'peak RSS MB':>12}  detail")
             row("idle after start", "", "", server)

@@ -145,7 +145,7 @@ def floor_per_row(settings: Settings) -> float:
 def import_benchmarks(label: str, database_url: str, settings: Settings) -> list[Row]:
     """Imports against the hashing floor measured just before each, on the idle machine."""
     rows: list[Row] = []
-    with running_server(database_url, **SERVER_SETTINGS) as server:
+    with running_server(database_url, SERVER_SETTINGS) as server:
         client = httpx.Client(base_url=server.url, headers=AUTH, timeout=600)
         ratios, elapsed_runs, floors = [], [], []
         for run in range(3):  # the median of three: one 4 s sample is at the mercy of noise
@@ -168,7 +168,7 @@ def import_benchmarks(label: str, database_url: str, settings: Settings) -> list
 
 
 def healthz_benchmark(database_url: str) -> Row:
-    with running_server(database_url, **SERVER_SETTINGS) as server:
+    with running_server(database_url, SERVER_SETTINGS) as server:
         client = httpx.Client(base_url=server.url, headers=AUTH, timeout=600)
         healthz_latencies(client, 50)  # warm up
         idle = p99(healthz_latencies(client, 400))
@@ -195,7 +195,7 @@ def dry_run_benchmarks(database_url: str) -> list[Row]:
     from bench.peer.run import peer_rows_per_second
 
     rows: list[Row] = []
-    with running_server(database_url, **SERVER_SETTINGS) as server:
+    with running_server(database_url, SERVER_SETTINGS) as server:
         client = httpx.Client(base_url=server.url, headers=AUTH, timeout=600)
         big = users_csv(100_000, "dry")
         post(client, users_csv(1000, "warm"), dry_run=True)  # warm up

@@ -1,11 +1,12 @@
-"""Start the service as a real uvicorn process on a migrated database, for the benchmarks."""
+"""Start the service as a real process (`userimport serve`) on a migrated database: for the
+benchmarks, and for the tests that load it as production would."""
 
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,31 +30,61 @@ class Server:
     process: subprocess.Popen[bytes]
 
     def peak_rss_mb(self) -> float:
-        """The process's high-water mark of resident memory (VmHWM), in MB."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
-        return kib / 1024
+        """High-water marks of resident memory (VmHWM) of the server and of every process it
+        started (the file-checking workers), added up, in MB: an upper bound of the peak."""
+        return sum(_status_kib(pid, "VmHWM") for pid in self.pids()) / 1024
 
     def rss_mb(self) -> float:
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
-        return kib / 1024
+        return sum(_status_kib(pid, "VmRSS") for pid in self.pids()) / 1024
+
+    def pids(self) -> list[int]:
+        """The server's process and its descendants."""
+        children: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, []))
+        return found
+
+
+def _status_kib(pid: int, field: str) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # gone meanwhile
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith(field)), 0)
+
+
+def userimport_command() -> str:
+    """The console script installed beside this interpreter: what operators run."""
+    script = Path(sys.executable).with_name("userimport")
+    return str(script) if script.exists() else "userimport"
 
 
 @contextmanager
-def running_server(database_url: str, **settings: str) -> Iterator[Server]:
+def running_server(
+    database_url: str, settings: Mapping[str, str], *, migrate: bool = True
+) -> Iterator[Server]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "USERIMPORT_LOG_LEVEL": "WARNING",
         **settings,
     }
-    subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
-    )  # fmt: skip
+    if migrate:
+        subprocess.run(
+            [sys.executable, "-m", "alembic", "upgrade", "head"],
+            cwd=ROOT, env=env, check=True, capture_output=True,
+        )  # fmt: skip
     port = free_port()
-    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+    command = [userimport_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
                "--log-level", "warning"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"

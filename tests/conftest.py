@@ -7,6 +7,7 @@ end); each test's rows are deleted when it ends.
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
@@ -14,12 +15,13 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.config import Settings
 from app.main import create_app
 from app.models import Base
+from bench.server import Server, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -105,10 +107,39 @@ def app_factory(database_url: str) -> Iterator[AppFactory]:
     for application in made:
         application.state.jobs.shutdown(wait=True)
         application.state.hasher.shutdown()
-        with application.state.engine.begin() as connection:
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(table.delete())
-        application.state.engine.dispose()
+        clear_tables(application.state.engine)
+        application.state.db.dispose()
+
+
+def clear_tables(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+# What a live test's server runs with: cheap hashes, the tests' admin key.
+LIVE_SETTINGS = {
+    "USERIMPORT_API_KEY": ADMIN_KEY,
+    "USERIMPORT_ARGON2_TIME_COST": "1",
+    "USERIMPORT_ARGON2_MEMORY_COST": "64",
+    "USERIMPORT_LOG_LEVEL": "WARNING",
+}
+
+
+@pytest.fixture
+def live_service(database_url: str) -> Iterator[Callable[..., AbstractContextManager[Server]]]:
+    """Starts `userimport serve` as a real process on the test database (settings as
+    USERIMPORT_* strings); the rows it wrote are deleted afterwards."""
+
+    def start(**settings: str) -> AbstractContextManager[Server]:
+        return running_server(database_url, {**LIVE_SETTINGS, **settings}, migrate=False)
+
+    yield start
+    engine = create_engine(database_url)
+    try:
+        clear_tables(engine)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ from app.server import server_config
 @contextmanager
 def serve(app: FastAPI) -> Iterator[str]:
     """Serve the app on 127.0.0.1 and yield its base URL; stop it afterwards."""
-    config = server_config(app, "127.0.0.1", 0, log_level="warning", lifespan="off")
+    config = server_config(
+        app, "127.0.0.1", 0, app.state.settings, log_level="warning", lifespan="off"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

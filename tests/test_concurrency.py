@@ -1,7 +1,6 @@
 """Concurrent imports that share addresses, and the event loop while passwords hash."""
 
 import asyncio
-import threading
 from collections.abc import Sequence
 
 import httpx
@@ -10,23 +9,27 @@ from fastapi import FastAPI
 
 from app.security.passwords import PasswordHasherPool
 from app.users.repository import UserRepository
+from tests.conftest import AppFactory, make_client
 from tests.helpers import all_users, codes, csv_bytes, upload, user_rows
 
 pytestmark = pytest.mark.anyio
 
 
 async def test_four_racing_uploads_sharing_addresses_add_each_address_once(
-    client: httpx.AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+    app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # All four pass the existence check before any inserts: the database index decides.
-    barrier = threading.Barrier(4, timeout=30)
-    real_hash_many = PasswordHasherPool.hash_many
+    client = make_client(app_factory(max_concurrent_imports=4))
+    barrier = asyncio.Barrier(4)
+    real_hash_all = PasswordHasherPool.hash_all
 
-    def hash_after_all_checked(self: PasswordHasherPool, passwords: Sequence[str]) -> list[str]:
-        barrier.wait()
-        return real_hash_many(self, passwords)
+    async def hash_after_all_checked(
+        self: PasswordHasherPool, passwords: Sequence[str]
+    ) -> list[str]:
+        await asyncio.wait_for(barrier.wait(), 30)
+        return await real_hash_all(self, passwords)
 
-    monkeypatch.setattr(PasswordHasherPool, "hash_many", hash_after_all_checked)
+    monkeypatch.setattr(PasswordHasherPool, "hash_all", hash_after_all_checked)
     shared = [["shared@example.com", "Shared", "pw-123456", "TRUE"]]
     files = [csv_bytes(user_rows(5, start=10 * n) + shared) for n in range(4)]
 
@@ -69,18 +72,18 @@ async def test_address_added_after_the_check_is_already_exists_not_a_500(
 async def test_healthz_answers_while_an_import_hashes(
     client: httpx.AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hashing = threading.Event()
-    release = threading.Event()
-    real_hash_many = PasswordHasherPool.hash_many
+    hashing = asyncio.Event()
+    release = asyncio.Event()
+    real_hash_all = PasswordHasherPool.hash_all
 
-    def slow_hash_many(self: PasswordHasherPool, passwords: Sequence[str]) -> list[str]:
+    async def slow_hash_all(self: PasswordHasherPool, passwords: Sequence[str]) -> list[str]:
         hashing.set()
-        release.wait(timeout=10)  # bounded: a blocked loop fails the test instead of hanging it
-        return real_hash_many(self, passwords)
+        await asyncio.wait_for(release.wait(), 10)  # bounded: a mistake fails, never hangs
+        return await real_hash_all(self, passwords)
 
-    monkeypatch.setattr(PasswordHasherPool, "hash_many", slow_hash_many)
+    monkeypatch.setattr(PasswordHasherPool, "hash_all", slow_hash_all)
     importing = asyncio.create_task(upload(client, csv_bytes(user_rows(500))))
-    assert await asyncio.to_thread(hashing.wait, 10)
+    await asyncio.wait_for(hashing.wait(), 10)
 
     health = await client.get("/healthz")
     still_hashing = not importing.done()

@@ -42,6 +42,8 @@ _WINDOWS_1252 = {
     if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+CHUNK_CHARS = 256 * 1024
 # str.splitlines also breaks at these; CSV breaks lines only at CR and LF.
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # csv's own bound on one cell: a longer cell is an over-long row, refused without reading on.
@@ -130,18 +132,36 @@ def _row_too_long(row: int) -> FileRefusedError:
 
 
 def is_blank(cells: list[str]) -> bool:
-    # The first cell is nearly always filled in: stop there.
-    return all(not cell or cell.isspace() for cell in cells)
+    first = cells[0] if cells else ""
+    if first and not first.isspace():  # the first cell is nearly always filled in
+        return False
+    return not "".join(cells).strip()
 
 
-def _physical_lines(text: str) -> Iterator[str] | list[str]:
-    """The text's lines: split at once (fast) when every line is short and only CR/LF break
-    lines; otherwise lazily, line by line, stopping at an over-long one."""
-    if not _OTHER_BREAKS.search(text):
-        lines = text.splitlines(keepends=True)
+def _chunks(text: str) -> Iterator[str]:
+    """The text in pieces of about CHUNK_CHARS that end at a line end (CR, LF or CRLF)."""
+    start, size = 0, len(text)
+    while start < size:
+        found = _LINE_END.search(text, min(start + CHUNK_CHARS, size))
+        end = found.end() if found else size
+        yield text[start:end]
+        start = end
+
+
+def _physical_lines(text: str) -> Iterator[str]:
+    """The text's lines, a chunk at a time: each chunk is split at once (fast) when its lines
+    are short, otherwise line by line, stopping at an over-long one. Only the lines of one
+    chunk exist at once, so a file of millions of short lines costs no more than its text.
+    Where other characters would break lines for str.splitlines, the lines are found lazily."""
+    if _OTHER_BREAKS.search(text):
+        yield from _lines(text)
+        return
+    for chunk in _chunks(text):
+        lines = chunk.splitlines(keepends=True)
         if max(map(len, lines), default=0) <= MAX_ROW_BYTES // 4:  # even at 4 bytes a character
-            return lines
-    return _lines(text)
+            yield from lines
+        else:
+            yield from _lines(chunk)
 
 
 def read_records(text: str, delimiter: str) -> Iterator[Record]:

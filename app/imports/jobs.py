@@ -21,7 +21,7 @@ from app.imports.repository import ImportRepository
 from app.imports.schemas import UNFINISHED, ImportStatus
 from app.imports.service import check_directory, describe, insert_users, log_attempt, refuse
 from app.imports.upload import Upload
-from app.imports.validation import validate_file
+from app.imports.validation_pool import FileValidator
 from app.models import UserImport, utcnow
 from app.schemas import RowError
 from app.security.passwords import PasswordHasherPool
@@ -62,9 +62,11 @@ class JobRunner:
         session_factory: sessionmaker[Session],
         hasher: PasswordHasherPool,
         settings: Settings,
+        validator: FileValidator,
     ) -> None:
         self.session_factory = session_factory
         self.hasher = hasher
+        self.validator = validator
         self.settings = settings
         self.instance_id = f"{HOST}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
         self.stale_after = timedelta(seconds=settings.job_stale_seconds)
@@ -151,7 +153,7 @@ class JobRunner:
         settings = self.settings
         if not self._report(import_id, ImportStatus.VALIDATING, 0):
             return
-        validation = validate_file(upload.data, settings)
+        validation = self.validator.validate_blocking(upload.data)
         with self.session_factory() as session:
             record = ImportRepository(session).get(import_id)
             assert record is not None

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from app.imports.schemas import UNFINISHED
 from app.models import UserImport
@@ -37,8 +37,14 @@ class ImportRepository:
         return self.session.scalars(query).all()
 
     def page(self, limit: int, before_id: int | None = None) -> Sequence[UserImport]:
-        """Newest first, limit + 1 of them (to tell if more follow)."""
-        query = select(UserImport).order_by(UserImport.id.desc()).limit(limit + 1)
+        """Newest first, limit + 1 of them (to tell if more follow); their error lists are
+        not loaded, so a page stays small whatever the imports' errors."""
+        query = (
+            select(UserImport)
+            .options(defer(UserImport.errors, raiseload=True))
+            .order_by(UserImport.id.desc())
+            .limit(limit + 1)
+        )
         if before_id is not None:
             query = query.where(UserImport.id < before_id)
         return self.session.scalars(query).all()

@@ -1,21 +1,35 @@
 """HTTP routes for the template and for imports."""
 
+from datetime import timedelta
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
-from app.db import SessionDep
-from app.dependencies import HasherDep, JobsDep, SettingsDep
+from app.dependencies import (
+    DatabaseDep,
+    GateDep,
+    HasherDep,
+    JobsDep,
+    SettingsDep,
+    ValidatorDep,
+)
 from app.errors import NotFoundError, problem_response, problem_responses, problem_type
 from app.imports.jobs import interrupt, is_stale
 from app.imports.repository import ImportRepository
-from app.imports.schemas import ImportPage, ImportRecord, ImportStatus, ImportSummary
-from app.imports.service import new_record, run_import
+from app.imports.schemas import (
+    ImportListItem,
+    ImportPage,
+    ImportRecord,
+    ImportStatus,
+    ImportSummary,
+)
+from app.imports.service import import_checked_file, new_record
 from app.imports.template import TEMPLATE_BYTES, TEMPLATE_FILENAME
 from app.imports.upload import UPLOAD_REQUEST_BODY, UploadDep
-from app.imports.validation import count_user_rows
+from app.imports.validation_pool import JobPlan
 from app.models import MAX_ID, UserImport, utcnow
 from app.pagination import decode_cursor, split_page
 from app.schemas import Problem, RowError
@@ -30,7 +44,7 @@ router = APIRouter(tags=["imports"])
     response_class=Response,
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
-def get_template() -> Response:
+async def get_template() -> Response:
     """The header row every import file starts with, UTF-8 with a BOM."""
     return Response(
         TEMPLATE_BYTES,
@@ -63,18 +77,19 @@ def refused(record: UserImport) -> Problem:
     responses={
         200: {"model": ImportSummary, "description": "Dry run: the file is valid, nothing added."},
         202: {"model": ImportSummary, "description": "A large file, accepted as a job: poll it."},
-        **problem_responses(401, 403, 413, 415, 422),
+        **problem_responses(401, 403, 413, 415, 422, 429, 503),
     },
     openapi_extra=UPLOAD_REQUEST_BODY,
 )
-def create_import(
+async def create_import(
     principal: AdminDep,
-    session: SessionDep,
+    upload: UploadDep,
+    db: DatabaseDep,
     hasher: HasherDep,
     settings: SettingsDep,
-    upload: UploadDep,
     jobs: JobsDep,
-    background: BackgroundTasks,
+    gate: GateDep,
+    validator: ValidatorDep,
     response: Response,
     dry_run: Annotated[
         bool, Query(description="Only check the file: answer 200 and add nothing.")
@@ -85,20 +100,21 @@ def create_import(
     The answer to a refused file is a 422 problem whose `errors` give each problem's
     spreadsheet row, template column and stable code. A file with more rows than
     USERIMPORT_SYNC_MAX_ROWS is accepted as a job (202): poll `Location` until it is
-    `completed` or `failed`. Dry runs are always answered at once.
+    `completed` or `failed`. Dry runs are always answered at once. When the service is
+    already busy with as many imports as it queues, the answer is 429 with `Retry-After`.
     """
-    rows = None if dry_run else count_user_rows(upload.data)
-    if rows is not None and settings.sync_max_rows < rows <= settings.max_rows:
-        queued = jobs.queue(
-            session, new_record(upload, dry_run=False, created_by=principal.key_name), rows
+    async with gate.admit():
+        plan = await validator.plan(upload.data, dry_run)
+        if isinstance(plan, JobPlan):
+            record = new_record(upload, dry_run=False, created_by=principal.key_name)
+            queued = await db.run(lambda session: jobs.queue(session, record, plan.rows))
+            jobs.submit(queued.id, upload)
+            response.status_code = HTTPStatus.ACCEPTED
+            response.headers["Location"] = f"/imports/{queued.id}"
+            return ImportSummary.model_validate(queued)
+        record = await import_checked_file(
+            db, hasher, upload, plan, settings, dry_run=dry_run, created_by=principal.key_name
         )
-        background.add_task(jobs.submit, queued.id, upload)  # after the commit
-        response.status_code = HTTPStatus.ACCEPTED
-        response.headers["Location"] = f"/imports/{queued.id}"
-        return ImportSummary.model_validate(queued)
-    record = run_import(
-        session, hasher, upload, settings, dry_run=dry_run, created_by=principal.key_name
-    )
     if record.status == ImportStatus.FAILED:
         return problem_response(refused(record))
     if dry_run:
@@ -112,43 +128,47 @@ def create_import(
     "/imports",
     response_model=ImportPage,
     summary="List imports, newest first",
-    responses=problem_responses(400, 401, 422),
+    responses=problem_responses(400, 401, 422, 503),
 )
-def list_imports(
+async def list_imports(
     _reader: ReaderDep,
-    session: SessionDep,
+    db: DatabaseDep,
     limit: Annotated[int, Query(ge=1, le=500, description="Most imports per page.")] = 50,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
 ) -> ImportPage:
-    """Every import attempt: completed, validated and failed."""
+    """Every import attempt: completed, validated and failed. Each item says how many errors
+    a refused file had; `GET /imports/{id}` lists them."""
     before = decode_cursor(cursor) if cursor else None
-    rows = ImportRepository(session).page(limit, before_id=before)
-    page, next_cursor = split_page(rows, limit, lambda record: record.id)
-    return ImportPage(
-        items=[ImportRecord.model_validate(record) for record in page], next_cursor=next_cursor
-    )
+
+    def load(session: Session) -> ImportPage:
+        rows = ImportRepository(session).page(limit, before_id=before)
+        page, next_cursor = split_page(rows, limit, lambda record: record.id)
+        items = [ImportListItem.model_validate(record) for record in page]
+        return ImportPage(items=items, next_cursor=next_cursor)
+
+    return await db.run(load)
 
 
-def valid_import(
-    _reader: ReaderDep,
-    session: SessionDep,
-    jobs: JobsDep,
-    import_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The import's id.")],
-) -> UserImport:
+def _current_record(session: Session, import_id: int, stale_after: timedelta) -> ImportRecord:
     record = ImportRepository(session).get(import_id)
     if record is None:
         raise NotFoundError(f"There is no import {import_id}.")
-    if is_stale(record, utcnow(), jobs.stale_after):
+    if is_stale(record, utcnow(), stale_after):
         interrupt(record)  # its process is gone: say so rather than "running" forever
-    return record
+    return ImportRecord.model_validate(record)
 
 
 @router.get(
     "/imports/{import_id}",
     response_model=ImportRecord,
     summary="Show one import",
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(401, 404, 422, 503),
 )
-def get_import(record: Annotated[UserImport, Depends(valid_import)]) -> ImportRecord:
+async def get_import(
+    _reader: ReaderDep,
+    db: DatabaseDep,
+    jobs: JobsDep,
+    import_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The import's id.")],
+) -> ImportRecord:
     """The record of an attempt, with its errors when it was refused."""
-    return ImportRecord.model_validate(record)
+    return await db.run(lambda session: _current_record(session, import_id, jobs.stale_after))

@@ -72,8 +72,14 @@ class ImportRecord(ImportSummary):
     error_count: int = Field(description="Total number of errors.")
 
 
+class ImportListItem(ImportSummary):
+    error_count: int = Field(
+        description="How many errors a refused file had; GET /imports/{id} lists them."
+    )
+
+
 class ImportPage(Schema):
-    items: list[ImportRecord] = Field(description="Imports, newest first.")
+    items: list[ImportListItem] = Field(description="Imports, newest first (without errors).")
     next_cursor: str | None = Field(
         description="Pass as cursor for the next page; null at the end."
     )

@@ -7,12 +7,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.db import Database
 from app.imports.csv_reader import TEMPLATE_COLUMNS
 from app.imports.repository import ImportRepository
 from app.imports.rules import FileChecker, NewUser
 from app.imports.schemas import ImportStatus
 from app.imports.upload import Upload
-from app.imports.validation import Validation, validate_file
+from app.imports.validation import Validation
 from app.models import UserImport, utcnow
 from app.schemas import RowError
 from app.security.passwords import PasswordHasherPool
@@ -123,28 +124,40 @@ def log_attempt(record: UserImport, started: float) -> None:
     )
 
 
-def run_import(
-    session: Session,
+async def import_checked_file(
+    db: Database,
     hasher: PasswordHasherPool,
     upload: Upload,
+    validation: Validation,
     settings: Settings,
     *,
     dry_run: bool,
     created_by: str,
 ) -> UserImport:
-    """Add every user of the file in the session's transaction, or none; record the attempt."""
+    """Add every user of a checked file, or none; record the attempt.
+
+    Each database step is a short transaction of its own: the directory is asked, the
+    passwords are hashed with no connection held, and the users are inserted in one
+    transaction in which the database's unique index settles any race with another import.
+    """
     started = time.perf_counter()
     record = new_record(upload, dry_run=dry_run, created_by=created_by)
-    validation = validate_file(upload.data, settings, keep_users=not dry_run)
     describe(record, validation)
-    checker, errors, count = check_directory(validation, UserRepository(session))
+    checker, errors, count = await db.run(
+        lambda session: check_directory(validation, UserRepository(session))
+    )
     if checker is None:
         refuse(record, errors, count, settings.max_errors)
     elif dry_run:
         record.progress_done = record.rows
     else:
-        hashes = hasher.hash_many([user.password for user in checker.users])
-        insert_users(session, record, checker, hashes, settings.max_errors)
-    ImportRepository(session).add(record)
+        hashes = await hasher.hash_all([user.password for user in checker.users])
+        valid = checker
+        await db.run(
+            lambda session: insert_users(session, record, valid, hashes, settings.max_errors)
+        )
+        log_attempt(record, started)
+        return record
+    await db.run(lambda session: ImportRepository(session).add(record))
     log_attempt(record, started)
     return record

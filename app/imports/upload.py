@@ -1,12 +1,14 @@
 """Reads the uploaded file out of a multipart body, with explicit parser limits."""
 
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect
 
 from app.errors import (
@@ -51,21 +53,41 @@ class Upload:
     data: bytes
 
 
-async def read_upload(request: Request) -> Upload:
-    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media_type != "multipart/form-data":
-        raise UnsupportedMediaTypeError(
-            f'Send the CSV file as multipart/form-data, in a part named "{FILE_FIELD}".'
+class _InMemoryParser(MultiPartParser):
+    """Starlette's parser with the file part kept in memory: the body limit already bounds
+    it, and a file of passwords must never be spooled to a temporary file on disk."""
+
+    def __init__(self, request: Request, stream: AsyncGenerator[bytes, None]) -> None:
+        super().__init__(
+            request.headers,
+            stream,
+            max_files=MAX_FILE_PARTS,
+            max_fields=MAX_FORM_FIELDS,
+            max_part_size=MAX_FIELD_BYTES,
         )
+        # Larger than any body the size limit lets through: never rolled over to disk.
+        self.spool_max_size = request.app.state.settings.max_upload_bytes + 1
+
+
+async def _parse_form(request: Request) -> FormData:
     try:
-        form = await request.form(
-            max_files=MAX_FILE_PARTS, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FIELD_BYTES
-        )
+        async with aclosing(request.stream()) as stream:
+            return await _InMemoryParser(request, stream).parse()
     except ClientDisconnect:
         raise ClientDisconnectedError("The client went away before the upload ended.") from None
     except (MultiPartException, HTTPException) as exc:
         reason = exc.message if isinstance(exc, MultiPartException) else exc.detail
         raise InvalidMultipartError(f"The multipart body could not be read: {reason}") from None
+
+
+async def read_upload(request: Request) -> Upload:
+    """The whole upload, read before any database connection is taken for it."""
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "multipart/form-data":
+        raise UnsupportedMediaTypeError(
+            f'Send the CSV file as multipart/form-data, in a part named "{FILE_FIELD}".'
+        )
+    form = await _parse_form(request)
     try:
         part = form.get(FILE_FIELD)
         if not isinstance(part, UploadFile):

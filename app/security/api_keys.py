@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.models import ApiKey, utcnow
@@ -59,6 +59,20 @@ class ApiKeyRepository:
     def revoke(self, key: ApiKey) -> None:
         key.revoked_at = utcnow()
 
-    def touch(self, key: ApiKey, now: datetime) -> None:
-        if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-            key.last_used_at = now
+    @staticmethod
+    def is_due_for_touch(last_used_at: datetime | None, now: datetime) -> bool:
+        return last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION
+
+    def touch(self, key_id: int, now: datetime) -> None:
+        """Record a use; a no-op when another request recorded one within the resolution."""
+        query = (
+            update(ApiKey)
+            .where(
+                ApiKey.id == key_id,
+                or_(
+                    ApiKey.last_used_at.is_(None), ApiKey.last_used_at <= now - LAST_USED_RESOLUTION
+                ),
+            )
+            .values(last_used_at=now)
+        )
+        self.session.execute(query)

@@ -2,13 +2,14 @@
 
 import hmac
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
-from app.db import SessionDep
-from app.dependencies import SettingsDep
+from app.dependencies import DatabaseDep, SettingsDep
 from app.errors import ForbiddenError, UnauthorizedError
 from app.models import utcnow
 from app.security.api_keys import ApiKeyRepository, Role, key_digest
@@ -27,25 +28,46 @@ class Principal:
     role: Role
 
 
-def authenticate(
-    session: SessionDep,
+@dataclass(frozen=True, slots=True)
+class _StoredKey:
+    id: int
+    name: str
+    role: Role
+    last_used_at: datetime | None
+
+
+def _find_key(session: Session, digest: str) -> _StoredKey | None:
+    stored = ApiKeyRepository(session).active_by_digest(digest)
+    if stored is None:
+        return None
+    return _StoredKey(stored.id, stored.name, Role(stored.role), stored.last_used_at)
+
+
+async def authenticate(
+    db: DatabaseDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> Principal:
-    """The caller's key, looked up the same way whether it is missing, malformed or unknown."""
+    """The caller's key, looked up the same way whether it is missing, malformed or unknown.
+
+    The lookup is one short read; `last_used_at` is written in a transaction of its own, at
+    most once a minute per key, so no request ever holds a key's row lock for long.
+    """
     token = credentials.credentials if credentials is not None else ""
     digest = key_digest(token)
-    stored = ApiKeyRepository(session).active_by_digest(digest)
+    stored = await db.run(lambda session: _find_key(session, digest))
     env_key = settings.api_key.get_secret_value() if settings.api_key else None
     if env_key and hmac.compare_digest(digest, key_digest(env_key)):
         return Principal(ENV_KEY_NAME, Role.ADMIN)
     if stored is None or not token:
         raise UnauthorizedError("Send a valid API key as `Authorization: Bearer <key>`.")
-    ApiKeyRepository(session).touch(stored, utcnow())
-    return Principal(stored.name, Role(stored.role))
+    now = utcnow()
+    if ApiKeyRepository.is_due_for_touch(stored.last_used_at, now):
+        await db.run(lambda session: ApiKeyRepository(session).touch(stored.id, now))
+    return Principal(stored.name, stored.role)
 
 
-def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+async def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
     if principal.role != Role.ADMIN:
         raise ForbiddenError("This key may only read; importing users needs an admin key.")
     return principal

@@ -1,5 +1,6 @@
 """argon2id hashing in a worker pool: argon2 releases the GIL, so threads use every core."""
 
+import asyncio
 import contextlib
 import os
 import threading
@@ -47,6 +48,11 @@ class PasswordHasherPool:
     def hash_many(self, passwords: Sequence[str]) -> list[str]:
         """PHC strings in the order given; blocks the calling thread, never the event loop."""
         return list(self._pool.map(self.hash, passwords))
+
+    async def hash_all(self, passwords: Sequence[str]) -> list[str]:
+        """PHC strings in the order given; the caller awaits without holding a thread."""
+        futures = [asyncio.wrap_future(self._pool.submit(self.hash, p)) for p in passwords]
+        return await asyncio.gather(*futures)
 
     def hash_stream(self, passwords: Sequence[str], window: int) -> Iterator[str]:
         """Hashes in order with at most `window` in flight: no pause between batches, and

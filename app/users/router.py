@@ -3,8 +3,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from sqlalchemy.orm import Session
 
-from app.db import SessionDep
+from app.dependencies import DatabaseDep
 from app.errors import problem_responses
 from app.models import MAX_EMAIL_LENGTH, MAX_ID
 from app.pagination import decode_cursor, split_page
@@ -19,11 +20,11 @@ router = APIRouter(prefix="/users", tags=["users"])
     "",
     response_model=UserPage,
     summary="List users",
-    responses=problem_responses(400, 401, 422),
+    responses=problem_responses(400, 401, 422, 503),
 )
-def list_users(
+async def list_users(
     _reader: ReaderDep,
-    session: SessionDep,
+    db: DatabaseDep,
     limit: Annotated[int, Query(ge=1, le=500, description="Most users per page.")] = 50,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
     email: Annotated[
@@ -36,11 +37,15 @@ def list_users(
 ) -> UserPage:
     """Users in the order they were added. Passwords and hashes are never shown."""
     after = decode_cursor(cursor) if cursor else None
-    rows = UserRepository(session).page(
-        limit,
-        after_id=after,
-        email_key=email.strip().lower() if email is not None else None,
-        import_id=import_id,
-    )
-    page, next_cursor = split_page(rows, limit, lambda user: user.id)
-    return UserPage(items=[UserOut.model_validate(user) for user in page], next_cursor=next_cursor)
+    email_key = email.strip().lower() if email is not None else None
+
+    def load(session: Session) -> UserPage:
+        rows = UserRepository(session).page(
+            limit, after_id=after, email_key=email_key, import_id=import_id
+        )
+        page, next_cursor = split_page(rows, limit, lambda user: user.id)
+        return UserPage(
+            items=[UserOut.model_validate(user) for user in page], next_cursor=next_cursor
+        )
+
+    return await db.run(load)
