@@ -7,9 +7,11 @@ from fastapi import Depends, Request
 
 from app.config import Settings
 from app.db import Database
+from app.errors import InvalidRequestError
 from app.imports.admission import ImportGate
 from app.imports.jobs import JobRunner
 from app.imports.validation_pool import FileValidator
+from app.schemas import InvalidParam
 from app.security.passwords import PasswordHasherPool
 
 
@@ -49,3 +51,13 @@ JobsDep = Annotated[JobRunner, Depends(get_jobs)]
 HasherDep = Annotated[PasswordHasherPool, Depends(get_hasher)]
 GateDep = Annotated[ImportGate, Depends(get_gate)]
 ValidatorDep = Annotated[FileValidator, Depends(get_validator)]
+
+
+async def refuse_nul_in_query(request: Request) -> None:
+    """A NUL in a query parameter is refused (PostgreSQL cannot even compare one)."""
+    bad = [name for name, value in request.query_params.multi_items() if "\x00" in name + value]
+    if bad:
+        reason = "A parameter cannot hold a NUL character."
+        raise InvalidRequestError(
+            [InvalidParam(name=f"query.{name}", reason=reason) for name in bad]
+        )

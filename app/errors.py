@@ -12,13 +12,14 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.codes import ProblemCode
 from app.schemas import InvalidParam, Problem
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger("userimport.errors")
 
 
-def problem_type(code: str) -> str:
+def problem_type(code: ProblemCode) -> str:
     """A URI per problem code; generic HTTP errors use about:blank."""
     return f"urn:user-import:problem:{code}"
 
@@ -27,7 +28,7 @@ class ProblemError(Exception):
     """An error the client can act on; subclasses fix status, code and title."""
 
     status: ClassVar[int] = HTTPStatus.INTERNAL_SERVER_ERROR
-    code: ClassVar[str] = "internal_error"
+    code: ClassVar[ProblemCode] = ProblemCode.INTERNAL_ERROR
     title: ClassVar[str] = "Internal server error"
     headers: ClassVar[dict[str, str]] = {}
 
@@ -45,79 +46,94 @@ class ProblemError(Exception):
         )
 
 
+class InvalidRequestError(ProblemError):
+    """Parameters or form fields the operation does not take, or takes once."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    code: ClassVar[ProblemCode] = ProblemCode.INVALID_REQUEST
+    title = "Invalid request"
+
+    def __init__(self, params: list[InvalidParam]) -> None:
+        super().__init__("The request's parameters are not valid; see invalid_params.")
+        self.params = params
+
+    def to_problem(self) -> Problem:
+        return super().to_problem().model_copy(update={"invalid_params": self.params})
+
+
 class UnauthorizedError(ProblemError):
     status = HTTPStatus.UNAUTHORIZED
-    code = "unauthorized"
+    code: ClassVar[ProblemCode] = ProblemCode.UNAUTHORIZED
     title = "Unauthorized"
     headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": "Bearer"}
 
 
 class ForbiddenError(ProblemError):
     status = HTTPStatus.FORBIDDEN
-    code = "forbidden"
+    code: ClassVar[ProblemCode] = ProblemCode.FORBIDDEN
     title = "Forbidden"
 
 
 class NotFoundError(ProblemError):
     status = HTTPStatus.NOT_FOUND
-    code = "not_found"
+    code: ClassVar[ProblemCode] = ProblemCode.NOT_FOUND
     title = "Not found"
 
 
 class InvalidCursorError(ProblemError):
     status = HTTPStatus.BAD_REQUEST
-    code = "invalid_cursor"
+    code: ClassVar[ProblemCode] = ProblemCode.INVALID_CURSOR
     title = "Invalid cursor"
 
 
 class DatabaseUnavailableError(ProblemError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
-    code = "database_unavailable"
+    code: ClassVar[ProblemCode] = ProblemCode.DATABASE_UNAVAILABLE
     title = "Database unavailable"
     headers: ClassVar[dict[str, str]] = {"Retry-After": "5"}
 
 
 class TooManyImportsError(ProblemError):
     status = HTTPStatus.TOO_MANY_REQUESTS
-    code = "too_many_imports"
+    code: ClassVar[ProblemCode] = ProblemCode.TOO_MANY_IMPORTS
     title = "Too many imports at once"
     headers: ClassVar[dict[str, str]] = {"Retry-After": "5"}
 
 
 class OverloadedError(ProblemError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
-    code = "overloaded"
+    code: ClassVar[ProblemCode] = ProblemCode.OVERLOADED
     title = "Service overloaded"
     headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
 
 
 class UnsupportedMediaTypeError(ProblemError):
     status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
-    code = "unsupported_media_type"
+    code: ClassVar[ProblemCode] = ProblemCode.UNSUPPORTED_MEDIA_TYPE
     title = "Unsupported media type"
 
 
 class UploadTooLargeError(ProblemError):
     status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
-    code = "upload_too_large"
+    code: ClassVar[ProblemCode] = ProblemCode.UPLOAD_TOO_LARGE
     title = "Upload too large"
 
 
 class ClientDisconnectedError(ProblemError):
     status = HTTPStatus.BAD_REQUEST
-    code = "client_disconnected"
+    code: ClassVar[ProblemCode] = ProblemCode.CLIENT_DISCONNECTED
     title = "Client disconnected"
 
 
 class MissingFileError(ProblemError):
     status = HTTPStatus.UNPROCESSABLE_ENTITY
-    code = "missing_file"
+    code: ClassVar[ProblemCode] = ProblemCode.MISSING_FILE
     title = "Missing file"
 
 
 class InvalidMultipartError(ProblemError):
     status = HTTPStatus.UNPROCESSABLE_ENTITY
-    code = "invalid_multipart"
+    code: ClassVar[ProblemCode] = ProblemCode.INVALID_MULTIPART
     title = "Invalid multipart body"
 
 
@@ -141,7 +157,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+_HTTP_CODES = {404: ProblemCode.NOT_FOUND, 405: ProblemCode.METHOD_NOT_ALLOWED}
 
 
 def _param_name(location: Iterable[Any]) -> str:
@@ -160,7 +176,7 @@ async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
         title="Invalid request",
         status=HTTPStatus.UNPROCESSABLE_ENTITY,
         detail="The request's parameters are not valid; see invalid_params.",
-        code="invalid_request",
+        code=ProblemCode.INVALID_REQUEST,
         invalid_params=params,
     )
     return problem_response(problem)
@@ -173,7 +189,7 @@ async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
         title=status.phrase,
         status=status,
         detail=str(exc.detail),
-        code=_HTTP_CODES.get(status, "http_error"),
+        code=_HTTP_CODES.get(status, ProblemCode.HTTP_ERROR),
     )
     return problem_response(problem, headers=exc.headers)
 

@@ -4,13 +4,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import health
 from app.body_limit import BodySizeLimit
 from app.config import Settings, get_settings
 from app.db import Database
+from app.dependencies import refuse_nul_in_query
 from app.errors import install_error_handlers
 from app.imports import router as imports
 from app.imports.admission import ImportGate
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        dependencies=[Depends(refuse_nul_in_query)],
     )
     app.state.settings = settings
     app.state.db = db

@@ -1,4 +1,5 @@
-"""The OpenAPI document: FastAPI's, with error answers typed application/problem+json."""
+"""The OpenAPI document: FastAPI's, with error answers typed application/problem+json, the
+answer headers declared, public operations marked, and the row contract as a component."""
 
 from typing import Any
 
@@ -7,20 +8,71 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from app.errors import PROBLEM_MEDIA_TYPE
+from app.imports.rows import UserRow
+
+# Public operations: no API key (`security: []` in the document).
+PUBLIC = {"get_template", "healthz", "readyz"}
+SERVERS = [{"url": "/", "description": "The service that serves this document."}]
+
+_HEADERS: dict[str, dict[str, Any]] = {
+    "Location": {
+        "description": "Where the import's record is: GET it (a job: poll it until it ends).",
+        "schema": {"type": "string", "example": "/imports/42"},
+    },
+    "WWW-Authenticate": {
+        "description": "The authentication scheme: Bearer.",
+        "schema": {"type": "string", "example": "Bearer"},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "example": 5},
+    },
+    "Content-Disposition": {
+        "description": "The file name to save the answer as.",
+        "schema": {"type": "string", "example": 'attachment; filename="User Import Template.csv"'},
+    },
+}
+_HEADERS_BY_STATUS = {
+    "201": ["Location"],
+    "202": ["Location"],
+    "401": ["WWW-Authenticate"],
+    "429": ["Retry-After"],
+    "503": ["Retry-After"],
+}
 
 
 def operation_id(route: APIRoute) -> str:
-    """Clean ids for generated SDKs: tag-name, e.g. imports-create_import."""
-    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+    """Ids that read well as generated SDK functions: create_import, list_users..."""
+    return route.name
 
 
-def _problem_content(spec: dict[str, Any]) -> dict[str, Any]:
+def _declare_headers(operation_id: str, status: str, answer: dict[str, Any]) -> None:
+    names = list(_HEADERS_BY_STATUS.get(status, []))
+    if operation_id == "get_template" and status == "200":
+        names.append("Content-Disposition")
+    if operation_id != "create_import" and status in ("201", "202"):
+        names.remove("Location")
+    if names:
+        answer["headers"] = {name: _HEADERS[name] for name in names}
+
+
+def _finish(spec: dict[str, Any]) -> dict[str, Any]:
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
+            if operation["operationId"] in PUBLIC:
+                operation["security"] = []
             for status, answer in operation.get("responses", {}).items():
                 content = answer.get("content", {})
                 if int(status) >= 400 and "application/json" in content:
                     content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+                _declare_headers(operation["operationId"], status, answer)
+    row = UserRow.model_json_schema(by_alias=True, mode="validation")
+    row["description"] = (
+        "One user row of the CSV file, by the template's column names (header names other "
+        "consoles use are read as these columns). Each rule's failure is an error with the "
+        "row, the column and one of the codes listed on RowError."
+    )
+    spec["components"]["schemas"]["UserRow"] = row
     return spec
 
 
@@ -32,8 +84,9 @@ def install_openapi(app: FastAPI) -> None:
                 version=app.version,
                 description=app.description,
                 routes=app.routes,
+                servers=SERVERS,
             )
-            app.openapi_schema = _problem_content(spec)
+            app.openapi_schema = _finish(spec)
         return app.openapi_schema
 
     app.openapi = build  # type: ignore[method-assign]

@@ -1,6 +1,36 @@
 """Response models shared by every router: the problem document and its row errors."""
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+from app.codes import (
+    PROBLEM_CODE_MEANINGS,
+    ROW_CODE_MEANINGS,
+    ProblemCode,
+    RowCode,
+    described,
+)
+
+
+def _open_code(meanings: dict[RowCode, str] | dict[ProblemCode, str], what: str) -> WithJsonSchema:
+    """A code documented as a string with every value listed, not as an enum: a client
+    generated from the document keeps working when a code is added."""
+    return WithJsonSchema(
+        {
+            "type": "string",
+            "description": f"{what} One of:\n{described(meanings)}",
+            "examples": [code.value for code in meanings],
+        }
+    )
+
+
+ErrorCode = Annotated[
+    RowCode, _open_code(ROW_CODE_MEANINGS, "Stable machine-readable code of the problem.")
+]
+ProblemCodeField = Annotated[
+    ProblemCode, _open_code(PROBLEM_CODE_MEANINGS, "Stable machine-readable code of the problem.")
+]
 
 
 class Schema(BaseModel):
@@ -12,7 +42,7 @@ class RowError(Schema):
         description="Row number as a spreadsheet shows it (header = 1); null for the whole file."
     )
     column: str | None = Field(description="Template column name, or null for the whole row/file.")
-    code: str = Field(description="Stable machine-readable code, e.g. invalid_email.")
+    code: ErrorCode
     message: str = Field(description="What is wrong and how to fix it. Never quotes a password.")
 
 
@@ -28,7 +58,7 @@ class Problem(Schema):
     title: str = Field(description="Short summary of the problem type.")
     status: int = Field(description="HTTP status code.")
     detail: str = Field(description="Explanation of this occurrence.")
-    code: str = Field(description="Stable machine-readable code of the problem.")
+    code: ProblemCodeField
     import_id: int | None = Field(default=None, description="The import record of a refused file.")
     errors: list[RowError] | None = Field(
         default=None, description="Every problem found in a refused file."

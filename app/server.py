@@ -20,6 +20,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from app.codes import ProblemCode
 from app.config import Settings, get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, problem_type
 
@@ -27,7 +28,9 @@ MAX_HEAD_BYTES = 16 * 1024  # request line + headers: more is a 431
 _HEAD_ENDS = (b"\r\n\r\n", b"\n\n")
 
 
-def raw_problem(status: HTTPStatus, code: str, detail: str, *extra: tuple[str, str]) -> bytes:
+def raw_problem(
+    status: HTTPStatus, code: ProblemCode, detail: str, *extra: tuple[str, str]
+) -> bytes:
     """A whole HTTP/1.1 problem+json answer that closes the connection, for the moments
     before a request exists (so before the app and its middlewares can answer)."""
     body = json.dumps(
@@ -36,7 +39,7 @@ def raw_problem(status: HTTPStatus, code: str, detail: str, *extra: tuple[str, s
             "title": status.phrase,
             "status": int(status),
             "detail": detail,
-            "code": code,
+            "code": code.value,
         }
     ).encode()
     headers = [
@@ -63,7 +66,7 @@ class GuardedH11Protocol(H11Protocol):
         if len(self.connections) > self.max_connections:
             self._refuse(
                 HTTPStatus.SERVICE_UNAVAILABLE,
-                "overloaded",
+                ProblemCode.OVERLOADED,
                 "The service has too many open connections; try again soon.",
                 ("retry-after", "1"),
             )
@@ -87,11 +90,13 @@ class GuardedH11Protocol(H11Protocol):
             return
         if self._head:  # a head was begun: say why the connection ends
             detail = f"The request head did not arrive within {self.header_timeout:g} seconds."
-            self._refuse(HTTPStatus.REQUEST_TIMEOUT, "request_timeout", detail)
+            self._refuse(HTTPStatus.REQUEST_TIMEOUT, ProblemCode.REQUEST_TIMEOUT, detail)
         else:  # nothing was ever sent: just let go of the socket
             self.transport.close()
 
-    def _refuse(self, status: HTTPStatus, code: str, detail: str, *extra: tuple[str, str]) -> None:
+    def _refuse(
+        self, status: HTTPStatus, code: ProblemCode, detail: str, *extra: tuple[str, str]
+    ) -> None:
         self._stop_head_timer()
         self.transport.write(raw_problem(status, code, detail, *extra))
         self.transport.close()
@@ -106,7 +111,9 @@ class GuardedH11Protocol(H11Protocol):
             if size > self.max_head_bytes:
                 detail = f"The request line and headers exceed {self.max_head_bytes} bytes."
                 self._refuse(
-                    HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", detail
+                    HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    ProblemCode.HEADERS_TOO_LARGE,
+                    detail,
                 )
                 return
         super().data_received(data)
@@ -125,7 +132,7 @@ class GuardedH11Protocol(H11Protocol):
 
     def send_400_response(self, msg: str) -> None:
         detail = "The request is not valid HTTP/1.1."
-        self._refuse(HTTPStatus.BAD_REQUEST, "invalid_http", detail)
+        self._refuse(HTTPStatus.BAD_REQUEST, ProblemCode.INVALID_HTTP, detail)
 
 
 def guarded_protocol(settings: Settings) -> type[GuardedH11Protocol]:

@@ -27,5 +27,35 @@ def test_every_operation_has_id_summary_and_problem_errors() -> None:
                         path,
                         status,
                     )
-    assert "imports-create_import" in seen
+    assert seen == {
+        "get_template", "create_import", "list_imports", "get_import", "list_users",
+        "healthz", "readyz",
+    }  # fmt: skip
     assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+
+def test_public_operations_say_so_and_answer_headers_are_declared() -> None:
+    spec = json.loads(render())
+    operations = {
+        operation["operationId"]: operation
+        for methods in spec["paths"].values()
+        for operation in methods.values()
+    }
+
+    assert spec["servers"]
+    for public in ("get_template", "healthz", "readyz"):
+        assert operations[public]["security"] == []
+    assert operations["list_users"]["security"] == [{"ApiKey": []}]
+    created = operations["create_import"]["responses"]
+    assert set(created["201"]["headers"]) == set(created["202"]["headers"]) == {"Location"}
+    assert set(created["401"]["headers"]) == {"WWW-Authenticate"}
+    assert set(created["429"]["headers"]) == {"Retry-After"}
+    template = operations["get_template"]["responses"]["200"]
+    assert set(template["headers"]) == {"Content-Disposition"}
+
+
+def test_the_row_contract_is_a_component_with_the_template_columns() -> None:
+    row = json.loads(render())["components"]["schemas"]["UserRow"]
+
+    assert list(row["properties"]) == ["Email", "Name", "Password", "Force Change Password"]
+    assert row["properties"]["Password"]["writeOnly"] is True

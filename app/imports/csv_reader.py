@@ -11,25 +11,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from app.codes import RowCode
+from app.imports.rows import HEADER_NAMES, TEMPLATE_COLUMNS
 from app.schemas import RowError
 
-EMAIL, NAME, PASSWORD, FORCE_CHANGE = "Email", "Name", "Password", "Force Change Password"
-TEMPLATE_COLUMNS = (EMAIL, NAME, PASSWORD, FORCE_CHANGE)
 MAX_ROW_BYTES = 64 * 1024
 MAX_COLUMNS = 64
 POUND_IN_WINDOWS_1252 = b"\xa3"
 SAVE_AS_CSV = 'In your spreadsheet program choose "Save as" > "CSV UTF-8" and upload that file.'
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
-# Header names other consoles use (Microsoft 365, Google Workspace, Auth0...), case-insensitive.
-_ALIASES = {
-    EMAIL: ("e-mail", "e-mail address", "email address", "email address [required]",
-            "user name", "username", "mail", "primary email"),
-    NAME: ("display name", "full name"),
-    PASSWORD: ("password [required]",),
-    FORCE_CHANGE: ("change password at next sign-in", "change password at next sign in",
-                   "force password change"),
-}  # fmt: skip
 _BINARY_SIGNATURES = {
     b"PK\x03\x04": "an Excel workbook (.xlsx) or another ZIP archive",
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an old Excel workbook (.xls)",
@@ -58,7 +49,7 @@ class FileRefusedError(Exception):
         self.errors = errors
 
 
-def file_error(code: str, message: str, row: int | None = None) -> FileRefusedError:
+def file_error(code: RowCode, message: str, row: int | None = None) -> FileRefusedError:
     return FileRefusedError([RowError(row=row, column=None, code=code, message=message)])
 
 
@@ -71,28 +62,56 @@ class DecodedFile:
 def _refuse_binary(data: bytes) -> None:
     for signature, what in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
-            raise file_error("not_csv", f"The file is {what}, not CSV. {SAVE_AS_CSV}")
+            raise file_error(RowCode.NOT_CSV, f"The file is {what}, not CSV. {SAVE_AS_CSV}")
     if b"\x00" in data:
-        raise file_error("not_csv", f"The file holds binary data, not CSV text. {SAVE_AS_CSV}")
+        raise _binary_data()
+
+
+def _binary_data() -> FileRefusedError:
+    return file_error(RowCode.NOT_CSV, f"The file holds binary data, not CSV text. {SAVE_AS_CSV}")
+
+
+# A well-formed multi-byte UTF-8 sequence: a file holding these was written as UTF-8.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _mixed_encoding(data: bytes, error: UnicodeDecodeError) -> FileRefusedError | None:
+    """A file that is UTF-8 but for some bytes: reading it all as Windows-1252 would garble
+    every non-ASCII character (passwords too), so it is refused at the first bad byte."""
+    if not _UTF8_SEQUENCE.search(data):
+        return None
+    row = data.count(b"\n", 0, error.start) + 1
+    message = (
+        f"Row {row} holds bytes that are not UTF-8, while the rest of the file is UTF-8. "
+        f"{SAVE_AS_CSV}"
+    )
+    return file_error(RowCode.ENCODING_MIXED, message, row)
 
 
 def decode(data: bytes) -> DecodedFile:
-    """UTF-16 with a BOM, UTF-8 (BOM or not), else Windows-1252 unless a £ makes it ambiguous."""
+    """UTF-16 with a BOM, UTF-8 (BOM or not), else Windows-1252 unless a £ makes it ambiguous
+    or the file is UTF-8 but for some bytes. Text holding a NUL is no CSV."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return DecodedFile(data.decode("utf-16"), "utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise file_error(
-                "not_csv", f"The file is not valid UTF-16 text. {SAVE_AS_CSV}"
-            ) from None
+            message = f"The file is not valid UTF-16 text. {SAVE_AS_CSV}"
+            raise file_error(RowCode.NOT_CSV, message) from None
+        if "\x00" in text:
+            raise _binary_data()
+        return DecodedFile(text, "utf-16")
     _refuse_binary(data)
     try:
         return DecodedFile(data.decode("utf-8-sig"), "utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        mixed = _mixed_encoding(data, exc)
+    if mixed is not None:
+        raise mixed
     if POUND_IN_WINDOWS_1252 in data:
         raise file_error(
-            "encoding_not_utf8",
+            RowCode.ENCODING_NOT_UTF8,
             f'The file is not UTF-8 and contains a "£" that would be read wrongly. {SAVE_AS_CSV}',
         )
     return DecodedFile(data.decode("latin-1").translate(_WINDOWS_1252), "windows-1252")
@@ -128,7 +147,7 @@ def _lines(text: str) -> Iterator[str]:
 
 def _row_too_long(row: int) -> FileRefusedError:
     message = f"Row {row} is longer than {MAX_ROW_BYTES // 1024} KiB; check its quoting."
-    return file_error("row_too_long", message, row)
+    return file_error(RowCode.ROW_TOO_LONG, message, row)
 
 
 def is_blank(cells: list[str]) -> bool:
@@ -173,7 +192,7 @@ def read_records(text: str, delimiter: str) -> Iterator[Record]:
         for row, cells in enumerate(reader, start=1):
             if len(cells) > MAX_COLUMNS:
                 message = f"Row {row} has {len(cells)} cells; at most {MAX_COLUMNS} are read."
-                raise file_error("too_many_columns", message, row)
+                raise file_error(RowCode.TOO_MANY_COLUMNS, message, row)
             # A one-line record is no longer than its line, which was checked already.
             if reader.line_num > lines_read + 1 and sum(map(len, cells)) > MAX_ROW_BYTES:
                 raise _row_too_long(row)
@@ -186,7 +205,7 @@ def read_records(text: str, delimiter: str) -> Iterator[Record]:
         if "field larger than field limit" in str(exc):
             raise _row_too_long(row + 1) from None
         message = f"Row {row + 1} is not valid CSV ({exc}); check its quotes."
-        raise file_error("malformed_csv", message, row + 1) from None
+        raise file_error(RowCode.MALFORMED_CSV, message, row + 1) from None
 
 
 def _header_key(name: str) -> str:
@@ -194,10 +213,11 @@ def _header_key(name: str) -> str:
 
 
 _COLUMN_BY_KEY = {
-    _header_key(name): column
-    for column in TEMPLATE_COLUMNS
-    for name in (column, *_ALIASES.get(column, ()))
+    _header_key(name): column for column, names in HEADER_NAMES.items() for name in names
 }
+# A first row that names fewer template columns than this is data, not a header: it is never
+# quoted (it may hold a password).
+MIN_HEADER_MATCHES = 2
 
 
 @dataclass(frozen=True)
@@ -226,12 +246,23 @@ class Header:
         )
 
 
-def _header_error(row: int, column: str, code: str, message: str) -> RowError:
+def _header_error(row: int, column: str, code: RowCode, message: str) -> RowError:
     return RowError(row=row, column=column, code=code, message=message)
 
 
 def read_header(record: Record) -> Header:
-    """Map header cells to template columns: any order, any case; blank headers are ignored."""
+    """Map header cells to template columns: any order, any case; blank headers are ignored.
+
+    A first row naming fewer than two template columns is taken for data (the header was
+    deleted): one file error, and none of its cells is quoted."""
+    matches = sum(_header_key(cell) in _COLUMN_BY_KEY for cell in record.cells)
+    if matches < MIN_HEADER_MATCHES:
+        message = (
+            f"Row {record.row} is not the template's header; the first row must name the "
+            f"columns {', '.join(TEMPLATE_COLUMNS)}. Add the header row back (download the "
+            "template to copy it)."
+        )
+        raise file_error(RowCode.MISSING_HEADER, message, record.row)
     positions: dict[str, int] = {}
     names: dict[str, str] = {}
     errors: list[RowError] = []
@@ -245,17 +276,33 @@ def read_header(record: Record) -> Header:
                 f'"{written}" is not a template column; the columns are '
                 f"{', '.join(TEMPLATE_COLUMNS)}."
             )
-            errors.append(_header_error(record.row, written, "unknown_column", message))
+            errors.append(_header_error(record.row, written, RowCode.UNKNOWN_COLUMN, message))
         elif column in positions:
             message = f'Two header cells name the "{column}" column.'
-            errors.append(_header_error(record.row, column, "duplicate_column", message))
+            errors.append(_header_error(record.row, column, RowCode.DUPLICATE_COLUMN, message))
         else:
             positions[column] = index
             names[written] = column
     for column in TEMPLATE_COLUMNS:
         if column not in positions:
             message = f'The header has no "{column}" column; download the template to see them all.'
-            errors.append(_header_error(record.row, column, "missing_column", message))
+            errors.append(_header_error(record.row, column, RowCode.MISSING_COLUMN, message))
     if errors:
         raise FileRefusedError(errors)
     return Header(record.row, positions, names, len(record.cells))
+
+
+def delimiter_mismatch(header: Header, record: Record, delimiter: str) -> FileRefusedError | None:
+    """The first user row read with the header's separator falls short of the template's
+    columns, and holds another separator often enough: the two were saved differently."""
+    if len(record.cells) >= len(TEMPLATE_COLUMNS):
+        return None
+    text = delimiter.join(record.cells)
+    for other, other_name in DELIMITERS.items():
+        if other != delimiter and text.count(other) >= len(TEMPLATE_COLUMNS) - 1:
+            message = (
+                f"The header row is separated by {DELIMITERS[delimiter]}s but row "
+                f"{record.row} by {other_name}s; save the file again as CSV with one separator."
+            )
+            return file_error(RowCode.DELIMITER_MISMATCH, message, record.row)
+    return None

@@ -16,10 +16,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.codes import RowCode
 from app.config import Settings
 from app.imports.repository import ImportRepository
 from app.imports.schemas import UNFINISHED, ImportStatus
-from app.imports.service import check_directory, describe, insert_users, log_attempt, refuse
+from app.imports.service import (
+    check_directory,
+    describe,
+    insert_users,
+    log_attempt,
+    passwords_of,
+    refuse,
+)
 from app.imports.upload import Upload
 from app.imports.validation_pool import FileValidator
 from app.models import UserImport, utcnow
@@ -36,7 +44,7 @@ HASHES_IN_FLIGHT_PER_WORKER = 4
 INTERRUPTED = RowError(
     row=None,
     column=None,
-    code="interrupted",
+    code=RowCode.INTERRUPTED,
     message="The service stopped while this import ran; nothing was added. Upload the file again.",
 )
 
@@ -165,7 +173,7 @@ class JobRunner:
                 log_attempt(record, started)
                 return
             session.commit()
-        passwords = [user.password for user in checker.users]
+        passwords = passwords_of(checker)
         hashes: list[str] = []
         if not self._report(import_id, ImportStatus.HASHING, 0):
             return

@@ -4,10 +4,11 @@ from datetime import timedelta
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
+from app.codes import ProblemCode
 from app.dependencies import (
     DatabaseDep,
     GateDep,
@@ -28,7 +29,7 @@ from app.imports.schemas import (
 )
 from app.imports.service import import_checked_file, new_record
 from app.imports.template import TEMPLATE_BYTES, TEMPLATE_FILENAME
-from app.imports.upload import UPLOAD_REQUEST_BODY, UploadDep
+from app.imports.upload import UPLOAD_REQUEST_BODY, UploadDep, check_import_query
 from app.imports.validation_pool import JobPlan
 from app.models import MAX_ID, UserImport, utcnow
 from app.pagination import decode_cursor, split_page
@@ -55,14 +56,14 @@ async def get_template() -> Response:
 
 def refused(record: UserImport) -> Problem:
     return Problem(
-        type=problem_type("import_refused"),
+        type=problem_type(ProblemCode.IMPORT_REFUSED),
         title="The file was refused",
         status=HTTPStatus.UNPROCESSABLE_ENTITY,
         detail=(
             f"The file has {record.error_count} problem(s) and nothing was added. "
             "Fix them and upload the file again."
         ),
-        code="import_refused",
+        code=ProblemCode.IMPORT_REFUSED,
         import_id=record.id,
         errors=[RowError.model_validate(error) for error in record.errors],
         error_count=record.error_count,
@@ -80,6 +81,7 @@ def refused(record: UserImport) -> Problem:
         **problem_responses(401, 403, 413, 415, 422, 429, 503),
     },
     openapi_extra=UPLOAD_REQUEST_BODY,
+    dependencies=[Depends(check_import_query)],
 )
 async def create_import(
     principal: AdminDep,

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import Database
-from app.imports.csv_reader import TEMPLATE_COLUMNS
 from app.imports.repository import ImportRepository
-from app.imports.rules import FileChecker, NewUser
+from app.imports.rows import TEMPLATE_COLUMNS, UserRow
+from app.imports.rules import FileChecker
 from app.imports.schemas import ImportStatus
 from app.imports.upload import Upload
 from app.imports.validation import Validation
@@ -71,12 +71,16 @@ def check_directory(
     return (None if count else checker), errors, count
 
 
-def _user_rows(users: list[NewUser], hashes: list[str], import_id: int) -> list[dict[str, object]]:
+def passwords_of(checker: FileChecker) -> list[str]:
+    return [user.password.get_secret_value() for user in checker.users]
+
+
+def _user_rows(users: list[UserRow], hashes: list[str], import_id: int) -> list[dict[str, object]]:
     now = utcnow()
     return [
         {
             "email": user.email,
-            "email_key": user.email_key,
+            "email_key": user.email.lower(),
             "name": user.name,
             "password_hash": password_hash,
             "force_change_password": user.force_change_password,
@@ -151,7 +155,7 @@ async def import_checked_file(
     elif dry_run:
         record.progress_done = record.rows
     else:
-        hashes = await hasher.hash_all([user.password for user in checker.users])
+        hashes = await hasher.hash_all(passwords_of(checker))
         valid = checker
         await db.run(
             lambda session: insert_users(session, record, valid, hashes, settings.max_errors)

@@ -2,7 +2,7 @@
 
 import codecs
 
-from app.imports.csv_reader import TEMPLATE_COLUMNS
+from app.imports.rows import TEMPLATE_COLUMNS
 
 TEMPLATE_FILENAME = "User Import Template.csv"
 # The BOM makes spreadsheet programs open (and save) the file as UTF-8.

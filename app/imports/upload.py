@@ -14,11 +14,16 @@ from starlette.requests import ClientDisconnect
 from app.errors import (
     ClientDisconnectedError,
     InvalidMultipartError,
+    InvalidRequestError,
     MissingFileError,
     UnsupportedMediaTypeError,
 )
+from app.schemas import InvalidParam
 
 FILE_FIELD = "file"
+FORM_FIELDS = {FILE_FIELD}
+IMPORT_QUERY = {"dry_run"}
+UNKNOWN = "This operation does not take this parameter; check its spelling."
 MAX_FILENAME_LENGTH = 255
 MAX_FILE_PARTS = 1
 MAX_FORM_FIELDS = 8
@@ -92,11 +97,36 @@ async def read_upload(request: Request) -> Upload:
         part = form.get(FILE_FIELD)
         if not isinstance(part, UploadFile):
             raise MissingFileError(f'The body has no file part named "{FILE_FIELD}".')
-        data = await part.read()
+        unknown = sorted(set(form.keys()) - FORM_FIELDS)
+        if unknown:
+            raise InvalidRequestError(
+                [InvalidParam(name=f"form.{name}", reason=UNKNOWN) for name in unknown]
+            )
         filename = part.filename[:MAX_FILENAME_LENGTH] if part.filename else None
+        if filename is not None and "\x00" in filename:
+            reason = "A file name cannot hold a NUL character."
+            raise InvalidRequestError([InvalidParam(name="form.file.filename", reason=reason)])
+        data = await part.read()
     finally:
         await form.close()
     return Upload(filename=filename, data=data)
+
+
+async def check_import_query(request: Request) -> None:
+    """POST /imports takes only its own query parameters, each once: a misspelled flag
+    (?dryrun=true) must not import for real."""
+    query = request.query_params
+    params = [
+        InvalidParam(name=f"query.{name}", reason=UNKNOWN)
+        for name in sorted(set(query.keys()) - IMPORT_QUERY)
+    ]
+    params += [
+        InvalidParam(name=f"query.{name}", reason="Give this parameter once.")
+        for name in sorted(IMPORT_QUERY)
+        if len(query.getlist(name)) > 1
+    ]
+    if params:
+        raise InvalidRequestError(params)
 
 
 UploadDep = Annotated[Upload, Depends(read_upload)]

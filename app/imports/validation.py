@@ -4,19 +4,22 @@ from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 
+from app.codes import RowCode
 from app.config import Settings
 from app.imports.csv_reader import (
     DELIMITERS,
     FileRefusedError,
     Record,
     decode,
+    delimiter_mismatch,
     detect_delimiter,
     file_error,
     is_blank,
     read_header,
     read_records,
 )
-from app.imports.rules import FileChecker, RowPolicy
+from app.imports.rows import RowPolicy
+from app.imports.rules import FileChecker
 from app.schemas import RowError
 
 
@@ -36,7 +39,7 @@ class Validation:
 def _extra_cells(row: int, cells: list[str], width: int) -> RowError | None:
     if len(cells) > width and not is_blank(cells[width:]):
         message = f"Row {row} has more cells than the header has columns; check its quoting."
-        return RowError(row=row, column=None, code="malformed_csv", message=message)
+        return RowError(row=row, column=None, code=RowCode.MALFORMED_CSV, message=message)
     return None
 
 
@@ -48,7 +51,7 @@ def _too_many_rows(result: Validation, rest: Iterator[Record], max_rows: int) ->
         f"The file has {result.rows} addresses; at most {max_rows} can be imported at once. "
         f"Split it and import it in batches of {max_rows} or fewer."
     )
-    result.errors = file_error("too_many_rows", message).errors
+    result.errors = file_error(RowCode.TOO_MANY_ROWS, message).errors
     result.error_count = 1
     return result
 
@@ -70,11 +73,15 @@ def validate_file(data: bytes, settings: Settings, *, keep_users: bool = True) -
         records = read_records(decoded.text, delimiter)
         first = next(records, None)
         if first is None:
-            raise file_error("empty_file", "The file is empty; fill in the template and upload it.")
+            raise file_error(
+                RowCode.EMPTY_FILE, "The file is empty; fill in the template and upload it."
+            )
         header = read_header(first)
         result.columns = header.names
         for record in records:
             result.rows += 1
+            if result.rows == 1 and (mismatch := delimiter_mismatch(header, record, delimiter)):
+                raise mismatch
             if result.rows > max_rows:
                 return _too_many_rows(result, records, max_rows)
             extra = _extra_cells(record.row, record.cells, header.width)
@@ -83,7 +90,7 @@ def validate_file(data: bytes, settings: Settings, *, keep_users: bool = True) -
             else:
                 checker.check(record.row, header.pick(record.cells))
         if not result.rows:
-            raise file_error("empty_file", "The file has a header but no user rows.")
+            raise file_error(RowCode.EMPTY_FILE, "The file has a header but no user rows.")
     except FileRefusedError as exc:
         checker.report(exc.errors)
         result.errors, result.error_count = checker.errors, checker.error_count

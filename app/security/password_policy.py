@@ -5,6 +5,8 @@ from functools import cache
 
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from app.codes import RowCode
+
 # Shorter local parts ("hr", "jo") would forbid too many good passwords by containment.
 MIN_LOCAL_PART_TO_MATCH = 3
 
@@ -17,24 +19,24 @@ def common_passwords() -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class PasswordProblem:
-    code: str
+    code: RowCode
     message: str  # never quotes the password
 
 
 def password_problem(password: str, email: str | None, min_length: int) -> PasswordProblem | None:
     if len(password) < min_length:
         return PasswordProblem(
-            "password_too_short", f"The password is shorter than {min_length} characters."
+            RowCode.PASSWORD_TOO_SHORT, f"The password is shorter than {min_length} characters."
         )
     folded = password.casefold()
     if email is not None:
         local = email.rsplit("@", 1)[0].casefold()
         if folded == local or (len(local) >= MIN_LOCAL_PART_TO_MATCH and local in folded):
             return PasswordProblem(
-                "password_contains_email", "The password contains the address's name part."
+                RowCode.PASSWORD_CONTAINS_EMAIL, "The password contains the address's name part."
             )
     if folded in common_passwords():
         return PasswordProblem(
-            "password_too_common", "The password is one of the most common passwords."
+            RowCode.PASSWORD_TOO_COMMON, "The password is one of the most common passwords."
         )
     return None

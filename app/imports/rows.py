@@ -1,0 +1,260 @@
+"""One row of an import file as a pydantic model: every rule of one row, stated once.
+
+`UserRow`'s fields carry the template's column names as aliases (the template and the header
+aliases other consoles use come from here), their limits, and the address, name, password and
+boolean rules as annotated validators that raise errors with our stable codes. A row that fails
+becomes `RowError`s (field alias -> column); a message never quotes a cell. Rules across rows
+(duplicates within the file, addresses already in the directory) live in app/imports/rules.py.
+
+One rule for every cell: around a value only spaces, no-break spaces and zero-width characters
+are removed (never around a password); any other control or line-break character makes the
+value invalid.
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Any, cast
+
+from email_validator import EmailNotValidError
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+)
+from pydantic_core import PydanticCustomError
+
+from app.codes import RowCode
+from app.imports.addresses import AddressValidator
+from app.models import MAX_EMAIL_LENGTH
+from app.schemas import RowError
+from app.security.password_policy import password_problem
+
+MAX_NAME_LENGTH = 256
+MAX_PASSWORD_LENGTH = 1024
+# What copy-paste leaves around a value: spaces, no-break spaces, zero-width characters.
+_AROUND = " \u00a0\u202f\u200b\u200c\u200d\u2060\ufeff"
+# Control characters (C0 and C1: TAB, CR, LF, VT, FF, U+001C-001F, U+0085...) and the line and
+# paragraph separators: never in a name. In an address, the ideographic space neither.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NOT_IN_ADDRESS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u3000]")
+# Unicode's mandatory line breaks: never in a password (other characters are its own business).
+_LINE_BREAK = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
+_ADDRESS_SEPARATORS = re.compile(r"[;,\s]+")
+_BOOLEANS = {"TRUE": True, "FALSE": False}
+_OUR_CODES = frozenset(code.value for code in RowCode)
+
+
+@dataclass(frozen=True, slots=True)
+class RowPolicy:
+    """The settings a row is checked against."""
+
+    min_password_length: int = 8
+    allowed_domains: tuple[str, ...] = ()  # empty: any; "*.example.com" admits subdomains
+
+    def domain_allowed(self, domain: str) -> bool:
+        if not self.allowed_domains:  # the usual case: no list, no work
+            return True
+        for allowed in self.allowed_domains:
+            allowed = allowed.lower()
+            if allowed.startswith("*.") and domain.endswith(allowed[1:]):
+                return True
+            if domain == allowed:
+                return True
+        return False
+
+
+@dataclass(slots=True)
+class RowContext:
+    """What checking the rows of one file shares: the policy, the per-domain address cache,
+    and the address of the row being checked (kept even when another cell fails, to find
+    duplicates)."""
+
+    policy: RowPolicy
+    addresses: AddressValidator = field(default_factory=AddressValidator)
+    address: str | None = None
+
+
+def _problem(code: RowCode, message: str) -> PydanticCustomError:
+    return PydanticCustomError(code.value, message)
+
+
+def clean(value: str) -> str:
+    return value.strip(_AROUND)
+
+
+def plain_message(error: EmailNotValidError) -> str:
+    """email-validator's explanation without the characters or labels it quotes."""
+    text = str(error).split(": ", 1)[0].split(" (", 1)[0].rstrip(".")
+    return f"{text}." if len(text) > 20 else "The address is not valid."
+
+
+def _address(raw: str, info: ValidationInfo) -> str:
+    context = cast(RowContext, info.context)
+    value = clean(raw)
+    if not value:
+        raise _problem(RowCode.MISSING_VALUE, "An email address is required.")
+    if len(value) > MAX_EMAIL_LENGTH:
+        message = (
+            f"The address is {len(value)} characters long; at most {MAX_EMAIL_LENGTH} are allowed."
+        )
+        raise _problem(RowCode.VALUE_TOO_LONG, message)
+    if _NOT_IN_ADDRESS.search(value):
+        message = "The address holds a control character, a tab, a line break or a wide space."
+        raise _problem(RowCode.INVALID_EMAIL, message)
+    if _ADDRESS_SEPARATORS.search(value):
+        parts = [part for part in _ADDRESS_SEPARATORS.split(value) if "@" in part]
+        if len(parts) > 1:
+            message = f"The cell holds {len(parts)} addresses; put one address per row."
+            raise _problem(RowCode.MULTIPLE_ADDRESSES, message)
+    try:
+        address = context.addresses.normalize(value)
+    except EmailNotValidError as exc:
+        raise _problem(RowCode.INVALID_EMAIL, plain_message(exc)) from None
+    context.address = address
+    if not context.policy.domain_allowed(address.rsplit("@", 1)[1]):
+        message = "The address's domain is not one of this directory's domains."
+        raise _problem(RowCode.DOMAIN_NOT_ALLOWED, message)
+    return address
+
+
+def _name(raw: str) -> str:
+    value = clean(raw)
+    if not value:
+        raise _problem(RowCode.MISSING_VALUE, "A name is required.")
+    if _CONTROL.search(value):
+        message = "The name holds a control character, a tab or a line break; a name is one line."
+        raise _problem(RowCode.INVALID_VALUE, message)
+    if len(value) > MAX_NAME_LENGTH:
+        message = (
+            f"The name is {len(value)} characters long; at most {MAX_NAME_LENGTH} are allowed."
+        )
+        raise _problem(RowCode.VALUE_TOO_LONG, message)
+    return value
+
+
+def _password(raw: str, info: ValidationInfo) -> SecretStr:
+    # Kept exactly as written: spaces may be part of a password. Never quoted in a message.
+    if not raw:
+        raise _problem(RowCode.MISSING_VALUE, "A password is required.")
+    if len(raw) > MAX_PASSWORD_LENGTH:
+        message = f"The password is longer than {MAX_PASSWORD_LENGTH} characters."
+        raise _problem(RowCode.VALUE_TOO_LONG, message)
+    if _LINE_BREAK.search(raw):
+        raise _problem(RowCode.INVALID_VALUE, "The password holds a line break.")
+    context = cast(RowContext, info.context)
+    address = info.data.get("email")  # checked first: None when the address failed
+    problem = password_problem(raw, address, context.policy.min_password_length)
+    if problem is not None:
+        raise _problem(problem.code, problem.message)
+    return SecretStr(raw)
+
+
+def _boolean(raw: Any) -> bool:
+    value = _BOOLEANS.get(clean(raw).upper()) if isinstance(raw, str) else None
+    if value is None:
+        raise _problem(RowCode.INVALID_BOOLEAN, "Write TRUE or FALSE.")
+    return value
+
+
+class UserRow(BaseModel):
+    """A user row of the import file, by the template's column names."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=False, hide_input_in_errors=True)
+
+    email: Annotated[
+        str,
+        Field(
+            alias="Email",
+            validation_alias=AliasChoices(
+                "Email", "E-mail", "E-mail Address", "Email Address", "Email Address [Required]",
+                "User Name", "Username", "Mail", "Primary Email",
+            ),
+            json_schema_extra={"maxLength": MAX_EMAIL_LENGTH},
+            description="One mail-enabled address (a distribution list too); stored with its "
+            "domain lower-cased; unique in the directory, whatever its letter case.",
+            examples=["ana@example.com"],
+        ),
+        AfterValidator(_address),
+    ]  # fmt: skip
+    name: Annotated[
+        str,
+        Field(
+            alias="Name",
+            validation_alias=AliasChoices("Name", "Display Name", "Full Name"),
+            json_schema_extra={"maxLength": MAX_NAME_LENGTH},
+            description="Display name: one line, no control characters.",
+            examples=["Ana Lima"],
+        ),
+        AfterValidator(_name),
+    ]
+    password: Annotated[
+        SecretStr,
+        Field(
+            alias="Password",
+            validation_alias=AliasChoices("Password", "Password [Required]"),
+            json_schema_extra={"maxLength": MAX_PASSWORD_LENGTH},
+            description="Kept exactly as written (spaces too), hashed with argon2id, never "
+            "shown. At least USERIMPORT_MIN_PASSWORD_LENGTH characters, not containing the "
+            "address's name part, not a common password, no line break.",
+        ),
+        BeforeValidator(_password),
+    ]
+    force_change_password: Annotated[
+        bool,
+        Field(
+            alias="Force Change Password",
+            validation_alias=AliasChoices(
+                "Force Change Password", "Change Password at Next Sign-In",
+                "Change Password at Next Sign In", "Force Password Change",
+            ),
+            description="TRUE or FALSE, in any letter case.",
+        ),
+        BeforeValidator(_boolean),
+    ]  # fmt: skip
+
+
+def _aliases(name: str) -> tuple[str, ...]:
+    choices = UserRow.model_fields[name].validation_alias
+    assert isinstance(choices, AliasChoices)
+    return tuple(str(choice) for choice in choices.choices)
+
+
+# The template's columns, in order, and the header names read as each of them.
+TEMPLATE_COLUMNS: tuple[str, ...] = tuple(str(info.alias) for info in UserRow.model_fields.values())
+EMAIL, NAME, PASSWORD, FORCE_CHANGE = TEMPLATE_COLUMNS
+HEADER_NAMES: dict[str, tuple[str, ...]] = {
+    str(info.alias): _aliases(name) for name, info in UserRow.model_fields.items()
+}
+
+
+def row_errors(row: int, error: ValidationError) -> list[RowError]:
+    """The row's errors, column by column; pydantic's own (a wrong type) read as invalid_value."""
+    found = []
+    for detail in error.errors(include_url=False, include_context=False, include_input=False):
+        column = str(detail["loc"][0]) if detail["loc"] else None
+        if detail["type"] in _OUR_CODES:
+            code, message = detail["type"], detail["msg"]
+        else:
+            code, message = RowCode.INVALID_VALUE.value, "The value is not valid here."
+        found.append(RowError(row=row, column=column, code=RowCode(code), message=message))
+    return found
+
+
+def check_row(
+    row: int, cells: tuple[str, str, str, str], context: RowContext
+) -> UserRow | list[RowError]:
+    """The row as a UserRow, or its errors. context.address is the row's address if valid."""
+    email, name, password, force = cells
+    context.address = None
+    try:
+        return UserRow.model_validate(
+            {EMAIL: email, NAME: name, PASSWORD: password, FORCE_CHANGE: force}, context=context
+        )
+    except ValidationError as exc:
+        return row_errors(row, exc)
