@@ -35,6 +35,7 @@ from app.models import MAX_EMAIL_LENGTH
 from app.schemas import RowError
 from app.security.password_policy import password_problem
 
+MAX_LOCAL_PART_LENGTH = 64  # RFC 5321
 MAX_NAME_LENGTH = 256
 MAX_PASSWORD_LENGTH = 1024
 # What copy-paste leaves around a value: spaces, no-break spaces, zero-width characters.
@@ -116,6 +117,9 @@ def _address(raw: str, info: ValidationInfo) -> str:
         address = context.addresses.normalize(value)
     except EmailNotValidError as exc:
         raise _problem(RowCode.INVALID_EMAIL, plain_message(exc)) from None
+    if len(address.rsplit("@", 1)[0]) > MAX_LOCAL_PART_LENGTH:
+        message = f"The part before the @-sign is longer than {MAX_LOCAL_PART_LENGTH} characters."
+        raise _problem(RowCode.INVALID_EMAIL, message)
     context.address = address
     if not context.policy.domain_allowed(address.rsplit("@", 1)[1]):
         message = "The address's domain is not one of this directory's domains."
