@@ -16,10 +16,21 @@ from email_validator.syntax import validate_email_local_part
 from app.models import MAX_EMAIL_LENGTH
 
 _PLAIN = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+")
+MAX_LOCAL_PART_LENGTH = 64  # RFC 5321; email-validator checks it only when strict
+_LOCAL_TOO_LONG = f"The part before the @-sign is longer than {MAX_LOCAL_PART_LENGTH} characters."
+
+
+def is_plain(address: str) -> bool:
+    """ASCII letters, digits and the usual symbols around one @: no space, control
+    character or separator, and no internationalized part."""
+    return _PLAIN.fullmatch(address) is not None
 
 
 def normalize_fully(address: str) -> str:
-    return validate_email(address, check_deliverability=False).normalized
+    normalized = validate_email(address, check_deliverability=False).normalized
+    if len(normalized.rsplit("@", 1)[0]) > MAX_LOCAL_PART_LENGTH:
+        raise EmailSyntaxError(_LOCAL_TOO_LONG)
+    return normalized
 
 
 class AddressValidator:
@@ -28,11 +39,16 @@ class AddressValidator:
     def __init__(self) -> None:
         self._domains: dict[str, tuple[bool, str]] = {}
 
-    def normalize(self, address: str) -> str:
-        """validate_email(address, check_deliverability=False).normalized, or its error."""
-        if len(address) > MAX_EMAIL_LENGTH or not _PLAIN.fullmatch(address):
+    def normalize(self, address: str, plain: bool | None = None) -> str:
+        """validate_email(address, check_deliverability=False).normalized, or its error;
+        plain: is_plain(address), when the caller knows it already."""
+        if plain is None:
+            plain = is_plain(address)
+        if len(address) > MAX_EMAIL_LENGTH or not plain:
             return normalize_fully(address)
         local, _, domain = address.partition("@")
+        if len(local) > MAX_LOCAL_PART_LENGTH:
+            raise EmailSyntaxError(_LOCAL_TOO_LONG)
         local_part = validate_email_local_part(local)["local_part"]  # as validate_email does
         if local_part.lower() in CASE_INSENSITIVE_MAILBOX_NAMES:  # RFC 2142 role names
             local_part = local_part.lower()

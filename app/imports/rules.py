@@ -10,6 +10,11 @@ def _error(row: int, column: str, code: RowCode, message: str) -> RowError:
     return RowError(row=row, column=column, code=code, message=message)
 
 
+def duplicate_error(row: int, first: int) -> RowError:
+    message = f"The address is already on row {first} of this file."
+    return _error(row, EMAIL, RowCode.DUPLICATE_IN_FILE, message)
+
+
 class FileChecker:
     """Checks rows one by one; remembers addresses to find duplicates within the file."""
 
@@ -30,8 +35,7 @@ class FileChecker:
         if address is not None:
             earlier = self.first_rows.setdefault(address.lower(), row)
             if earlier != row:
-                message = f"The address is already on row {earlier} of this file."
-                duplicate = _error(row, EMAIL, RowCode.DUPLICATE_IN_FILE, message)
+                duplicate = duplicate_error(row, earlier)
                 self.report([duplicate, *checked] if isinstance(checked, list) else [duplicate])
                 return
         if isinstance(checked, list):

@@ -19,7 +19,7 @@ from app.imports.csv_reader import (
     read_records,
 )
 from app.imports.rows import RowPolicy
-from app.imports.rules import FileChecker
+from app.imports.rules import FileChecker, duplicate_error
 from app.schemas import RowError
 
 
@@ -60,8 +60,13 @@ def row_policy(settings: Settings) -> RowPolicy:
     return RowPolicy(settings.min_password_length, tuple(settings.allowed_domains))
 
 
-def validate_file(data: bytes, settings: Settings, *, keep_users: bool = True) -> Validation:
-    """Every row error of the file (the first max_errors), or the valid users; no database."""
+def validate_file(
+    data: bytes, settings: Settings, *, keep_users: bool = True, part: int = 0, parts: int = 1
+) -> Validation:
+    """Every row error of the file (the first max_errors), or the valid users; no database.
+
+    With parts > 1 the whole file is read but only every parts-th row, from the part-th on,
+    is checked: parts checked in parallel are joined by merge_parts."""
     max_rows = settings.max_rows
     result = Validation()
     checker = FileChecker(settings.max_errors, row_policy(settings), keep_users)
@@ -84,6 +89,8 @@ def validate_file(data: bytes, settings: Settings, *, keep_users: bool = True) -
                 raise mismatch
             if result.rows > max_rows:
                 return _too_many_rows(result, records, max_rows)
+            if parts > 1 and (result.rows - 1) % parts != part:
+                continue
             extra = _extra_cells(record.row, record.cells, header.width)
             if extra is not None:
                 checker.report([extra])
@@ -108,3 +115,37 @@ def count_user_rows(data: bytes) -> int | None:
         return max(sum(1 for _ in records) - 1, 0)  # the first record is the header
     except FileRefusedError:
         return None
+
+
+def _key(error: RowError) -> tuple[int | None, str | None, str, str]:
+    return (error.row, error.column, error.code, error.message)
+
+
+def merge_parts(parts: list[Validation]) -> Validation:
+    """One verdict from the parts of a file checked in parallel (dry runs: no users kept).
+
+    Every part read the whole file, so file errors (a broken row, too many rows) are in each
+    and count once; row errors are each part's own; an address first seen in one part and
+    again in another is a duplicate on its later row."""
+    merged = parts[0]
+    if len(parts) == 1:
+        return merged
+    shared = set.intersection(*({_key(e) for e in part.errors} for part in parts))
+    errors = [e for e in merged.errors]
+    errors += [e for part in parts[1:] for e in part.errors if _key(e) not in shared]
+    count = sum(part.error_count for part in parts) - (len(parts) - 1) * len(shared)
+    checkers = [part.checker for part in parts]
+    if merged.checker is None or None in checkers:
+        merged.checker = None
+    else:
+        first_rows = merged.checker.first_rows
+        for checker in checkers[1:]:
+            assert checker is not None
+            for key, row in checker.first_rows.items():
+                earlier = first_rows.setdefault(key, row)
+                if earlier != row:
+                    first_rows[key] = min(earlier, row)
+                    errors.append(duplicate_error(max(earlier, row), min(earlier, row)))
+                    count += 1
+    merged.errors, merged.error_count = errors, count
+    return merged

@@ -9,11 +9,12 @@ import asyncio
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import anyio.to_thread
 
 from app.config import Settings
-from app.imports.validation import Validation, count_user_rows, validate_file
+from app.imports.validation import Validation, count_user_rows, merge_parts, validate_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,10 @@ def plan_file(data: bytes, settings: Settings, dry_run: bool) -> Validation | Jo
         if rows is not None and settings.sync_max_rows < rows <= settings.max_rows:
             return JobPlan(rows)
     return validate_file(data, settings, keep_users=not dry_run)
+
+
+def _check_share(part: int, parts: int, data: bytes, settings: Settings) -> Validation:
+    return validate_file(data, settings, keep_users=False, part=part, parts=parts)
 
 
 _processes: ProcessPoolExecutor | None = None
@@ -65,9 +70,23 @@ class FileValidator:
     async def plan(self, data: bytes, dry_run: bool) -> Validation | JobPlan:
         if not self.is_large(data):
             return await anyio.to_thread.run_sync(plan_file, data, self.settings, dry_run)
-        pool = _process_pool(self.settings.max_concurrent_imports)
+        workers = self.settings.max_concurrent_imports
+        pool = _process_pool(workers)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(pool, plan_file, data, self.settings, dry_run)
+        if not dry_run or workers == 1:
+            return await loop.run_in_executor(pool, plan_file, data, self.settings, dry_run)
+        # A dry run keeps no users: its rows are checked by every worker, a share each.
+        checks = [
+            loop.run_in_executor(
+                pool,
+                partial(validate_file, keep_users=False, part=n, parts=workers),
+                data,
+                self.settings,
+            )
+            for n in range(workers)
+        ]
+        parts = await asyncio.gather(*checks)
+        return await anyio.to_thread.run_sync(merge_parts, list(parts))
 
     def validate_blocking(self, data: bytes) -> Validation:
         """A job's check, from the job's own thread: the users are kept for hashing."""
