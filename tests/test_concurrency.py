@@ -6,7 +6,10 @@ from collections.abc import Sequence
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import create_engine, text, update
 
+from app.models import ApiKey, utcnow
+from app.security.api_keys import ApiKeyRepository, Role
 from app.security.passwords import PasswordHasherPool
 from app.users.repository import UserRepository
 from tests.conftest import AppFactory, make_client
@@ -93,3 +96,41 @@ async def test_healthz_answers_while_an_import_hashes(
     assert health.status_code == 200
     assert still_hashing
     assert result.status_code == 201
+
+
+async def test_no_lock_is_held_while_passwords_hash(
+    app_factory: AppFactory, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the key's last_used_at update was flushed into the import's transaction and
+    held its lock until the passwords were hashed (SQLite: `database is locked` for others)."""
+    app = app_factory()
+    with app.state.session_factory.begin() as session:
+        _, key = ApiKeyRepository(session).create("hashing-key", Role.ADMIN)
+    hashing, release = asyncio.Event(), asyncio.Event()
+    real_hash_all = PasswordHasherPool.hash_all
+
+    async def held(self: PasswordHasherPool, passwords: Sequence[str]) -> list[str]:
+        hashing.set()
+        await asyncio.wait_for(release.wait(), 10)
+        return await real_hash_all(self, passwords)
+
+    monkeypatch.setattr(PasswordHasherPool, "hash_all", held)
+    async with make_client(app, {"Authorization": f"Bearer {key}"}) as client:
+        importing = asyncio.create_task(upload(client, csv_bytes(user_rows(3))))
+        await asyncio.wait_for(hashing.wait(), 10)
+        await asyncio.to_thread(write_without_waiting, database_url)
+        release.set()
+        assert (await importing).status_code == 201
+
+
+def write_without_waiting(database_url: str) -> None:
+    """Update every key's row at once, giving up after half a second of waiting for a lock."""
+    sqlite = database_url.startswith("sqlite")
+    engine = create_engine(database_url, connect_args={"timeout": 0.5} if sqlite else {})
+    try:
+        with engine.begin() as connection:
+            if not sqlite:
+                connection.execute(text("SET LOCAL lock_timeout = '500ms'"))
+            connection.execute(update(ApiKey).values(last_used_at=utcnow()))
+    finally:
+        engine.dispose()

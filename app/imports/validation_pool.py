@@ -64,8 +64,9 @@ class FileValidator:
         self.settings = settings
 
     def is_large(self, data: bytes) -> bool:
-        # Line ends, counted in C: UTF-16's are found too, quoted line breaks overcount.
-        return data.count(b"\n") > self.settings.sync_max_rows
+        # Line ends, counted in C (the header's too): UTF-16's are found as well, quoted line
+        # breaks overcount.
+        return data.count(b"\n") > self.settings.sync_max_rows + 1
 
     async def plan(self, data: bytes, dry_run: bool) -> Validation | JobPlan:
         if not self.is_large(data):
