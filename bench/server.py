@@ -34,6 +34,10 @@ class Server:
         started (the file-checking workers), added up, in MB: an upper bound of the peak."""
         return sum(_status_kib(pid, "VmHWM") for pid in self.pids()) / 1024
 
+    def server_peak_rss_mb(self) -> float:
+        """The server process's own high-water mark, in MB."""
+        return _status_kib(self.process.pid, "VmHWM") / 1024
+
     def rss_mb(self) -> float:
         return sum(_status_kib(pid, "VmRSS") for pid in self.pids()) / 1024
 
