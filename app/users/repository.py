@@ -1,6 +1,7 @@
 """All SQL about directory users."""
 
-from collections.abc import Collection, Iterator, Sequence
+import json
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import ARRAY, String, any_, bindparam, func, insert, select
@@ -8,36 +9,30 @@ from sqlalchemy.orm import Session
 
 from app.models import DirectoryUser
 
-# Stays well under every database's bound-parameter limit (SQLite's is the lowest, 32766).
-LOOKUP_BATCH = 5000
-
-
-def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
 
 class UserRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def existing_keys(self, keys: Collection[str]) -> set[str]:
-        """Which of these lower-cased addresses the directory holds: one query per batch.
+        """Which of these lower-cased addresses the directory holds, in one query.
 
-        PostgreSQL is sent the addresses as one text parameter, split by the server
-        (= ANY(string_to_array(...))): building and parsing thousands of IN parameters, or
-        an array parameter, cost more than the lookup itself (100,000 addresses: 0.10 s
-        against 0.37 s for an array). Addresses never hold a line break."""
+        The addresses are sent as one text parameter and split by the database: building
+        and parsing thousands of IN parameters cost more than the lookup itself (100,000
+        addresses on PostgreSQL: array parameter 0.37 s, = ANY(string_to_array(...)) 0.10 s;
+        on SQLite: IN batches of 5,000 0.19 s, a join with json_each 0.05 s). Addresses
+        never hold a line break."""
         if self.session.get_bind().dialect.name == "postgresql":
             joined = bindparam("keys", "\n".join(keys), String)
             split = func.string_to_array(joined, "\n", type_=ARRAY(String))
             query = select(DirectoryUser.email_key).where(DirectoryUser.email_key == any_(split))
-            return set(self.session.scalars(query))
-        found: set[str] = set()
-        for batch in _batches(sorted(keys), LOOKUP_BATCH):
-            query = select(DirectoryUser.email_key).where(DirectoryUser.email_key.in_(batch))
-            found.update(self.session.scalars(query))
-        return found
+        else:
+            listed = func.json_each(bindparam("keys", json.dumps(list(keys)), String))
+            values = listed.table_valued("value")
+            query = select(DirectoryUser.email_key).join_from(
+                values, DirectoryUser, DirectoryUser.email_key == values.c.value
+            )
+        return set(self.session.scalars(query))
 
     def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
         """One executemany INSERT; the unique index refuses an address already stored."""
