@@ -10,7 +10,7 @@ paths give the same verdicts, messages and normalized forms (tests/test_addresse
 import re
 
 from email_validator import EmailNotValidError, EmailSyntaxError, validate_email
-from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES, DOT_ATOM_TEXT
 from email_validator.syntax import validate_email_local_part
 
 from app.models import MAX_EMAIL_LENGTH
@@ -49,7 +49,10 @@ class AddressValidator:
         local, _, domain = address.partition("@")
         if len(local) > MAX_LOCAL_PART_LENGTH:
             raise EmailSyntaxError(_LOCAL_TOO_LONG)
-        local_part = validate_email_local_part(local)["local_part"]  # as validate_email does
+        if DOT_ATOM_TEXT.match(local):  # the library's own first check: valid and normalized
+            local_part = local
+        else:
+            local_part = validate_email_local_part(local)["local_part"]  # as validate_email does
         if local_part.lower() in CASE_INSENSITIVE_MAILBOX_NAMES:  # RFC 2142 role names
             local_part = local_part.lower()
         valid, verdict = self._domain(domain)

@@ -13,7 +13,7 @@ value invalid.
 
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from email_validator import EmailNotValidError
 from pydantic import (
@@ -91,7 +91,7 @@ def plain_message(error: EmailNotValidError) -> str:
 
 
 def _address(raw: str, info: ValidationInfo) -> str:
-    context = cast(RowContext, info.context)
+    context: RowContext = info.context  # type: ignore[assignment]  # set by check_row
     value = raw.strip(_AROUND)
     if not value:
         raise _problem(RowCode.MISSING_VALUE, "An email address is required.")
@@ -145,7 +145,7 @@ def _password(raw: str, info: ValidationInfo) -> SecretStr:
         raise _problem(RowCode.VALUE_TOO_LONG, message)
     if _LINE_BREAK.search(raw):
         raise _problem(RowCode.INVALID_VALUE, "The password holds a line break.")
-    context = cast(RowContext, info.context)
+    context: RowContext = info.context  # type: ignore[assignment]  # set by check_row
     address = info.data.get("email")  # checked first: None when the address failed
     problem = password_problem(raw, address, context.policy.min_password_length)
     if problem is not None:
