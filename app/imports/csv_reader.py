@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from typing import NamedTuple
 
 from app.codes import RowCode
@@ -18,6 +19,7 @@ from app.schemas import RowError
 
 MAX_ROW_BYTES = 64 * 1024
 MAX_COLUMNS = 64
+MIN_LINES_PER_PART = 500  # a file is split between workers only when each part has this many
 POUND_IN_WINDOWS_1252 = b"\xa3"
 SAVE_AS_CSV = 'In your spreadsheet program choose "Save as" > "CSV UTF-8" and upload that file.'
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -183,13 +185,14 @@ def _physical_lines(text: str) -> Iterator[str]:
             yield from _lines(chunk)
 
 
-def read_records(text: str, delimiter: str) -> Iterator[Record]:
-    """Every non-blank record; quoted line breaks stay inside their cell and row."""
+def read_records(text: str, delimiter: str, first_row: int = 1) -> Iterator[Record]:
+    """Every non-blank record; quoted line breaks stay inside their cell and row. first_row:
+    the row number of the text's first line (when the text is a part of the file)."""
     reader = csv.reader(_physical_lines(text), delimiter=delimiter, strict=True)
-    row = 0
+    row = first_row - 1
     lines_read = 0
     try:
-        for row, cells in enumerate(reader, start=1):
+        for row, cells in enumerate(reader, start=first_row):
             if len(cells) > MAX_COLUMNS:
                 message = f"Row {row} has {len(cells)} cells; at most {MAX_COLUMNS} are read."
                 raise file_error(RowCode.TOO_MANY_COLUMNS, message, row)
@@ -206,6 +209,33 @@ def read_records(text: str, delimiter: str) -> Iterator[Record]:
             raise _row_too_long(row + 1) from None
         message = f"Row {row + 1} is not valid CSV ({exc}); check its quotes."
         raise file_error(RowCode.MALFORMED_CSV, message, row + 1) from None
+
+
+def line_ranges(text: str, header_row: int, parts: int) -> list[tuple[int, int, int]] | None:
+    """The user rows of a text split into parts of whole lines: (start, end, first row) each.
+
+    Only when a row is a line: no quote (no quoted line break) and no lone CR line end.
+    None otherwise, or when a part would be too small to be worth its own reading."""
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    start = 0
+    for _ in range(header_row):  # past the header row (and blank lines before it)
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    if text.count("\n", start) < parts * MIN_LINES_PER_PART:
+        return None
+    size = len(text) - start
+    bounds = [start]
+    for part in range(1, parts):
+        cut = text.find("\n", start + size * part // parts) + 1
+        bounds.append(cut if cut > bounds[-1] else bounds[-1])
+    bounds.append(len(text))
+    ranges, row = [], header_row + 1
+    for begin, end in pairwise(bounds):
+        ranges.append((begin, end, row))
+        row += text.count("\n", begin, end)
+    return ranges
 
 
 def _header_key(name: str) -> str:

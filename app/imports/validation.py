@@ -1,5 +1,6 @@
 """From the file's bytes to its rows' verdict: decode, read, check every row (no database)."""
 
+import sys
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from app.imports.csv_reader import (
     detect_delimiter,
     file_error,
     is_blank,
+    line_ranges,
     read_header,
     read_records,
 )
@@ -34,6 +36,8 @@ class Validation:
     checker: FileChecker | None = None  # None when the file could not be read as rows
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    # A share of a file read by lines (see validate_file): rows counts this share's rows only.
+    lines_share: bool = False
 
 
 def _extra_cells(row: int, cells: list[str], width: int) -> RowError | None:
@@ -65,8 +69,9 @@ def validate_file(
 ) -> Validation:
     """Every row error of the file (the first max_errors), or the valid users; no database.
 
-    With parts > 1 the whole file is read but only every parts-th row, from the part-th on,
-    is checked: parts checked in parallel are joined by merge_parts."""
+    With parts > 1 only a share of the rows is checked, for merge_parts to join: a large file
+    whose rows are its lines (no quotes) is split into ranges of lines and only the part-th is
+    read; any other file is read whole and every parts-th row, from the part-th on, checked."""
     max_rows = settings.max_rows
     result = Validation()
     checker = FileChecker(settings.max_errors, row_policy(settings), keep_users)
@@ -83,13 +88,24 @@ def validate_file(
             )
         header = read_header(first)
         result.columns = header.names
+        ranges = line_ranges(decoded.text, first.row, parts) if parts > 1 else None
+        stride = parts
+        if ranges is not None:
+            begin, end, first_row = ranges[part]
+            records = read_records(decoded.text[begin:end], delimiter, first_row)
+            result.lines_share, stride = True, 1
+            max_rows = sys.maxsize  # the parts' total is judged when they are joined
         for record in records:
             result.rows += 1
-            if result.rows == 1 and (mismatch := delimiter_mismatch(header, record, delimiter)):
+            if (
+                result.rows == 1
+                and (ranges is None or part == 0)
+                and (mismatch := delimiter_mismatch(header, record, delimiter))
+            ):
                 raise mismatch
             if result.rows > max_rows:
                 return _too_many_rows(result, records, max_rows)
-            if parts > 1 and (result.rows - 1) % parts != part:
+            if stride > 1 and (result.rows - 1) % stride != part:
                 continue
             extra = _extra_cells(record.row, record.cells, header.width)
             if extra is not None:
@@ -121,15 +137,23 @@ def _key(error: RowError) -> tuple[int | None, str | None, str, str]:
     return (error.row, error.column, error.code, error.message)
 
 
-def merge_parts(parts: list[Validation]) -> Validation:
-    """One verdict from the parts of a file checked in parallel (dry runs: no users kept).
+def merge_parts(parts: list[Validation], max_rows: int) -> Validation | None:
+    """One verdict from the parts of a file checked in parallel (dry runs: no users kept), or
+    None when the file must be checked whole after all.
 
-    Every part read the whole file, so file errors (a broken row, too many rows) are in each
-    and count once; row errors are each part's own; an address first seen in one part and
-    again in another is a duplicate on its later row."""
+    Parts that read the whole file all found its file errors (a broken row, too many rows):
+    those count once. Parts that read ranges of lines cannot judge the file as a whole: when
+    one of them met a file error, or their rows add up to too many, the file is checked whole
+    (None). Row errors are each part's own; an address first seen in one part and again in
+    another is a duplicate on its later row."""
     merged = parts[0]
     if len(parts) == 1:
         return merged
+    if merged.lines_share:
+        rows = sum(part.rows for part in parts)
+        if rows > max_rows or any(part.checker is None for part in parts):
+            return None
+        merged.rows = rows
     shared = set.intersection(*({_key(e) for e in part.errors} for part in parts))
     errors = [e for e in merged.errors]
     errors += [e for part in parts[1:] for e in part.errors if _key(e) not in shared]

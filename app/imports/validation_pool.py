@@ -86,8 +86,11 @@ class FileValidator:
             )
             for n in range(workers)
         ]
-        parts = await asyncio.gather(*checks)
-        return await anyio.to_thread.run_sync(merge_parts, list(parts))
+        parts = list(await asyncio.gather(*checks))
+        merged = await anyio.to_thread.run_sync(merge_parts, parts, self.settings.max_rows)
+        if merged is None:  # a broken or over-long file: its verdict needs one reading
+            return await loop.run_in_executor(pool, plan_file, data, self.settings, dry_run)
+        return merged
 
     def validate_blocking(self, data: bytes) -> Validation:
         """A job's check, from the job's own thread: the users are kept for hashing."""
