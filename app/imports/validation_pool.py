@@ -6,7 +6,9 @@ synchronous limit (dry runs included) are read and checked in a process pool of 
 """
 
 import asyncio
+import contextlib
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -15,6 +17,8 @@ import anyio.to_thread
 
 from app.config import Settings
 from app.imports.validation import Validation, count_user_rows, merge_parts, validate_file
+
+CHECKING_NICENESS = 10  # as the hashing threads (app/security/passwords.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,12 @@ def _check_share(part: int, parts: int, data: bytes, settings: Settings) -> Vali
 _processes: ProcessPoolExecutor | None = None
 
 
+def _lower_priority() -> None:
+    """Checking files is batch work: the server's event loop gets a core first."""
+    with contextlib.suppress(AttributeError, OSError):  # not Unix: keep the default
+        os.nice(CHECKING_NICENESS)
+
+
 def _process_pool(workers: int) -> ProcessPoolExecutor:
     """One pool per server process, started on first use. Its workers fork from a clean
     server process that has imported the checks already (forkserver): quick to start, and
@@ -48,7 +58,9 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     if _processes is None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["app.imports.validation_pool"])
-        _processes = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        _processes = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_lower_priority
+        )
     return _processes
 
 
