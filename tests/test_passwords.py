@@ -1,3 +1,5 @@
+import asyncio
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -21,11 +23,11 @@ def test_default_parameters_are_owasp_argon2id() -> None:
     assert settings.hash_workers >= 1
 
 
-def test_hash_many_keeps_order_and_verifies() -> None:
+def test_hash_all_keeps_order_and_verifies() -> None:
     hasher = PasswordHasherPool(time_cost=1, memory_cost=64, parallelism=1, workers=2)
     try:
         passwords = [f"pw-{n}" for n in range(6)]
-        hashes = hasher.hash_many(passwords)
+        hashes = asyncio.run(hasher.hash_all(passwords))
         assert all(hasher.verify(h, p) for h, p in zip(hashes, passwords, strict=True))
         assert not hasher.verify(hashes[0], "pw-1")
     finally:

@@ -45,10 +45,6 @@ class PasswordHasherPool:
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
 
-    def hash_many(self, passwords: Sequence[str]) -> list[str]:
-        """PHC strings in the order given; blocks the calling thread, never the event loop."""
-        return list(self._pool.map(self.hash, passwords))
-
     async def hash_all(self, passwords: Sequence[str]) -> list[str]:
         """PHC strings in the order given; the caller awaits without holding a thread."""
         futures = [asyncio.wrap_future(self._pool.submit(self.hash, p)) for p in passwords]
