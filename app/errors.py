@@ -172,14 +172,7 @@ async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
 async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     params = [InvalidParam(name=_param_name(e["loc"]), reason=e["msg"]) for e in exc.errors()]
-    problem = Problem(
-        title="Invalid request",
-        status=HTTPStatus.UNPROCESSABLE_ENTITY,
-        detail="The request's parameters are not valid; see invalid_params.",
-        code=ProblemCode.INVALID_REQUEST,
-        invalid_params=params,
-    )
-    return problem_response(problem)
+    return problem_response(InvalidRequestError(params).to_problem())
 
 
 async def _on_http(_request: Request, exc: Exception) -> JSONResponse:

@@ -155,7 +155,7 @@ def merge_parts(parts: list[Validation], max_rows: int) -> Validation | None:
             return None
         merged.rows = rows
     shared = set.intersection(*({_key(e) for e in part.errors} for part in parts))
-    errors = [e for e in merged.errors]
+    errors = list(merged.errors)
     errors += [e for part in parts[1:] for e in part.errors if _key(e) not in shared]
     count = sum(part.error_count for part in parts) - (len(parts) - 1) * len(shared)
     checkers = [part.checker for part in parts]
