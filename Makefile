@@ -23,6 +23,7 @@ migrate: $(VENV)/.installed-run
 	$(BIN)/alembic upgrade head
 
 run: migrate
+	$(BIN)/userimport staging-key ensure
 	$(BIN)/userimport keys ensure --url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT) - API docs at http://$(HOST):$(PORT)/docs"
 	$(BIN)/userimport serve --host $(HOST) --port $(PORT)

@@ -5,14 +5,21 @@ userimport keys list
 userimport keys revoke NAME
 userimport keys ensure [--url URL]   first start: create an admin key if none exists
 userimport serve [--host HOST] [--port PORT]   uvicorn with the service's limits
+userimport worker [--concurrency N]   run import jobs' tasks (PostgreSQL), until SIGTERM
+userimport staging-key ensure   write a key for sealing staged jobs to USERIMPORT_STAGING_KEY_FILE
 """
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory
+from app.jobs.queue import uses_postgresql
+from app.jobs.sealing import ensure_key_file
+from app.logs import configure_logging
 from app.security.api_keys import ApiKeyRepository, Role
 from app.server import serve
 
@@ -35,7 +42,49 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info", help="uvicorn's own log level")
+    worker = groups.add_parser("worker", help="run import jobs' tasks (PostgreSQL only)")
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="chunks hashed at once, a thread each (default: the CPU count)",
+    )
+    staging = groups.add_parser("staging-key", help="the key that seals staged jobs")
+    staging.add_subparsers(dest="command", required=True).add_parser(
+        "ensure", help="write a new key to USERIMPORT_STAGING_KEY_FILE unless a key exists"
+    )
     return parser
+
+
+def _worker(settings: Settings, concurrency: int) -> int:
+    if not uses_postgresql(settings):
+        print(
+            "userimport worker needs PostgreSQL (DATABASE_URL); with SQLite, "
+            "`userimport serve` runs the jobs itself.",
+            file=sys.stderr,
+        )
+        return 2
+    if concurrency < 1:
+        print("--concurrency must be at least 1", file=sys.stderr)
+        return 2
+    from app.jobs.worker import run_worker  # the queue's modules only where they are used
+
+    configure_logging(settings.log_level)
+    run_worker(settings, concurrency)
+    return 0
+
+
+def _staging_key(settings: Settings) -> int:
+    if settings.staging_key is not None:
+        print("USERIMPORT_STAGING_KEY is set; no key file is needed.")
+        return 0
+    path = Path(settings.staging_key_file)
+    if ensure_key_file(path):
+        print(f"Wrote a new staging key to {path} (keep it secret; every web process and "
+              "worker needs the same key).")  # fmt: skip
+    else:
+        print(f"A staging key exists at {path}.")
+    return 0
 
 
 def _show_new_key(key: str, url: str) -> None:
@@ -90,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(args.host, args.port, args.log_level)
         return 0
     settings = Settings()
+    if args.group == "worker":
+        return _worker(settings, args.concurrency)
+    if args.group == "staging-key":
+        return _staging_key(settings)
     engine = create_db_engine(settings.database_url)
     try:
         with create_session_factory(engine)() as session:

@@ -66,7 +66,8 @@ ROW_CODE_MEANINGS: dict[RowCode, str] = {
     RowCode.UNKNOWN_COLUMN: "a header cell that is no template column",
     RowCode.DUPLICATE_COLUMN: "two header cells name the same column",
     RowCode.MISSING_COLUMN: "a template column is missing from the header",
-    RowCode.INTERRUPTED: "a job stopped before it finished; nothing was added",
+    RowCode.INTERRUPTED: "a job's tasks kept failing (workers killed, database lost) until "
+    "their retries ran out; nothing was added",
 }
 
 
@@ -91,6 +92,8 @@ class ProblemCode(StrEnum):
     HEADERS_TOO_LARGE = "headers_too_large"
     REQUEST_TIMEOUT = "request_timeout"
     INVALID_HTTP = "invalid_http"
+    IMPORT_FINISHED = "import_finished"
+    JOBS_UNAVAILABLE = "jobs_unavailable"
 
 
 PROBLEM_CODE_MEANINGS: dict[ProblemCode, str] = {
@@ -114,6 +117,8 @@ PROBLEM_CODE_MEANINGS: dict[ProblemCode, str] = {
     ProblemCode.HEADERS_TOO_LARGE: "431: request line and headers over 16 KiB",
     ProblemCode.REQUEST_TIMEOUT: "408: the request head did not arrive in time",
     ProblemCode.INVALID_HTTP: "400: the request is not valid HTTP/1.1",
+    ProblemCode.IMPORT_FINISHED: "409: the import has ended already; it cannot be cancelled",
+    ProblemCode.JOBS_UNAVAILABLE: "503: a job-sized file, but no staging key is configured",
 }
 
 

@@ -42,9 +42,42 @@ class Settings(BaseSettings):
     sync_max_rows: int = Field(
         default=500, ge=1, description="Larger imports are accepted as background jobs (202)."
     )
-    job_workers: int = Field(default=1, ge=1, description="Import jobs run at the same time.")
-    job_stale_seconds: int = Field(
-        default=60, ge=5, description="A job silent this long is taken as interrupted."
+    job_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        description="Chunks the embedded worker (in `userimport serve`) hashes at once, a "
+        "thread each; `userimport worker --concurrency` sets it for a worker process.",
+    )
+    embedded_worker: bool | None = Field(
+        default=None,
+        description="Run import jobs inside `userimport serve`; unset: on with SQLite, off with "
+        "PostgreSQL (run `userimport worker` processes instead).",
+    )
+    job_chunk_rows: int = Field(
+        default=1000, ge=1, description="Rows of a job hashed by one task (any worker's)."
+    )
+    job_max_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Runs of a job's task before the job fails as interrupted (errors, crashes).",
+    )
+    worker_heartbeat_seconds: float = Field(
+        default=10, gt=0, description="How often a worker tells the queue it is alive."
+    )
+    worker_stalled_seconds: float = Field(
+        default=30,
+        gt=0,
+        description="A worker silent this long is taken as dead: its tasks run again elsewhere.",
+    )
+    staging_key: SecretStr | None = Field(
+        default=None,
+        description="AES-256-GCM key (base64, 32 bytes) sealing a job's staged file and rows; "
+        "every web process and worker needs the same one.",
+    )
+    staging_key_file: str = Field(
+        default="data/staging.key",
+        description="Where the key is read from when USERIMPORT_STAGING_KEY is unset "
+        "(`userimport staging-key ensure` writes it).",
     )
     db_pool_size: int = Field(
         default=10,
@@ -89,6 +122,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @property
+    def runs_embedded_worker(self) -> bool:
+        if self.embedded_worker is not None:
+            return self.embedded_worker
+        return self.database_url.startswith("sqlite")
 
 
 @lru_cache

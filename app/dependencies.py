@@ -9,8 +9,8 @@ from app.config import Settings
 from app.db import Database
 from app.errors import InvalidRequestError
 from app.imports.admission import ImportGate
-from app.imports.jobs import JobRunner
 from app.imports.validation_pool import FileValidator
+from app.jobs.pipeline import JobRuntime
 from app.schemas import InvalidParam
 from app.security.passwords import PasswordHasherPool
 
@@ -30,8 +30,9 @@ async def get_hasher(request: Request) -> PasswordHasherPool:
     return hasher
 
 
-async def get_jobs(request: Request) -> JobRunner:
-    jobs: JobRunner = request.app.state.jobs
+async def get_jobs(request: Request) -> JobRuntime | None:
+    """What a job is submitted with; None when no staging key is configured."""
+    jobs: JobRuntime | None = request.app.state.jobs
     return jobs
 
 
@@ -47,7 +48,7 @@ async def get_validator(request: Request) -> FileValidator:
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
-JobsDep = Annotated[JobRunner, Depends(get_jobs)]
+JobsDep = Annotated[JobRuntime | None, Depends(get_jobs)]
 HasherDep = Annotated[PasswordHasherPool, Depends(get_hasher)]
 GateDep = Annotated[ImportGate, Depends(get_gate)]
 ValidatorDep = Annotated[FileValidator, Depends(get_validator)]

@@ -137,6 +137,18 @@ class InvalidMultipartError(ProblemError):
     title = "Invalid multipart body"
 
 
+class ImportFinishedError(ProblemError):
+    status = HTTPStatus.CONFLICT
+    code: ClassVar[ProblemCode] = ProblemCode.IMPORT_FINISHED
+    title = "Import already finished"
+
+
+class JobsUnavailableError(ProblemError):
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    code: ClassVar[ProblemCode] = ProblemCode.JOBS_UNAVAILABLE
+    title = "Large imports unavailable"
+
+
 def problem_response(problem: Problem, headers: Mapping[str, str] | None = None) -> JSONResponse:
     # Members that do not apply are left out; nested nulls (a whole-file row) are kept.
     body = {

@@ -15,8 +15,12 @@ from app.dependencies import refuse_nul_in_query
 from app.errors import install_error_handlers
 from app.imports import router as imports
 from app.imports.admission import ImportGate
-from app.imports.jobs import JobRunner
 from app.imports.validation_pool import FileValidator, shutdown_processes
+from app.jobs.pipeline import JobRuntime
+from app.jobs.queue import make_queue
+from app.jobs.sealing import Sealer, StagingKeyError
+from app.jobs.worker import EmbeddedWorker, build_runtime
+from app.logs import configure_logging
 from app.middleware import HeadAsGet, InFlightLimit, UnhandledErrorAsProblem
 from app.openapi import install_openapi, operation_id
 from app.security.headers import SecurityHeaders
@@ -30,26 +34,38 @@ DESCRIPTION = (
 )
 
 
-def configure_logging(level: str) -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("userimport").setLevel(level.upper())
+def job_runtime(
+    settings: Settings, db: Database, validator: FileValidator
+) -> tuple[JobRuntime | None, EmbeddedWorker | None]:
+    """What jobs are submitted with, and the worker of this process if it runs one; none
+    without a staging key (a job-sized upload is then answered 503)."""
+    try:
+        sealer = Sealer.from_settings(settings)
+    except StagingKeyError as exc:
+        logging.getLogger("userimport.jobs").warning("large imports are off: %s", exc)
+        return None, None
+    queue = make_queue(settings)
+    runtime = build_runtime(settings, db.sessions, queue, validator.validate_blocking, sealer)
+    embedded = EmbeddedWorker(queue, runtime) if settings.runs_embedded_worker else None
+    return runtime, embedded
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
-    # Requests use db_pool_size connections; jobs and their heartbeat have their own.
+    # Requests use db_pool_size connections; an embedded worker's chunks have their own.
     db = Database(settings.database_url, settings.db_pool_size, settings.job_workers + 2)
     hasher = PasswordHasherPool.from_settings(settings)
     validator = FileValidator(settings)
-    jobs = JobRunner(db.sessions, hasher, settings, validator)
+    jobs, worker = job_runtime(settings, db, validator)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        jobs.recover()
+        if worker is not None:
+            await worker.start()
         yield
-        jobs.shutdown()
+        if worker is not None:
+            await worker.stop()
         hasher.shutdown()
         shutdown_processes()
         db.dispose()
@@ -68,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = db.sessions
     app.state.hasher = hasher
     app.state.jobs = jobs
+    app.state.worker = worker
     app.state.validator = validator
     app.state.import_gate = ImportGate(settings.max_concurrent_imports, settings.import_queue)
     install_error_handlers(app)

@@ -3,7 +3,19 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -42,6 +54,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    """For comparing the models with a database: procrastinate's tables are its own (applied
+    from its schema file by a migration), not the models'."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -68,9 +86,6 @@ class UserImport(Base):
     created_by: Mapped[str | None] = mapped_column(String(64))  # the API key's name
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
-    # Jobs only: the process running it and when it last reported, to find interrupted jobs.
-    worker_id: Mapped[str | None] = mapped_column(String(128))
-    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class DirectoryUser(Base):
@@ -109,3 +124,28 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class JobFile(Base):
+    """A job's uploaded file, sealed (AES-GCM), until its rows are staged as chunks."""
+
+    __tablename__ = "job_file"
+
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("user_import.id", ondelete="CASCADE"), primary_key=True
+    )
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class JobChunk(Base):
+    """A share of a job's valid rows (sealed), and their hashes once a worker made them."""
+
+    __tablename__ = "job_chunk"
+
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("user_import.id", ondelete="CASCADE"), primary_key=True
+    )
+    start: Mapped[int] = mapped_column(Integer, primary_key=True)  # index of its first row
+    size: Mapped[int] = mapped_column(Integer)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    hashes: Mapped[str | None] = mapped_column(Text)  # PHC strings, one a line

@@ -6,7 +6,7 @@ from alembic import context
 
 from app.config import Settings
 from app.db import create_db_engine
-from app.models import Base
+from app.models import Base, include_name
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -33,6 +33,7 @@ def run_migrations_online() -> None:
             context.configure(
                 connection=connection,
                 target_metadata=target_metadata,
+                include_name=include_name,
                 render_as_batch=connection.dialect.name == "sqlite",
             )
             with context.begin_transaction():

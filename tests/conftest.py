@@ -72,6 +72,7 @@ def database_url(
 
 
 ADMIN_KEY = "test-admin-key-5f0c8e1d"
+STAGING_KEY = "k8K1d0n2mXy5qY3lqv4oQmN7bWc0T3JtZ2V0aGVyMDA="  # tests only: 32 bytes, base64
 ADMIN_AUTH = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
@@ -80,6 +81,7 @@ def test_settings(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": database_url,
         "api_key": ADMIN_KEY,
+        "staging_key": STAGING_KEY,
         "argon2_time_cost": 1,
         "argon2_memory_cost": 64,
         "hash_workers": 2,
@@ -105,14 +107,17 @@ def app_factory(database_url: str) -> Iterator[AppFactory]:
 
     yield make
     for application in made:
-        application.state.jobs.shutdown(wait=True)
         application.state.hasher.shutdown()
         clear_tables(application.state.engine)
         application.state.db.dispose()
 
 
 def clear_tables(engine: Engine) -> None:
+    """Every row a test wrote: the models' tables and, on PostgreSQL, the job queue's."""
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DELETE FROM procrastinate_jobs"))
+            connection.execute(text("DELETE FROM procrastinate_workers"))
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
 
@@ -120,6 +125,7 @@ def clear_tables(engine: Engine) -> None:
 # What a live test's server runs with: cheap hashes, the tests' admin key.
 LIVE_SETTINGS = {
     "USERIMPORT_API_KEY": ADMIN_KEY,
+    "USERIMPORT_STAGING_KEY": STAGING_KEY,
     "USERIMPORT_ARGON2_TIME_COST": "1",
     "USERIMPORT_ARGON2_MEMORY_COST": "64",
     "USERIMPORT_LOG_LEVEL": "WARNING",

@@ -1,33 +1,48 @@
-"""Files over USERIMPORT_SYNC_MAX_ROWS are jobs: 202, progress, all or nothing, restart-safe."""
+"""Files over USERIMPORT_SYNC_MAX_ROWS are jobs: 202, validated once, hashed a chunk at a time
+by the queue's workers (here the worker inside the app), inserted all or nothing; cancellable;
+a restart loses nothing."""
 
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 
-from app.imports.schemas import ImportStatus
-from app.models import UserImport, utcnow
-from app.security.passwords import PasswordHasherPool
+from app.jobs.repository import StagingRepository
 from tests.conftest import AppFactory, make_client
 from tests.helpers import all_users, csv_bytes, upload, user_rows
 
 pytestmark = pytest.mark.anyio
 SYNC_MAX = 5
+JOB_SETTINGS: dict[str, object] = {
+    "sync_max_rows": SYNC_MAX,
+    "max_rows": 1000,
+    "job_chunk_rows": 10,
+    "embedded_worker": True,  # PostgreSQL too: the app runs the queue's tasks itself
+    "job_workers": 2,
+}
+
+
+@asynccontextmanager
+async def started(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its lifespan (and so its worker) running, and a client."""
+    async with app.router.lifespan_context(app), make_client(app) as http:
+        yield http
 
 
 @pytest.fixture
 def job_app(app_factory: AppFactory) -> FastAPI:
-    return app_factory(sync_max_rows=SYNC_MAX, max_rows=1000)
+    return app_factory(**JOB_SETTINGS)
 
 
 @pytest.fixture
 async def client(job_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(job_app) as http:
+    async with started(job_app) as http:
         yield http
 
 
@@ -35,13 +50,13 @@ async def client(job_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 def blocked_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """Hashing waits until the event is set (bounded, so a mistake cannot hang the suite)."""
     release = threading.Event()
-    real = PasswordHasherPool.hash
+    real = PasswordHasher.hash
 
-    def waiting(self: PasswordHasherPool, password: str) -> str:
+    def waiting(self: PasswordHasher, password: str | bytes, *, salt: bytes | None = None) -> str:
         release.wait(timeout=20)
-        return real(self, password)
+        return real(self, password, salt=salt)
 
-    monkeypatch.setattr(PasswordHasherPool, "hash", waiting)
+    monkeypatch.setattr(PasswordHasher, "hash", waiting)
     yield release
     release.set()
 
@@ -55,19 +70,28 @@ async def wait_for(client: httpx.AsyncClient, location: str, *statuses: str) -> 
     raise AssertionError(f"{location} never reached {statuses}: {record}")
 
 
-async def test_large_file_is_a_job_that_completes(client: httpx.AsyncClient) -> None:
-    response = await upload(client, csv_bytes(user_rows(40)))
+def staged(app: FastAPI) -> int:
+    with app.state.session_factory() as session:
+        return StagingRepository(session).staged_count()
+
+
+async def test_large_file_is_a_job_that_completes(
+    client: httpx.AsyncClient, job_app: FastAPI
+) -> None:
+    response = await upload(client, csv_bytes(user_rows(45)))
 
     assert response.status_code == 202
     body = response.json()
     assert body["status"] == "queued"
-    assert body["progress"] == {"done": 0, "total": 40}
+    assert body["progress"] == {"done": 0, "total": 45}
     assert response.headers["location"] == f"/imports/{body['id']}"
     done = await wait_for(client, response.headers["location"], "completed", "failed")
-    assert (done["status"], done["added"], done["rows"]) == ("completed", 40, 40)
-    assert done["progress"] == {"done": 40, "total": 40}
+    assert (done["status"], done["added"], done["rows"]) == ("completed", 45, 45)
+    assert done["progress"] == {"done": 45, "total": 45}
     assert done["created_by"] == "USERIMPORT_API_KEY"
-    assert len(await all_users(client)) == 40
+    users = await all_users(client)
+    assert sorted(str(u["email"]) for u in users) == sorted(r[0] for r in user_rows(45))
+    assert staged(job_app) == 0
 
 
 async def test_small_files_keep_the_synchronous_answer(client: httpx.AsyncClient) -> None:
@@ -82,7 +106,7 @@ async def test_dry_run_of_a_large_file_is_answered_at_once(client: httpx.AsyncCl
     assert (response.status_code, response.json()["status"]) == (200, "validated")
 
 
-async def test_progress_shows_while_hashing(
+async def test_progress_counts_hashed_chunks(
     client: httpx.AsyncClient, blocked_hashing: threading.Event
 ) -> None:
     response = await upload(client, csv_bytes(user_rows(30)))
@@ -92,10 +116,13 @@ async def test_progress_shows_while_hashing(
     assert hashing["progress"] == {"done": 0, "total": 30}
     assert await all_users(client) == []
     blocked_hashing.set()
-    assert (await wait_for(client, location, "completed", "failed"))["status"] == "completed"
+    done = await wait_for(client, location, "completed", "failed")
+    assert (done["status"], done["progress"]) == ("completed", {"done": 30, "total": 30})
 
 
-async def test_job_with_errors_adds_nothing(client: httpx.AsyncClient) -> None:
+async def test_job_with_errors_adds_nothing_and_keeps_nothing(
+    client: httpx.AsyncClient, job_app: FastAPI
+) -> None:
     rows = user_rows(20)
     rows[7] = ["not-an-address", "X", "Long-Enough-1", "TRUE"]
     rows[12][3] = "maybe"
@@ -111,51 +138,89 @@ async def test_job_with_errors_adds_nothing(client: httpx.AsyncClient) -> None:
     ]
     assert failed["added"] == 0
     assert await all_users(client) == []
+    assert staged(job_app) == 0
 
 
-async def test_job_interrupted_by_a_restart_is_failed_and_writes_nothing(
-    client: httpx.AsyncClient, app_factory: AppFactory, blocked_hashing: threading.Event
+async def test_cancel_a_running_job(
+    client: httpx.AsyncClient, job_app: FastAPI, blocked_hashing: threading.Event
 ) -> None:
     response = await upload(client, csv_bytes(user_rows(30)))
     location = response.headers["location"]
     await wait_for(client, location, "hashing")
 
-    restarted = app_factory(sync_max_rows=SYNC_MAX)  # a new process on the same host and database
-    async with (
-        restarted.router.lifespan_context(restarted),
-        make_client(restarted) as after_restart,
-    ):
-        record = (await after_restart.get(location)).json()
-        blocked_hashing.set()  # the old process's thread wakes up: it must not insert
-        await asyncio.sleep(0.5)
-        final = (await after_restart.get(location)).json()
-        users = await all_users(after_restart)
+    cancelled = await client.post(f"{location}/cancel")
+    blocked_hashing.set()  # the chunks being hashed finish, find the job cancelled, write nothing
+    await asyncio.sleep(0.5)
+    again = await client.post(f"{location}/cancel")
+    final = (await client.get(location)).json()
 
-    assert record["status"] == "failed"
-    assert record["errors"][0]["code"] == "interrupted"
-    assert final["status"] == "failed"
-    assert users == []
+    assert cancelled.status_code == 200
+    assert (cancelled.json()["status"], cancelled.json()["added"]) == ("cancelled", 0)
+    assert (final["status"], final["added"]) == ("cancelled", 0)
+    assert await all_users(client) == []
+    assert staged(job_app) == 0
+    assert again.status_code == 409
+    assert again.json()["code"] == "import_finished"
 
 
-async def test_a_silent_job_of_another_host_reads_as_interrupted(
-    client: httpx.AsyncClient, job_app: FastAPI
+async def test_cancel_answers_404_409_and_403(client: httpx.AsyncClient, job_app: FastAPI) -> None:
+    completed = await upload(client, csv_bytes(user_rows(2)))
+
+    finished = await client.post(f"/imports/{completed.json()['id']}/cancel")
+    unknown = await client.post("/imports/999999/cancel")
+    async with make_client(job_app, headers={}) as anonymous:
+        no_key = await anonymous.post(f"/imports/{completed.json()['id']}/cancel")
+
+    assert (finished.status_code, finished.json()["code"]) == (409, "import_finished")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "not_found")
+    assert no_key.status_code == 401
+
+
+async def test_two_overlapping_jobs_one_completes(client: httpx.AsyncClient) -> None:
+    first = await upload(client, csv_bytes(user_rows(30)))
+    second = await upload(client, csv_bytes(user_rows(30, start=20)))  # 10 addresses shared
+
+    ends = [
+        await wait_for(client, r.headers["location"], "completed", "failed")
+        for r in (first, second)
+    ]
+
+    assert sorted(end["status"] for end in ends) == ["completed", "failed"]
+    loser = next(end for end in ends if end["status"] == "failed")
+    assert {e["code"] for e in loser["errors"]} == {"already_exists"}
+    assert loser["error_count"] == 10
+    assert len(await all_users(client)) == 30
+
+
+async def test_a_job_accepted_before_a_restart_completes_after_it(
+    app_factory: AppFactory,
 ) -> None:
-    with job_app.state.session_factory.begin() as session:
-        record = UserImport(
-            status=ImportStatus.HASHING,
-            dry_run=False,
-            rows=10,
-            progress_total=10,
-            worker_id="another-host/42/deadbeef",
-            heartbeat_at=utcnow() - timedelta(minutes=5),
-        )
-        session.add(record)
-        session.flush()
-        location = f"/imports/{record.id}"
+    before = app_factory(**JOB_SETTINGS)
+    async with make_client(before) as http:  # no lifespan: its worker never runs
+        response = await upload(http, csv_bytes(user_rows(25)))
+    assert response.status_code == 202
 
-    seen = (await client.get(location)).json()
+    after = app_factory(**JOB_SETTINGS)  # a new process on the same database
+    async with started(after) as http:
+        done = await wait_for(http, response.headers["location"], "completed", "failed")
+        users = await all_users(http)
 
-    assert (seen["status"], seen["errors"][0]["code"]) == ("failed", "interrupted")
+    assert (done["status"], done["added"]) == ("completed", 25)
+    assert len(users) == 25
+
+
+async def test_without_a_staging_key_a_job_sized_file_is_a_503(
+    app_factory: AppFactory, tmp_path: Any
+) -> None:
+    app = app_factory(
+        **JOB_SETTINGS, staging_key=None, staging_key_file=str(tmp_path / "missing.key")
+    )
+    async with started(app) as http:
+        large = await upload(http, csv_bytes(user_rows(30)))
+        small = await upload(http, csv_bytes(user_rows(3)))
+
+    assert (large.status_code, large.json()["code"]) == (503, "jobs_unavailable")
+    assert small.status_code == 201
 
 
 async def test_too_many_rows_is_still_refused_at_once(client: httpx.AsyncClient) -> None:

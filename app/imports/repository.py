@@ -1,7 +1,6 @@
 """All SQL about import records."""
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, defer
@@ -24,13 +23,13 @@ class ImportRepository:
         """The record; for_update locks its row (PostgreSQL) until the transaction ends."""
         return self.session.get(UserImport, import_id, with_for_update=for_update or None)
 
-    def touch_jobs(self, worker_id: str, now: datetime) -> None:
-        query = (
-            update(UserImport)
-            .where(UserImport.worker_id == worker_id, UserImport.status.in_(UNFINISHED))
-            .values(heartbeat_at=now)
-        )
+    def lock(self, import_id: int) -> UserImport | None:
+        """The record, read fresh after taking its write lock (a no-op UPDATE: a row lock
+        on PostgreSQL, the database's write lock on SQLite) until the transaction ends. Every
+        change of a job's state goes through it, so two changes never interleave."""
+        query = update(UserImport).where(UserImport.id == import_id).values(id=UserImport.id)
         self.session.execute(query)
+        return self.session.get(UserImport, import_id, populate_existing=True)
 
     def unfinished(self) -> Sequence[UserImport]:
         query = select(UserImport).where(UserImport.status.in_(UNFINISHED))

@@ -1,6 +1,5 @@
 """HTTP routes for the template and for imports."""
 
-from datetime import timedelta
 from http import HTTPStatus
 from typing import Annotated
 
@@ -17,10 +16,17 @@ from app.dependencies import (
     SettingsDep,
     ValidatorDep,
 )
-from app.errors import NotFoundError, problem_response, problem_responses, problem_type
-from app.imports.jobs import interrupt, is_stale
+from app.errors import (
+    ImportFinishedError,
+    JobsUnavailableError,
+    NotFoundError,
+    problem_response,
+    problem_responses,
+    problem_type,
+)
 from app.imports.repository import ImportRepository
 from app.imports.schemas import (
+    UNFINISHED,
     ImportListItem,
     ImportPage,
     ImportRecord,
@@ -31,7 +37,8 @@ from app.imports.service import import_checked_file, new_record
 from app.imports.template import TEMPLATE_BYTES, TEMPLATE_FILENAME
 from app.imports.upload import UPLOAD_REQUEST_BODY, UploadDep, check_import_query
 from app.imports.validation_pool import JobPlan
-from app.models import MAX_ID, UserImport, utcnow
+from app.jobs import pipeline
+from app.models import MAX_ID, UserImport
 from app.pagination import decode_cursor, split_page
 from app.schemas import Problem, RowError
 from app.security.auth import AdminDep, ReaderDep
@@ -102,15 +109,25 @@ async def create_import(
     The answer to a refused file is a 422 problem whose `errors` give each problem's
     spreadsheet row, template column and stable code. A file with more rows than
     USERIMPORT_SYNC_MAX_ROWS is accepted as a job (202): poll `Location` until it is
-    `completed` or `failed`. Dry runs are always answered at once. When the service is
-    already busy with as many imports as it queues, the answer is 429 with `Retry-After`.
+    `completed`, `failed` or `cancelled`; workers hash it a chunk at a time. Dry runs are
+    always answered at once. When the service is already busy with as many imports as it
+    queues, the answer is 429 with `Retry-After`.
     """
     async with gate.admit():
         plan = await validator.plan(upload.data, dry_run)
         if isinstance(plan, JobPlan):
+            if jobs is None:
+                raise JobsUnavailableError(
+                    "Files this large are imported as jobs, which need a staging key "
+                    "(USERIMPORT_STAGING_KEY); import at most "
+                    f"{settings.sync_max_rows} rows at a time meanwhile."
+                )
             record = new_record(upload, dry_run=False, created_by=principal.key_name)
-            queued = await db.run(lambda session: jobs.queue(session, record, plan.rows))
-            jobs.submit(queued.id, upload)
+            record.rows = record.progress_total = plan.rows
+            runtime = jobs
+            queued = await db.run(
+                lambda session: pipeline.submit(runtime, session, record, upload.data)
+            )
             response.status_code = HTTPStatus.ACCEPTED
             response.headers["Location"] = f"/imports/{queued.id}"
             return ImportSummary.model_validate(queued)
@@ -151,13 +168,14 @@ async def list_imports(
     return await db.run(load)
 
 
-def _current_record(session: Session, import_id: int, stale_after: timedelta) -> ImportRecord:
+def _record(session: Session, import_id: int) -> ImportRecord:
     record = ImportRepository(session).get(import_id)
     if record is None:
         raise NotFoundError(f"There is no import {import_id}.")
-    if is_stale(record, utcnow(), stale_after):
-        interrupt(record)  # its process is gone: say so rather than "running" forever
     return ImportRecord.model_validate(record)
+
+
+ImportId = Annotated[int, Path(ge=1, le=MAX_ID, description="The import's id.")]
 
 
 @router.get(
@@ -166,11 +184,32 @@ def _current_record(session: Session, import_id: int, stale_after: timedelta) ->
     summary="Show one import",
     responses=problem_responses(401, 404, 422, 503),
 )
-async def get_import(
-    _reader: ReaderDep,
-    db: DatabaseDep,
-    jobs: JobsDep,
-    import_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The import's id.")],
-) -> ImportRecord:
+async def get_import(_reader: ReaderDep, db: DatabaseDep, import_id: ImportId) -> ImportRecord:
     """The record of an attempt, with its errors when it was refused."""
-    return await db.run(lambda session: _current_record(session, import_id, jobs.stale_after))
+    return await db.run(lambda session: _record(session, import_id))
+
+
+def _cancel(session: Session, import_id: int) -> ImportRecord:
+    record = ImportRepository(session).lock(import_id)
+    if record is None:
+        raise NotFoundError(f"There is no import {import_id}.")
+    if record.status not in UNFINISHED:
+        raise ImportFinishedError(
+            f"Import {import_id} has ended ({record.status}); only a queued or running job "
+            "can be cancelled."
+        )
+    pipeline.cancel(session, record)
+    return ImportRecord.model_validate(record)
+
+
+@router.post(
+    "/imports/{import_id}/cancel",
+    response_model=ImportRecord,
+    summary="Cancel a queued or running import job",
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+async def cancel_import(_admin: AdminDep, db: DatabaseDep, import_id: ImportId) -> ImportRecord:
+    """Stop a job: its status becomes `cancelled`, no user is added and its staged data is
+    deleted at once; tasks of it still queued or running end without effect. An import that
+    has ended (completed, failed, validated, cancelled) answers 409."""
+    return await db.run(lambda session: _cancel(session, import_id))

@@ -49,10 +49,14 @@ class FileChecker:
         self.errors.extend(errors[: max(0, self.max_errors - len(self.errors))])
 
     def already_exists(self, existing_keys: set[str]) -> list[RowError]:
-        """An error on the first row of each address the directory already holds."""
-        message = "The address is already in the directory."
-        return [
-            _error(row, EMAIL, RowCode.ALREADY_EXISTS, message)
-            for key, row in self.first_rows.items()
-            if key in existing_keys
-        ]
+        return already_exists(self.first_rows, existing_keys)
+
+
+def already_exists(first_rows: dict[str, int], existing_keys: set[str]) -> list[RowError]:
+    """An error on the first row of each address the directory already holds."""
+    message = "The address is already in the directory."
+    return [
+        _error(row, EMAIL, RowCode.ALREADY_EXISTS, message)
+        for key, row in first_rows.items()
+        if key in existing_keys
+    ]

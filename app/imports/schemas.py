@@ -18,6 +18,7 @@ class ImportStatus(StrEnum):
     COMPLETED = "completed"
     VALIDATED = "validated"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 UNFINISHED = (
@@ -29,7 +30,10 @@ UNFINISHED = (
 
 
 class Progress(Schema):
-    done: int = Field(description="Rows through the current step.")
+    done: int = Field(
+        description="Rows through the current step: a job's rows hashed so far, across all "
+        "its workers (a chunk at a time)."
+    )
     total: int = Field(description="Rows in the file.")
 
 
@@ -38,7 +42,8 @@ class ImportSummary(Schema):
     status: ImportStatus = Field(
         description=(
             "completed: users added; validated: dry run of a valid file; failed: refused or "
-            "interrupted; a job is queued, then validating, hashing and inserting."
+            "interrupted; cancelled: a job stopped by POST /imports/{id}/cancel; a job is "
+            "queued, then validating, hashing and inserting."
         )
     )
     dry_run: bool = Field(description="True when the file was only checked.")

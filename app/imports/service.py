@@ -10,7 +10,7 @@ from app.config import Settings
 from app.db import Database
 from app.imports.repository import ImportRepository
 from app.imports.rows import TEMPLATE_COLUMNS, UserRow
-from app.imports.rules import FileChecker
+from app.imports.rules import FileChecker, already_exists
 from app.imports.schemas import ImportStatus
 from app.imports.upload import Upload
 from app.imports.validation import Validation
@@ -94,21 +94,23 @@ def _user_rows(users: list[UserRow], hashes: list[str], import_id: int) -> list[
 def insert_users(
     session: Session,
     record: UserImport,
-    checker: FileChecker,
+    valid: list[UserRow],
+    first_rows: dict[str, int],
     hashes: list[str],
     max_errors: int,
 ) -> None:
     """Add every user in the session's transaction and mark the record completed; if another
-    import took some of the addresses meanwhile, add none and mark it refused."""
+    import took some of the addresses meanwhile, add none and mark it refused. first_rows:
+    each lower-cased address and its row, to say where a raced address stands."""
     record.status = ImportStatus.COMPLETED
-    record.added = record.progress_done = len(checker.users)
+    record.added = record.progress_done = len(valid)
     ImportRepository(session).add(record)  # written first: the savepoint nests in its transaction
     users = UserRepository(session)
     try:
         with session.begin_nested():
-            users.add_many(_user_rows(checker.users, hashes, record.id))
+            users.add_many(_user_rows(valid, hashes, record.id))
     except IntegrityError:
-        raced = checker.already_exists(users.existing_keys(checker.first_rows.keys()))
+        raced = already_exists(first_rows, users.existing_keys(first_rows.keys()))
         if not raced:
             raise
         record.progress_done = 0
@@ -158,7 +160,9 @@ async def import_checked_file(
         hashes = await hasher.hash_all(passwords_of(checker))
         valid = checker
         await db.run(
-            lambda session: insert_users(session, record, valid, hashes, settings.max_errors)
+            lambda session: insert_users(
+                session, record, valid.users, valid.first_rows, hashes, settings.max_errors
+            )
         )
         log_attempt(record, started)
         return record

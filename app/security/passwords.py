@@ -4,9 +4,8 @@ import asyncio
 import contextlib
 import os
 import threading
-from collections import deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import VerificationError
@@ -18,29 +17,33 @@ from app.config import Settings
 HASHING_NICENESS = 10
 
 
-def _lower_priority() -> None:
+def lower_thread_priority() -> None:
+    """Hashing is batch work: the calling thread yields a core to the event loop first."""
     with contextlib.suppress(AttributeError, OSError):  # not Linux: keep the default
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
 
 
+def argon2id(settings: Settings) -> PasswordHasher:
+    """The service's argon2id parameters; one hasher may be used from many threads."""
+    return PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost=settings.argon2_memory_cost,
+        parallelism=settings.argon2_parallelism,
+        type=Type.ID,
+    )
+
+
 class PasswordHasherPool:
-    def __init__(self, time_cost: int, memory_cost: int, parallelism: int, workers: int) -> None:
-        self._hasher = PasswordHasher(
-            time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=Type.ID
-        )
+    def __init__(self, hasher: PasswordHasher, workers: int) -> None:
+        self._hasher = hasher
         self._pool = ThreadPoolExecutor(
-            max_workers=workers, thread_name_prefix="argon2", initializer=_lower_priority
+            max_workers=workers, thread_name_prefix="argon2", initializer=lower_thread_priority
         )
         self.workers = workers
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PasswordHasherPool":
-        return cls(
-            time_cost=settings.argon2_time_cost,
-            memory_cost=settings.argon2_memory_cost,
-            parallelism=settings.argon2_parallelism,
-            workers=settings.hash_workers,
-        )
+        return cls(argon2id(settings), workers=settings.hash_workers)
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
@@ -49,22 +52,6 @@ class PasswordHasherPool:
         """PHC strings in the order given; the caller awaits without holding a thread."""
         futures = [asyncio.wrap_future(self._pool.submit(self.hash, p)) for p in passwords]
         return await asyncio.gather(*futures)
-
-    def hash_stream(self, passwords: Sequence[str], window: int) -> Iterator[str]:
-        """Hashes in order with at most `window` in flight: no pause between batches, and
-        other imports' hashes are served in between."""
-        pending: deque[Future[str]] = deque()
-        upcoming = iter(passwords)
-        for password in upcoming:
-            pending.append(self._pool.submit(self.hash, password))
-            if len(pending) >= window:
-                break
-        while pending:
-            done = pending.popleft().result()
-            for password in upcoming:
-                pending.append(self._pool.submit(self.hash, password))
-                break
-            yield done
 
     def verify(self, password_hash: str, password: str) -> bool:
         try:
