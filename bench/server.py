@@ -107,3 +107,31 @@ def running_server(
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@contextmanager
+def running_workers(
+    database_url: str, settings: Mapping[str, str], count: int, concurrency: int, logs: Path
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """`userimport worker` processes on the database; each one's log in logs/worker-N.log."""
+    env = {**os.environ, "DATABASE_URL": database_url, **settings}
+    processes = []
+    try:
+        for n in range(count):
+            log = (logs / f"worker-{n}.log").open("wb")
+            command = [userimport_command(), "worker", "--concurrency", str(concurrency)]
+            processes.append(
+                subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            )
+            log.close()
+        yield processes
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -28,7 +28,7 @@ def test_every_operation_has_id_summary_and_problem_errors() -> None:
                         status,
                     )
     assert seen == {
-        "get_template", "create_import", "list_imports", "get_import", "list_users",
+        "get_template", "create_import", "list_imports", "get_import", "cancel_import", "list_users",
         "healthz", "readyz",
     }  # fmt: skip
     assert "HTTPValidationError" not in spec["components"]["schemas"]

@@ -181,6 +181,9 @@ def hash_chunk(
             return
         if StagingRepository(session).store_hashes(import_id, start, "\n".join(hashes)):
             record.progress_done += len(users)
+            logger.info(
+                "import job %s: rows %d-%d hashed", import_id, start + 1, start + len(users)
+            )
         if record.progress_done >= record.progress_total:
             record.status = ImportStatus.INSERTING
             rt.defer(session, COMMIT, [{"import_id": import_id}])

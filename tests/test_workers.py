@@ -1,0 +1,187 @@
+"""Jobs as production runs them: `userimport serve` and two `userimport worker` processes on
+PostgreSQL (the queue needs it), with real signals."""
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from bench.server import Server, running_workers
+from tests.conftest import ADMIN_AUTH, LIVE_SETTINGS, PG_URL
+from tests.helpers import csv_bytes, user_rows
+
+# The queue lives in PostgreSQL: these run wherever TEST_DATABASE_URL is set (always in CI).
+pytestmark = pytest.mark.parametrize(
+    "database_url", ["postgresql"] if PG_URL else [], indirect=True
+)
+ROWS = 3000
+JOB_SETTINGS = {
+    "USERIMPORT_SYNC_MAX_ROWS": "100",
+    "USERIMPORT_MAX_ROWS": "5000",
+    "USERIMPORT_JOB_CHUNK_ROWS": "100",
+    "USERIMPORT_WORKER_HEARTBEAT_SECONDS": "1",
+    "USERIMPORT_WORKER_STALLED_SECONDS": "4",
+    # ~2.6 ms a hash here: a 3,000-row job takes a few seconds, long enough to act during it
+    "USERIMPORT_ARGON2_MEMORY_COST": "4096",
+}
+WORKER_SETTINGS = {**LIVE_SETTINGS, **JOB_SETTINGS, "USERIMPORT_LOG_LEVEL": "INFO"}
+ServiceFactory = Callable[..., AbstractContextManager[Server]]
+
+
+@pytest.fixture
+def service(live_service: ServiceFactory) -> Iterator[Server]:
+    with live_service(**JOB_SETTINGS) as server:
+        yield server
+
+
+def submit(server: Server, rows: list[list[str]]) -> str:
+    files = {"file": ("users.csv", csv_bytes(rows), "text/csv")}
+    response = httpx.post(f"{server.url}/imports", headers=ADMIN_AUTH, files=files, timeout=30)
+    assert response.status_code == 202, response.text
+    return f"{server.url}{response.headers['location']}"
+
+
+def poll(
+    location: str, done: Callable[[dict[str, Any]], bool], seconds: float = 90
+) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        record: dict[str, Any] = httpx.get(location, headers=ADMIN_AUTH, timeout=10).json()
+        if done(record):
+            return record
+        time.sleep(0.1)
+    raise AssertionError(f"{location} did not get there in {seconds} s: {record}")
+
+
+def ended(record: dict[str, Any]) -> bool:
+    return record["status"] in ("completed", "failed", "cancelled")
+
+
+def count_users(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM directory_user")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def every_table_as_text(database_url: str) -> str:
+    """Every row of every table of the test's schema (procrastinate's included) as text."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            tables = connection.execute(
+                text(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+                )
+            ).scalars()
+            return "\n".join(
+                str(row[0])
+                for table in list(tables)
+                for row in connection.execute(text(f'SELECT t::text FROM "{table}" t'))  # noqa: S608
+            )
+    finally:
+        engine.dispose()
+
+
+def chunks_hashed_by(log: Path) -> int:
+    return log.read_text(errors="replace").count(" hashed")
+
+
+def test_a_job_is_shared_by_two_workers(service: Server, database_url: str, tmp_path: Path) -> None:
+    rows = user_rows(ROWS)
+    with running_workers(database_url, WORKER_SETTINGS, 2, 1, tmp_path):
+        location = submit(service, rows)
+        hashing = poll(location, lambda r: r["status"] == "hashing" or ended(r))
+        during = every_table_as_text(database_url)
+        final = poll(location, ended)
+    after = every_table_as_text(database_url)
+
+    assert (final["status"], final["added"], final["progress"]) == (
+        "completed",
+        ROWS,
+        {"done": ROWS, "total": ROWS},
+    )
+    assert count_users(database_url) == ROWS
+    shares = [chunks_hashed_by(tmp_path / f"worker-{n}.log") for n in range(2)]
+    assert sum(shares) == ROWS // 100
+    assert min(shares) > 0, f"one worker hashed every chunk: {shares}"
+    assert hashing["status"] == "hashing"
+    for password in (row[2] for row in rows):
+        assert password not in during
+        assert password not in after
+
+
+def test_a_killed_worker_loses_nothing(service: Server, database_url: str, tmp_path: Path) -> None:
+    with running_workers(database_url, WORKER_SETTINGS, 2, 1, tmp_path) as workers:
+        location = submit(service, user_rows(ROWS))
+        poll(location, lambda r: r["progress"]["done"] >= 300 or ended(r))
+        workers[0].send_signal(signal.SIGKILL)  # mid-chunk: its chunk must run again elsewhere
+        final = poll(location, ended)
+
+    assert (final["status"], final["added"]) == ("completed", ROWS)
+    assert count_users(database_url) == ROWS
+    assert workers[0].returncode == -signal.SIGKILL
+
+
+def test_cancel_stops_a_running_job(service: Server, database_url: str, tmp_path: Path) -> None:
+    with running_workers(database_url, WORKER_SETTINGS, 2, 1, tmp_path):
+        location = submit(service, user_rows(ROWS))
+        poll(location, lambda r: r["status"] == "hashing" or ended(r))
+        answer = httpx.post(f"{location}/cancel", headers=ADMIN_AUTH, timeout=10)
+        time.sleep(2)  # chunks being hashed end without writing anything
+        final = poll(location, ended)
+        staged = every_table_as_text(database_url)
+
+    assert answer.status_code == 200
+    assert final["status"] == "cancelled"
+    assert count_users(database_url) == 0
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            left = connection.execute(
+                text("SELECT (SELECT count(*) FROM job_file) + (SELECT count(*) FROM job_chunk)")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert left == 0
+    assert "Secret-" not in staged
+
+
+def test_two_overlapping_jobs_exactly_one_completes(
+    service: Server, database_url: str, tmp_path: Path
+) -> None:
+    with running_workers(database_url, WORKER_SETTINGS, 2, 1, tmp_path):
+        first = submit(service, user_rows(1000))
+        second = submit(service, user_rows(1000, start=900))  # 100 addresses in both
+        ends = [poll(first, ended), poll(second, ended)]
+
+    assert sorted(end["status"] for end in ends) == ["completed", "failed"]
+    loser = next(end for end in ends if end["status"] == "failed")
+    assert loser["error_count"] == 100
+    assert {e["code"] for e in loser["errors"]} == {"already_exists"}
+    assert count_users(database_url) == 1000
+
+
+def test_sigterm_stops_a_worker_and_its_chunks_go_on_elsewhere(
+    service: Server, database_url: str, tmp_path: Path
+) -> None:
+    with running_workers(database_url, WORKER_SETTINGS, 2, 1, tmp_path) as workers:
+        location = submit(service, user_rows(ROWS))
+        poll(location, lambda r: r["progress"]["done"] >= 300 or ended(r))
+        os.kill(workers[0].pid, signal.SIGTERM)
+        workers[0].wait(timeout=30)
+        final = poll(location, ended)
+
+    assert workers[0].returncode == 0
+    assert (final["status"], final["added"]) == ("completed", ROWS)
+    assert count_users(database_url) == ROWS
