@@ -97,6 +97,15 @@ class Database:
     async def ping(self) -> None:
         await anyio.to_thread.run_sync(ping, self.probe_engine)
 
+    async def probe(self, work: Callable[[Session], T]) -> T:
+        """work(session) on readiness's own connection (a read: nothing is committed)."""
+
+        def run() -> T:
+            with Session(self.probe_engine) as session:
+                return work(session)
+
+        return await anyio.to_thread.run_sync(run)
+
     def dispose(self) -> None:
         self.engine.dispose()
         self.probe_engine.dispose()

@@ -1,13 +1,16 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes; readiness also tells who runs import jobs."""
 
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import Field
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from app.dependencies import DatabaseDep
+from app.dependencies import DatabaseDep, SettingsDep
 from app.errors import DatabaseUnavailableError, problem_responses
+from app.jobs.queue import QUEUE_NAME, uses_postgresql
+from app.jobs.repository import QueueRepository
 from app.schemas import Schema
 
 router = APIRouter(tags=["health"])
@@ -19,6 +22,24 @@ class HealthStatus(Schema):
     )
 
 
+class JobsStatus(Schema):
+    runner: Literal["workers", "embedded", "off"] = Field(
+        description="workers: `userimport worker` processes run jobs (PostgreSQL); embedded: "
+        "this server runs them itself; off: no staging key, job-sized files are refused (503)."
+    )
+    live_workers: int | None = Field(
+        description="Worker processes that reported within USERIMPORT_WORKER_STALLED_SECONDS "
+        "(workers only). 0 means jobs wait: start `userimport worker`."
+    )
+    waiting_tasks: int | None = Field(
+        description="Tasks of jobs waiting for a worker (workers only)."
+    )
+
+
+class Readiness(HealthStatus):
+    jobs: JobsStatus = Field(description="Who runs large imports, and how busy they are.")
+
+
 @router.get("/healthz", response_model=HealthStatus, summary="Is the process up?")
 async def healthz() -> HealthStatus:
     """Answers 200 as long as the process serves requests."""
@@ -27,15 +48,32 @@ async def healthz() -> HealthStatus:
 
 @router.get(
     "/readyz",
-    response_model=HealthStatus,
-    summary="Does the database answer?",
+    response_model=Readiness,
+    summary="Does the database answer, and who runs jobs?",
     responses=problem_responses(503),
 )
-async def readyz(db: DatabaseDep) -> HealthStatus:
+async def readyz(request: Request, db: DatabaseDep, settings: SettingsDep) -> Readiness:
     """200 when the database answers a query, 503 problem otherwise. It has a connection of
-    its own, so it answers at once however busy the service is."""
+    its own, so it answers at once however busy the service is. `jobs` says who runs large
+    imports: with PostgreSQL, `userimport worker` processes (how many are alive, how many
+    tasks wait for them); with SQLite, this server itself."""
     try:
         await db.ping()
+        if request.app.state.jobs is None:
+            jobs = JobsStatus(runner="off", live_workers=None, waiting_tasks=None)
+        elif request.app.state.worker is not None and not uses_postgresql(settings):
+            jobs = JobsStatus(runner="embedded", live_workers=None, waiting_tasks=None)
+        else:
+
+            def queue_state(session: Session) -> JobsStatus:
+                queue = QueueRepository(session)
+                return JobsStatus(
+                    runner="embedded" if request.app.state.worker is not None else "workers",
+                    live_workers=queue.live_workers(settings.worker_stalled_seconds),
+                    waiting_tasks=queue.waiting_tasks(QUEUE_NAME),
+                )
+
+            jobs = await db.probe(queue_state)
     except SQLAlchemyError:
         raise DatabaseUnavailableError("The database does not answer.") from None
-    return HealthStatus(status="ready")
+    return Readiness(status="ready", jobs=jobs)

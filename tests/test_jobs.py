@@ -228,3 +228,22 @@ async def test_too_many_rows_is_still_refused_at_once(client: httpx.AsyncClient)
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "too_many_rows"
+
+
+async def test_a_job_whose_chunks_keep_failing_fails_as_interrupted(
+    app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: PasswordHasher, password: str | bytes, *, salt: bytes | None = None) -> str:
+        raise RuntimeError("the hashing library broke")
+
+    monkeypatch.setattr(PasswordHasher, "hash", broken)
+    app = app_factory(**{**JOB_SETTINGS, "job_max_attempts": 2})
+    async with started(app) as http:
+        response = await upload(http, csv_bytes(user_rows(20)))
+        failed = await wait_for(http, response.headers["location"], "completed", "failed")
+        users = await all_users(http)
+
+    assert (failed["status"], failed["added"]) == ("failed", 0)
+    assert [e["code"] for e in failed["errors"]] == ["interrupted"]
+    assert users == []
+    assert staged(app) == 0

@@ -12,10 +12,12 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from bench.server import Server, running_workers
 from tests.conftest import ADMIN_AUTH, LIVE_SETTINGS, PG_URL
 from tests.helpers import csv_bytes, user_rows
+from tests.tcp_proxy import tcp_proxy
 
 # The queue lives in PostgreSQL: these run wherever TEST_DATABASE_URL is set (always in CI).
 pytestmark = pytest.mark.parametrize(
@@ -183,5 +185,28 @@ def test_sigterm_stops_a_worker_and_its_chunks_go_on_elsewhere(
         final = poll(location, ended)
 
     assert workers[0].returncode == 0
+    assert (final["status"], final["added"]) == ("completed", ROWS)
+    assert count_users(database_url) == ROWS
+
+
+def test_a_database_outage_during_hashing_is_ridden_out(
+    service: Server, database_url: str, tmp_path: Path
+) -> None:
+    """The old runner left such a job "hashing" forever; the workers here reach PostgreSQL
+    through a proxy that cuts them off for 8 s."""
+    url = make_url(database_url)
+    assert url.host is not None and url.port is not None
+    with tcp_proxy((url.host, url.port)) as proxy:
+        via_proxy = url.set(port=proxy.port).render_as_string(hide_password=False)
+        with running_workers(via_proxy, WORKER_SETTINGS, 2, 1, tmp_path):
+            location = submit(service, user_rows(ROWS))
+            poll(location, lambda r: r["progress"]["done"] >= 300 or ended(r))
+            proxy.cut()
+            time.sleep(8)
+            during = httpx.get(location, headers=ADMIN_AUTH, timeout=10).json()
+            proxy.restore()
+            final = poll(location, ended, seconds=120)
+
+    assert during["status"] == "hashing"
     assert (final["status"], final["added"]) == ("completed", ROWS)
     assert count_users(database_url) == ROWS

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.models import JobChunk, JobFile
@@ -63,3 +63,23 @@ class StagingRepository:
         files = self.session.scalar(select(func.count()).select_from(JobFile)) or 0
         chunks = self.session.scalar(select(func.count()).select_from(JobChunk)) or 0
         return files + chunks
+
+
+class QueueRepository:
+    """What procrastinate's tables (PostgreSQL) say of the import queue, for /readyz."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def live_workers(self, stalled_seconds: float) -> int:
+        query = text(
+            "SELECT count(*) FROM procrastinate_workers "
+            "WHERE last_heartbeat > now() - make_interval(secs => :seconds)"
+        )
+        return int(self.session.execute(query, {"seconds": stalled_seconds}).scalar_one())
+
+    def waiting_tasks(self, queue_name: str) -> int:
+        query = text(
+            "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo' AND queue_name = :queue"
+        )
+        return int(self.session.execute(query, {"queue": queue_name}).scalar_one())
