@@ -19,7 +19,8 @@ async def test_success_answers_201_with_location_and_summary(client: httpx.Async
     assert response.headers["location"] == f"/imports/{body['id']}"
     assert set(body) == {
         *("id", "status", "dry_run", "filename", "encoding", "delimiter", "columns"),
-        *("rows", "added", "created_at", "created_by", "progress"),
+        *("rows", "added", "updated", "skipped", "on_existing", "created_at", "created_by"),
+        "progress",
     }
     assert body["progress"] == {"done": 3, "total": 3}
     assert body["created_by"] == "USERIMPORT_API_KEY"
@@ -40,10 +41,11 @@ async def test_dry_run_of_valid_file_answers_200_and_writes_no_user(
 
     assert response.status_code == 200
     body = response.json()
+    # A dry run counts what the import would do; nothing is written.
     assert (body["status"], body["dry_run"], body["added"], body["rows"]) == (
         "validated",
         True,
-        0,
+        2,
         2,
     )
     assert "location" not in response.headers

@@ -20,7 +20,7 @@ async def test_one_line_per_import_attempt_without_cell_values(
 
     lines = [r.getMessage() for r in caplog.records if r.name == "userimport.imports"]
     assert len(lines) == 2
-    expected = rf"import id={ok.json()['id']} outcome=completed dry_run=False rows=1 added=1"
+    expected = rf"import id={ok.json()['id']} outcome=completed dry_run=False rows=1 added=1 updated=0 skipped=0"
     assert re.fullmatch(expected + r" errors=0 duration_ms=\d+", lines[0])
     assert f"id={refused.json()['import_id']} outcome=failed" in lines[1]
     everything = caplog.text

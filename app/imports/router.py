@@ -3,8 +3,7 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from sqlalchemy.orm import Session
 
 from app.codes import ProblemCode
@@ -24,6 +23,7 @@ from app.errors import (
     problem_responses,
     problem_type,
 )
+from app.imports.options import ErrorsFormat, OnExisting, resolve_options
 from app.imports.repository import ImportRepository
 from app.imports.schemas import (
     UNFINISHED,
@@ -103,7 +103,23 @@ async def create_import(
     dry_run: Annotated[
         bool, Query(description="Only check the file: answer 200 and add nothing.")
     ] = False,
-) -> ImportSummary | JSONResponse:
+    on_existing: Annotated[
+        OnExisting | None,
+        Query(
+            description="A row whose address the directory holds already: `error` (default) "
+            "refuses the file (`already_exists`), `skip` leaves that user as it is, `update` "
+            "sets its name, password and Force Change Password. Also a form field."
+        ),
+    ] = None,
+    errors_format: Annotated[
+        ErrorsFormat | None,
+        Query(
+            description="`csv` answers a refused file with the CSV error file (as "
+            "`Accept: text/csv` does); `json` (default) with the problem. Also a form field."
+        ),
+    ] = None,
+    accept: Annotated[str, Header(include_in_schema=False)] = "",
+) -> ImportSummary | Response:
     """Add every user of the file in one transaction, or none and list every problem.
 
     The answer to a refused file is a 422 problem whose `errors` give each problem's
@@ -113,6 +129,7 @@ async def create_import(
     always answered at once. When the service is already busy with as many imports as it
     queues, the answer is 429 with `Retry-After`.
     """
+    options = resolve_options(dry_run, on_existing, errors_format, upload.fields, accept)
     async with gate.admit():
         plan = await validator.plan(upload.data, dry_run)
         if isinstance(plan, JobPlan):
@@ -122,7 +139,7 @@ async def create_import(
                     "(USERIMPORT_STAGING_KEY); import at most "
                     f"{settings.sync_max_rows} rows at a time meanwhile."
                 )
-            record = new_record(upload, dry_run=False, created_by=principal.key_name)
+            record = new_record(upload, options, created_by=principal.key_name)
             record.rows = record.progress_total = plan.rows
             runtime = jobs
             queued = await db.run(
@@ -132,7 +149,7 @@ async def create_import(
             response.headers["Location"] = f"/imports/{queued.id}"
             return ImportSummary.model_validate(queued)
         record = await import_checked_file(
-            db, hasher, upload, plan, settings, dry_run=dry_run, created_by=principal.key_name
+            db, hasher, upload, plan, settings, options, created_by=principal.key_name
         )
     if record.status == ImportStatus.FAILED:
         return problem_response(refused(record))

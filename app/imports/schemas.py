@@ -56,7 +56,19 @@ class ImportSummary(Schema):
         description="Each header as written in the file and the template column it was read as."
     )
     rows: int = Field(description="User rows found in the file (blank rows not counted).")
-    added: int = Field(description="Users added: all rows, or 0.")
+    added: int = Field(
+        description="Users added (0 when refused); for a dry run, the users it would add."
+    )
+    updated: int = Field(
+        description="Existing users whose name, password and Force Change Password were set "
+        "(on_existing=update)."
+    )
+    skipped: int = Field(
+        description="Rows left out because the directory holds their address (on_existing=skip)."
+    )
+    on_existing: str = Field(
+        description="What the import did with addresses the directory held: error, skip, update."
+    )
     created_at: datetime = Field(description="When the import was attempted (UTC).")
     created_by: str | None = Field(description="Name of the API key that made the import.")
     progress: Progress = Field(description="How far the import is: rows through its step.")

@@ -2,15 +2,17 @@
 
 import logging
 import time
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import Database
+from app.imports.options import ImportOptions, OnExisting
 from app.imports.repository import ImportRepository
 from app.imports.rows import TEMPLATE_COLUMNS, UserRow
-from app.imports.rules import FileChecker, already_exists
+from app.imports.rules import already_exists
 from app.imports.schemas import ImportStatus
 from app.imports.upload import Upload
 from app.imports.validation import Validation
@@ -27,13 +29,16 @@ def _sorted(errors: list[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: (e.row or 0, _COLUMN_ORDER.get(e.column or "", -1)))
 
 
-def new_record(upload: Upload, *, dry_run: bool, created_by: str) -> UserImport:
+def new_record(upload: Upload, options: ImportOptions, *, created_by: str) -> UserImport:
     return UserImport(
         status=ImportStatus.VALIDATED,
-        dry_run=dry_run,
+        dry_run=options.dry_run,
+        on_existing=options.on_existing.value,
         filename=upload.filename,
         rows=0,
         added=0,
+        updated=0,
+        skipped=0,
         errors=[],
         error_count=0,
         columns={},
@@ -54,25 +59,57 @@ def describe(record: UserImport, validation: Validation) -> None:
 def refuse(record: UserImport, errors: list[RowError], count: int, max_errors: int) -> None:
     """Mark the attempt failed with the first max_errors errors by row, and the total."""
     record.status = ImportStatus.FAILED
-    record.added = 0
+    record.added = record.updated = record.skipped = 0
     record.errors = [error.model_dump() for error in _sorted(errors)[:max_errors]]
     record.error_count = count
 
 
+@dataclass(slots=True)
+class WritePlan:
+    """What a valid file will write: new users, and the existing ones (updated or skipped)."""
+
+    on_existing: OnExisting
+    first_rows: dict[str, int]  # the addresses (lower-cased) and their rows
+    rows: int  # users in the file
+    existing_count: int  # of them already in the directory
+    new: list[UserRow] = field(default_factory=list)  # both empty for a dry run
+    existing: list[UserRow] = field(default_factory=list)
+
+    @property
+    def to_hash(self) -> list[UserRow]:
+        """The rows whose passwords are stored: new users, and existing ones to update."""
+        return self.new + self.existing if self.on_existing == OnExisting.UPDATE else self.new
+
+    def count(self, record: UserImport) -> None:
+        """The record's added / updated / skipped, as this plan would write them."""
+        record.added = self.rows - self.existing_count
+        record.updated = self.existing_count if self.on_existing == OnExisting.UPDATE else 0
+        record.skipped = self.existing_count if self.on_existing == OnExisting.SKIP else 0
+
+
 def check_directory(
-    validation: Validation, users: UserRepository
-) -> tuple[FileChecker | None, list[RowError], int]:
-    """The file's errors with the addresses the directory already holds: checker, first, total."""
+    validation: Validation, users: UserRepository, on_existing: OnExisting
+) -> tuple[WritePlan | None, list[RowError], int]:
+    """The file's errors, with its addresses the directory already holds unless on_existing
+    says what to do with them: the plan (None when refused), the first errors, their total."""
     checker = validation.checker
     errors, count = list(validation.errors), validation.error_count
-    if checker is not None:
-        existing = checker.already_exists(users.existing_keys(checker.first_rows.keys()))
+    if checker is None:
+        return None, errors, count
+    existing_keys = users.existing_keys(checker.first_rows.keys())
+    if on_existing == OnExisting.ERROR and existing_keys:
+        existing = checker.already_exists(existing_keys)
         errors, count = errors + existing, count + len(existing)
-    return (None if count else checker), errors, count
+    if count:
+        return None, errors, count
+    plan = WritePlan(on_existing, checker.first_rows, len(checker.first_rows), len(existing_keys))
+    for user in checker.users:
+        (plan.existing if user.email.lower() in existing_keys else plan.new).append(user)
+    return plan, errors, count
 
 
-def passwords_of(checker: FileChecker) -> list[str]:
-    return [user.password.get_secret_value() for user in checker.users]
+def passwords_of(users: list[UserRow]) -> list[str]:
+    return [user.password.get_secret_value() for user in users]
 
 
 def _user_rows(users: list[UserRow], hashes: list[str], import_id: int) -> list[dict[str, object]]:
@@ -91,26 +128,38 @@ def _user_rows(users: list[UserRow], hashes: list[str], import_id: int) -> list[
     ]
 
 
-def insert_users(
-    session: Session,
-    record: UserImport,
-    valid: list[UserRow],
-    first_rows: dict[str, int],
-    hashes: list[str],
-    max_errors: int,
+def _changes(users: list[UserRow], hashes: list[str]) -> list[dict[str, object]]:
+    return [
+        {
+            "key": user.email.lower(),
+            "name": user.name,
+            "password_hash": password_hash,
+            "force_change_password": user.force_change_password,
+        }
+        for user, password_hash in zip(users, hashes, strict=True)
+    ]
+
+
+def write_users(
+    session: Session, record: UserImport, plan: WritePlan, hashes: list[str], max_errors: int
 ) -> None:
-    """Add every user in the session's transaction and mark the record completed; if another
-    import took some of the addresses meanwhile, add none and mark it refused. first_rows:
-    each lower-cased address and its row, to say where a raced address stands."""
+    """Add the plan's new users (and update its existing ones) in the session's transaction
+    and mark the record completed; if another import took some of the new addresses
+    meanwhile, write nothing and mark it refused. hashes: of plan.to_hash, in order."""
     record.status = ImportStatus.COMPLETED
-    record.added = record.progress_done = len(valid)
+    plan.count(record)
+    record.progress_done = len(hashes)
     ImportRepository(session).add(record)  # written first: the savepoint nests in its transaction
     users = UserRepository(session)
+    new_hashes = hashes[: len(plan.new)]
     try:
         with session.begin_nested():
-            users.add_many(_user_rows(valid, hashes, record.id))
+            users.add_many(_user_rows(plan.new, new_hashes, record.id))
+            if plan.on_existing == OnExisting.UPDATE:
+                users.update_many(_changes(plan.existing, hashes[len(plan.new) :]))
     except IntegrityError:
-        raced = already_exists(first_rows, users.existing_keys(first_rows.keys()))
+        new_keys = {user.email.lower(): plan.first_rows[user.email.lower()] for user in plan.new}
+        raced = already_exists(new_keys, users.existing_keys(new_keys.keys()))
         if not raced:
             raise
         record.progress_done = 0
@@ -119,12 +168,15 @@ def insert_users(
 
 def log_attempt(record: UserImport, started: float) -> None:
     logger.info(
-        "import id=%s outcome=%s dry_run=%s rows=%d added=%d errors=%d duration_ms=%.0f",
+        "import id=%s outcome=%s dry_run=%s rows=%d added=%d updated=%d skipped=%d errors=%d "
+        "duration_ms=%.0f",
         record.id,
         record.status,
         record.dry_run,
         record.rows,
         record.added,
+        record.updated,
+        record.skipped,
         record.error_count,
         (time.perf_counter() - started) * 1000,
     )
@@ -136,33 +188,32 @@ async def import_checked_file(
     upload: Upload,
     validation: Validation,
     settings: Settings,
+    options: ImportOptions,
     *,
-    dry_run: bool,
     created_by: str,
 ) -> UserImport:
     """Add every user of a checked file, or none; record the attempt.
 
     Each database step is a short transaction of its own: the directory is asked, the
-    passwords are hashed with no connection held, and the users are inserted in one
+    passwords are hashed with no connection held, and the users are written in one
     transaction in which the database's unique index settles any race with another import.
     """
     started = time.perf_counter()
-    record = new_record(upload, dry_run=dry_run, created_by=created_by)
+    record = new_record(upload, options, created_by=created_by)
     describe(record, validation)
-    checker, errors, count = await db.run(
-        lambda session: check_directory(validation, UserRepository(session))
+    plan, errors, count = await db.run(
+        lambda session: check_directory(validation, UserRepository(session), options.on_existing)
     )
-    if checker is None:
+    if plan is None:
         refuse(record, errors, count, settings.max_errors)
-    elif dry_run:
+    elif options.dry_run:
+        plan.count(record)
         record.progress_done = record.rows
     else:
-        hashes = await hasher.hash_all(passwords_of(checker))
-        valid = checker
+        hashes = await hasher.hash_all(passwords_of(plan.to_hash))
+        valid = plan
         await db.run(
-            lambda session: insert_users(
-                session, record, valid.users, valid.first_rows, hashes, settings.max_errors
-            )
+            lambda session: write_users(session, record, valid, hashes, settings.max_errors)
         )
         log_attempt(record, started)
         return record

@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -21,8 +21,9 @@ from app.errors import (
 from app.schemas import InvalidParam
 
 FILE_FIELD = "file"
-FORM_FIELDS = {FILE_FIELD}
-IMPORT_QUERY = {"dry_run"}
+OPTION_FIELDS = {"on_existing", "errors_format"}
+FORM_FIELDS = {FILE_FIELD, *OPTION_FIELDS}
+IMPORT_QUERY = {"dry_run", *OPTION_FIELDS}
 UNKNOWN = "This operation does not take this parameter; check its spelling."
 MAX_FILENAME_LENGTH = 255
 MAX_FILE_PARTS = 1
@@ -43,7 +44,17 @@ UPLOAD_REQUEST_BODY: dict[str, Any] = {
                             "type": "string",
                             "format": "binary",
                             "description": "The CSV file, laid out as GET /template.",
-                        }
+                        },
+                        "on_existing": {
+                            "type": "string",
+                            "enum": ["error", "skip", "update"],
+                            "description": "As the query parameter of the same name.",
+                        },
+                        "errors_format": {
+                            "type": "string",
+                            "enum": ["json", "csv"],
+                            "description": "As the query parameter of the same name.",
+                        },
                     },
                 }
             }
@@ -56,6 +67,7 @@ UPLOAD_REQUEST_BODY: dict[str, Any] = {
 class Upload:
     filename: str | None  # metadata only: never used as a path
     data: bytes
+    fields: dict[str, str] = field(default_factory=dict)  # the form's other fields
 
 
 class _InMemoryParser(MultiPartParser):
@@ -107,9 +119,10 @@ async def read_upload(request: Request) -> Upload:
             reason = "A file name cannot hold a NUL character."
             raise InvalidRequestError([InvalidParam(name="form.file.filename", reason=reason)])
         data = await part.read()
+        fields = {name: value for name, value in form.items() if isinstance(value, str)}
     finally:
         await form.close()
-    return Upload(filename=filename, data=data)
+    return Upload(filename=filename, data=data, fields=fields)
 
 
 async def check_import_query(request: Request) -> None:

@@ -18,10 +18,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.codes import RowCode
 from app.config import Settings
+from app.imports.options import OnExisting
 from app.imports.repository import ImportRepository
 from app.imports.rows import UserRow
 from app.imports.schemas import UNFINISHED, ImportStatus
-from app.imports.service import check_directory, describe, insert_users, log_attempt, refuse
+from app.imports.service import (
+    WritePlan,
+    check_directory,
+    describe,
+    log_attempt,
+    refuse,
+    write_users,
+)
 from app.imports.validation import Validation
 from app.jobs.repository import StagingRepository
 from app.jobs.sealing import Sealer
@@ -46,8 +54,8 @@ INTERRUPTED = RowError(
     "was added. Upload the file again.",
 )
 
-# A staged user: row, address, name, password, Force Change Password.
-StagedUser = tuple[int, str, str, str, bool]
+# A staged user: row, address, name, password, Force Change Password, already in the directory.
+StagedUser = tuple[int, str, str, str, bool, bool]
 TaskArgs = dict[str, Any]  # a task's arguments: ids and row positions, never a secret
 Defer = Callable[[Session, str, list[TaskArgs]], None]
 
@@ -81,10 +89,10 @@ def submit(rt: JobRuntime, session: Session, record: UserImport, data: bytes) ->
     return record
 
 
-def _staged_users(validation: Validation) -> list[StagedUser]:
-    checker = validation.checker
-    assert checker is not None
-    rows = checker.first_rows
+def _staged_users(plan: WritePlan) -> list[StagedUser]:
+    """The rows whose passwords are hashed (new users; existing ones too when updated)."""
+    rows = plan.first_rows
+    existing = len(plan.new)
     return [
         (
             rows[user.email.lower()],
@@ -92,8 +100,9 @@ def _staged_users(validation: Validation) -> list[StagedUser]:
             user.name,
             user.password.get_secret_value(),
             user.force_change_password,
+            n >= existing,
         )
-        for user in checker.users
+        for n, user in enumerate(plan.to_hash)
     ]
 
 
@@ -129,13 +138,15 @@ def validate(rt: JobRuntime, import_id: int) -> None:
             return  # cancelled meanwhile
         describe(record, validation)
         staging = StagingRepository(session)
-        checker, errors, count = check_directory(validation, UserRepository(session))
-        if checker is None:
+        on_existing = OnExisting(record.on_existing)
+        plan, errors, count = check_directory(validation, UserRepository(session), on_existing)
+        if plan is None:
             refuse(record, errors, count, rt.settings.max_errors)
             staging.discard(import_id)
             log_attempt(record, started)
             return
-        users = _staged_users(validation)
+        plan.count(record)
+        users = _staged_users(plan)
         chunks = _chunks(rt, import_id, users)
         staging.replace_file_with_chunks(import_id, chunks)
         record.status = ImportStatus.HASHING
@@ -197,22 +208,21 @@ def commit(rt: JobRuntime, import_id: int) -> None:
         if record is None or record.status != ImportStatus.INSERTING:
             return
         staging = StagingRepository(session)
-        valid: list[UserRow] = []
-        first_rows: dict[str, int] = {}
+        existing_count = record.updated + record.skipped
+        plan = WritePlan(OnExisting(record.on_existing), {}, record.rows, existing_count)
         hashes: list[str] = []
         for chunk in staging.chunks(import_id):
             assert chunk.hashes is not None
             opened = rt.sealer.open(chunk.sealed, _chunk_context(import_id, chunk.start))
-            for row, email, name, _password, force in json.loads(opened):
-                valid.append(
-                    UserRow.model_construct(
-                        email=email, name=name, password=SecretStr(""),
-                        force_change_password=force,
-                    )
-                )  # fmt: skip
-                first_rows[email.lower()] = row
+            for row, email, name, _password, force, existing in json.loads(opened):
+                user = UserRow.model_construct(
+                    email=email, name=name, password=SecretStr(""), force_change_password=force
+                )
+                (plan.existing if existing else plan.new).append(user)
+                plan.first_rows[email.lower()] = row
             hashes.extend(chunk.hashes.split("\n"))
-        insert_users(session, record, valid, first_rows, hashes, rt.settings.max_errors)
+        # Staged in order (chunks by start): the new users first, then those to update.
+        write_users(session, record, plan, hashes, rt.settings.max_errors)
         staging.discard(import_id)
     log_attempt(record, started)
 

@@ -2,9 +2,9 @@
 
 import json
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ARRAY, String, any_, bindparam, func, insert, select
+from sqlalchemy import ARRAY, String, Table, any_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.models import DirectoryUser
@@ -38,6 +38,23 @@ class UserRepository:
         """One executemany INSERT; the unique index refuses an address already stored."""
         if rows:
             self.session.execute(insert(DirectoryUser), rows)
+
+    def update_many(self, changes: Sequence[dict[str, Any]]) -> None:
+        """One executemany UPDATE of existing users by address (key): name, password hash,
+        Force Change Password."""
+        if not changes:
+            return
+        table = cast(Table, DirectoryUser.__table__)
+        query = (
+            update(table)
+            .where(table.c.email_key == bindparam("key"))
+            .values(
+                name=bindparam("name"),
+                password_hash=bindparam("password_hash"),
+                force_change_password=bindparam("force_change_password"),
+            )
+        )
+        self.session.connection().execute(query, list(changes))
 
     def page(
         self,

@@ -1,0 +1,70 @@
+"""What an upload asks for besides its file: a query parameter or a multipart field each."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+
+from app.errors import InvalidRequestError
+from app.schemas import InvalidParam
+
+
+class OnExisting(StrEnum):
+    """What to do with a row whose address the directory already holds."""
+
+    ERROR = "error"  # refuse the file (already_exists): the default
+    SKIP = "skip"  # leave the existing user as it is, add the others
+    UPDATE = "update"  # set its name, password and Force Change Password
+
+
+class ErrorsFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    dry_run: bool = False
+    on_existing: OnExisting = OnExisting.ERROR
+    errors_format: ErrorsFormat = ErrorsFormat.JSON
+
+
+def _choice(kind: type[E], name: str, query: E | None, form: str | None) -> E | None:
+    """The value given as a query parameter or a form field; both must agree."""
+    if form is None:
+        return query
+    try:
+        value = kind(form.strip().lower())
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        reason = f"Use one of: {allowed}."
+        raise InvalidRequestError([InvalidParam(name=f"form.{name}", reason=reason)]) from None
+    if query is not None and query != value:
+        reason = "Given as a query parameter and a form field with different values."
+        raise InvalidRequestError([InvalidParam(name=f"form.{name}", reason=reason)])
+    return value
+
+
+def wants_csv(accept: str) -> bool:
+    """Accept names text/csv before (or without) any JSON type."""
+    types = [part.split(";", 1)[0].strip().lower() for part in accept.split(",")]
+    csv = types.index("text/csv") if "text/csv" in types else None
+    json = next((n for n, t in enumerate(types) if "json" in t), None)
+    return csv is not None and (json is None or csv < json)
+
+
+def resolve_options(
+    dry_run: bool,
+    on_existing: OnExisting | None,
+    errors_format: ErrorsFormat | None,
+    fields: Mapping[str, str],
+    accept: str,
+) -> ImportOptions:
+    existing = _choice(OnExisting, "on_existing", on_existing, fields.get("on_existing"))
+    errors = _choice(ErrorsFormat, "errors_format", errors_format, fields.get("errors_format"))
+    if errors is None:
+        errors = ErrorsFormat.CSV if wants_csv(accept) else ErrorsFormat.JSON
+    return ImportOptions(dry_run, existing or OnExisting.ERROR, errors)
