@@ -94,6 +94,8 @@ class ProblemCode(StrEnum):
     INVALID_HTTP = "invalid_http"
     IMPORT_FINISHED = "import_finished"
     JOBS_UNAVAILABLE = "jobs_unavailable"
+    IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 
 
 PROBLEM_CODE_MEANINGS: dict[ProblemCode, str] = {
@@ -119,6 +121,10 @@ PROBLEM_CODE_MEANINGS: dict[ProblemCode, str] = {
     ProblemCode.INVALID_HTTP: "400: the request is not valid HTTP/1.1",
     ProblemCode.IMPORT_FINISHED: "409: the import has ended already; it cannot be cancelled",
     ProblemCode.JOBS_UNAVAILABLE: "503: a job-sized file, but no staging key is configured",
+    ProblemCode.IDEMPOTENCY_IN_PROGRESS: "409: the first request with this Idempotency-Key "
+    "still runs; see Retry-After",
+    ProblemCode.IDEMPOTENCY_KEY_REUSED: "422: the Idempotency-Key was used for another file "
+    "or other options",
 }
 
 

@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     import_queue: int = Field(
         default=100, ge=0, description="Uploads that may wait their turn; more get a 429 problem."
     )
+    idempotency_ttl_hours: float = Field(
+        default=24, gt=0, description="How long an Idempotency-Key and its answer are kept."
+    )
     min_password_length: int = Field(default=8, ge=1, description="Shortest password accepted.")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins of browser front ends, comma-separated."

@@ -149,6 +149,19 @@ class JobsUnavailableError(ProblemError):
     title = "Large imports unavailable"
 
 
+class IdempotencyInProgressError(ProblemError):
+    status = HTTPStatus.CONFLICT
+    code: ClassVar[ProblemCode] = ProblemCode.IDEMPOTENCY_IN_PROGRESS
+    title = "Request in progress"
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
+
+
+class IdempotencyKeyReusedError(ProblemError):
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    code: ClassVar[ProblemCode] = ProblemCode.IDEMPOTENCY_KEY_REUSED
+    title = "Idempotency key reused"
+
+
 def problem_response(problem: Problem, headers: Mapping[str, str] | None = None) -> JSONResponse:
     # Members that do not apply are left out; nested nulls (a whole-file row) are kept.
     body = {

@@ -152,3 +152,24 @@ class JobChunk(Base):
     size: Mapped[int] = mapped_column(Integer)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     hashes: Mapped[str | None] = mapped_column(Text)  # PHC strings, one a line
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a POST /imports sent with an Idempotency-Key, kept for retries."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (
+        Index("uq_idempotency_record_owner_key", "owner", "key", unique=True),
+        Index("ix_idempotency_record_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))  # the API key's name: keys are per key
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of the file and options
+    status_code: Mapped[int | None] = mapped_column(Integer)  # None while the first runs
+    body: Mapped[str | None] = mapped_column(Text)  # JSON; never a cell of a refused file
+    location: Mapped[str | None] = mapped_column(String(64))
+    csv_errors: Mapped[bool] = mapped_column(Boolean, default=False)  # answered as a CSV file
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,12 +1,15 @@
 """All SQL about import records."""
 
 from collections.abc import Sequence
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
+from app.imports.idempotency import Answer
 from app.imports.schemas import UNFINISHED
-from app.models import UserImport
+from app.models import IdempotencyRecord, UserImport, utcnow
 
 
 class ImportRepository:
@@ -47,3 +50,50 @@ class ImportRepository:
         if before_id is not None:
             query = query.where(UserImport.id < before_id)
         return self.session.scalars(query).all()
+
+
+class IdempotencyRepository:
+    """All SQL about idempotency keys."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claim(self, owner: str, key: str, request: str, ttl: timedelta) -> IdempotencyRecord | None:
+        """Take the key for this request (None), or the record of the one that took it first.
+        Expired keys are forgotten first."""
+        now = utcnow()
+        self.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= now))
+        record = IdempotencyRecord(
+            owner=owner, key=key, fingerprint=request, csv_errors=False, expires_at=now + ttl
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(record)
+        except IntegrityError:
+            query = select(IdempotencyRecord).where(
+                IdempotencyRecord.owner == owner, IdempotencyRecord.key == key
+            )
+            return self.session.scalars(query).one()
+        return None
+
+    def complete(self, owner: str, key: str, answer: Answer) -> None:
+        record = self._get(owner, key)
+        if record is not None:
+            record.status_code = answer.status_code
+            record.body = answer.body
+            record.location = answer.location
+            record.csv_errors = answer.csv_errors
+
+    def release(self, owner: str, key: str) -> None:
+        """The request did not get an answer worth keeping: a retry runs it again."""
+        self.session.execute(
+            delete(IdempotencyRecord).where(
+                IdempotencyRecord.owner == owner, IdempotencyRecord.key == key
+            )
+        )
+
+    def _get(self, owner: str, key: str) -> IdempotencyRecord | None:
+        query = select(IdempotencyRecord).where(
+            IdempotencyRecord.owner == owner, IdempotencyRecord.key == key
+        )
+        return self.session.scalars(query).one_or_none()

@@ -1,21 +1,19 @@
 """HTTP routes for the template and for imports."""
 
+import contextlib
+from datetime import timedelta
 from http import HTTPStatus
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from sqlalchemy.orm import Session
 
 from app.codes import ProblemCode
-from app.dependencies import (
-    DatabaseDep,
-    GateDep,
-    HasherDep,
-    JobsDep,
-    SettingsDep,
-    ValidatorDep,
-)
+from app.dependencies import DatabaseDep, ImportServices, ImportServicesDep
 from app.errors import (
+    PROBLEM_MEDIA_TYPE,
+    IdempotencyInProgressError,
+    IdempotencyKeyReusedError,
     ImportFinishedError,
     JobsUnavailableError,
     NotFoundError,
@@ -23,8 +21,12 @@ from app.errors import (
     problem_responses,
     problem_type,
 )
-from app.imports.options import ErrorsFormat, OnExisting, resolve_options
-from app.imports.repository import ImportRepository
+from app.imports.error_file import FILENAME as ERRORS_FILENAME
+from app.imports.error_file import error_csv
+from app.imports.idempotency import HEADER as IDEMPOTENCY_HEADER
+from app.imports.idempotency import Answer, check_key, fingerprint
+from app.imports.options import ErrorsFormat, ImportOptions, OnExisting, resolve_options
+from app.imports.repository import IdempotencyRepository, ImportRepository
 from app.imports.schemas import (
     UNFINISHED,
     ImportListItem,
@@ -35,10 +37,10 @@ from app.imports.schemas import (
 )
 from app.imports.service import import_checked_file, new_record
 from app.imports.template import TEMPLATE_BYTES, TEMPLATE_FILENAME
-from app.imports.upload import UPLOAD_REQUEST_BODY, UploadDep, check_import_query
+from app.imports.upload import UPLOAD_REQUEST_BODY, Upload, UploadDep, check_import_query
 from app.imports.validation_pool import JobPlan
 from app.jobs import pipeline
-from app.models import MAX_ID, UserImport
+from app.models import MAX_ID, IdempotencyRecord, UserImport
 from app.pagination import decode_cursor, split_page
 from app.schemas import Problem, RowError
 from app.security.auth import AdminDep, ReaderDep
@@ -77,29 +79,108 @@ def refused(record: UserImport) -> Problem:
     )
 
 
+IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": ImportSummary, "description": "Dry run: the file is valid, nothing added."},
+    202: {"model": ImportSummary, "description": "A large file, accepted as a job: poll it."},
+    **problem_responses(401, 403, 409, 413, 415, 422, 429, 503),
+}
+IMPORT_RESPONSES[422] = {
+    "description": "The file was refused (or the request is invalid): nothing was added. With "
+    "`Accept: text/csv` or `errors_format=csv`, a refused file is answered with the CSV "
+    "error file instead.",
+    "content": {
+        PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}},
+        "text/csv": {
+            "schema": {"type": "string"},
+            "example": '"Row","Email","Name","Password","Force Change Password","Errors"\r\n'
+            '"3","ana@example","Ana","","TRUE","Email: The domain name has no dot."\r\n',
+        },
+    },
+}
+
+
+async def _run_import(
+    upload: Upload,
+    options: ImportOptions,
+    created_by: str,
+    services: ImportServices,
+) -> Answer:
+    """The import itself, as an answer that can be kept for a retry."""
+    db, settings = services.db, services.settings
+    async with services.gate.admit():
+        plan = await services.validator.plan(upload.data, options.dry_run)
+        if isinstance(plan, JobPlan):
+            if services.jobs is None:
+                raise JobsUnavailableError(
+                    "Files this large are imported as jobs, which need a staging key "
+                    "(USERIMPORT_STAGING_KEY); import at most "
+                    f"{settings.sync_max_rows} rows at a time meanwhile."
+                )
+            record = new_record(upload, options, created_by=created_by)
+            record.rows = record.progress_total = plan.rows
+            runtime = services.jobs
+            queued = await db.run(
+                lambda session: pipeline.submit(runtime, session, record, upload.data)
+            )
+            summary = ImportSummary.model_validate(queued).model_dump_json()
+            return Answer(HTTPStatus.ACCEPTED, summary, f"/imports/{queued.id}")
+        record = await import_checked_file(
+            db, services.hasher, upload, plan, settings, options, created_by=created_by
+        )
+    if record.status == ImportStatus.FAILED:
+        body = bytes(problem_response(refused(record)).body).decode()
+        csv = options.errors_format == ErrorsFormat.CSV
+        return Answer(HTTPStatus.UNPROCESSABLE_ENTITY, body, csv_errors=csv)
+    summary = ImportSummary.model_validate(record).model_dump_json()
+    if options.dry_run:
+        return Answer(HTTPStatus.OK, summary)
+    return Answer(HTTPStatus.CREATED, summary, f"/imports/{record.id}")
+
+
+def _respond(answer: Answer, upload: Upload, *, replayed: bool = False) -> Response:
+    headers = {"Location": answer.location} if answer.location else {}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    if answer.csv_errors:
+        errors = Problem.model_validate_json(answer.body).errors or []
+        headers["Content-Disposition"] = f'attachment; filename="{ERRORS_FILENAME}"'
+        return Response(
+            error_csv(upload.data, errors),
+            status_code=answer.status_code,
+            media_type="text/csv; charset=utf-8",
+            headers=headers,
+        )
+    media_type = PROBLEM_MEDIA_TYPE if answer.status_code >= 400 else "application/json"
+    return Response(answer.body, answer.status_code, headers, media_type=media_type)
+
+
+def _replay(kept: IdempotencyRecord, request: str, upload: Upload) -> Response:
+    if kept.fingerprint != request:
+        raise IdempotencyKeyReusedError(
+            "This Idempotency-Key was used for another file or other options; use a new key "
+            "for a new request."
+        )
+    if kept.status_code is None or kept.body is None:
+        raise IdempotencyInProgressError(
+            "The first request with this Idempotency-Key is still running; retry shortly."
+        )
+    answer = Answer(kept.status_code, kept.body, kept.location, kept.csv_errors)
+    return _respond(answer, upload, replayed=True)
+
+
 @router.post(
     "/imports",
     status_code=HTTPStatus.CREATED,
     response_model=ImportSummary,
     summary="Import users from a CSV file",
-    responses={
-        200: {"model": ImportSummary, "description": "Dry run: the file is valid, nothing added."},
-        202: {"model": ImportSummary, "description": "A large file, accepted as a job: poll it."},
-        **problem_responses(401, 403, 413, 415, 422, 429, 503),
-    },
+    responses=IMPORT_RESPONSES,
     openapi_extra=UPLOAD_REQUEST_BODY,
     dependencies=[Depends(check_import_query)],
 )
 async def create_import(
     principal: AdminDep,
     upload: UploadDep,
-    db: DatabaseDep,
-    hasher: HasherDep,
-    settings: SettingsDep,
-    jobs: JobsDep,
-    gate: GateDep,
-    validator: ValidatorDep,
-    response: Response,
+    services: ImportServicesDep,
     dry_run: Annotated[
         bool, Query(description="Only check the file: answer 200 and add nothing.")
     ] = False,
@@ -118,46 +199,49 @@ async def create_import(
             "`Accept: text/csv` does); `json` (default) with the problem. Also a form field."
         ),
     ] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias=IDEMPOTENCY_HEADER,
+            description="1-255 printable ASCII characters, unique per request of this API "
+            "key: a retry with the same key and the same file and options gets the first "
+            "answer again (`Idempotent-Replayed: true`), and the import runs once. Kept "
+            "USERIMPORT_IDEMPOTENCY_TTL_HOURS (24). While the first still runs: 409 "
+            "`idempotency_in_progress`; with another file or options: 422 "
+            "`idempotency_key_reused`.",
+        ),
+    ] = None,
     accept: Annotated[str, Header(include_in_schema=False)] = "",
-) -> ImportSummary | Response:
+) -> Response:
     """Add every user of the file in one transaction, or none and list every problem.
 
     The answer to a refused file is a 422 problem whose `errors` give each problem's
-    spreadsheet row, template column and stable code. A file with more rows than
-    USERIMPORT_SYNC_MAX_ROWS is accepted as a job (202): poll `Location` until it is
-    `completed`, `failed` or `cancelled`; workers hash it a chunk at a time. Dry runs are
-    always answered at once. When the service is already busy with as many imports as it
-    queues, the answer is 429 with `Retry-After`.
+    spreadsheet row, template column and stable code (or, asked for, the CSV error file: the
+    file's rows that have problems, with their messages, the Password column empty). A file
+    with more rows than USERIMPORT_SYNC_MAX_ROWS is accepted as a job (202): poll `Location`
+    until it is `completed`, `failed` or `cancelled`; workers hash it a chunk at a time. Dry
+    runs are always answered at once. When the service is already busy with as many imports
+    as it queues, the answer is 429 with `Retry-After`.
     """
     options = resolve_options(dry_run, on_existing, errors_format, upload.fields, accept)
-    async with gate.admit():
-        plan = await validator.plan(upload.data, dry_run)
-        if isinstance(plan, JobPlan):
-            if jobs is None:
-                raise JobsUnavailableError(
-                    "Files this large are imported as jobs, which need a staging key "
-                    "(USERIMPORT_STAGING_KEY); import at most "
-                    f"{settings.sync_max_rows} rows at a time meanwhile."
-                )
-            record = new_record(upload, options, created_by=principal.key_name)
-            record.rows = record.progress_total = plan.rows
-            runtime = jobs
-            queued = await db.run(
-                lambda session: pipeline.submit(runtime, session, record, upload.data)
-            )
-            response.status_code = HTTPStatus.ACCEPTED
-            response.headers["Location"] = f"/imports/{queued.id}"
-            return ImportSummary.model_validate(queued)
-        record = await import_checked_file(
-            db, hasher, upload, plan, settings, options, created_by=principal.key_name
-        )
-    if record.status == ImportStatus.FAILED:
-        return problem_response(refused(record))
-    if dry_run:
-        response.status_code = HTTPStatus.OK
-    else:
-        response.headers["Location"] = f"/imports/{record.id}"
-    return ImportSummary.model_validate(record)
+    owner = principal.key_name
+    if idempotency_key is None:
+        return _respond(await _run_import(upload, options, owner, services), upload)
+    key = check_key(idempotency_key)
+    request = fingerprint(upload.data, options)
+    ttl = timedelta(hours=services.settings.idempotency_ttl_hours)
+    db = services.db
+    kept = await db.run(lambda s: IdempotencyRepository(s).claim(owner, key, request, ttl))
+    if kept is not None:
+        return _replay(kept, request, upload)
+    try:
+        answer = await _run_import(upload, options, owner, services)
+    except BaseException:  # no answer worth keeping (busy, database away): a retry runs it
+        with contextlib.suppress(Exception):  # the database may be the reason
+            await db.run(lambda s: IdempotencyRepository(s).release(owner, key))
+        raise
+    await db.run(lambda s: IdempotencyRepository(s).complete(owner, key, answer))
+    return _respond(answer, upload)
 
 
 @router.get(

@@ -1,0 +1,63 @@
+"""The CSV error file: a refused upload's own rows that have problems, with their messages,
+to open beside the original. Built from the upload during the request, never stored."""
+
+import codecs
+import csv
+import io
+from collections import defaultdict
+
+from app.imports.csv_reader import (
+    FileRefusedError,
+    decode,
+    detect_delimiter,
+    read_header,
+    read_records,
+)
+from app.imports.rows import TEMPLATE_COLUMNS
+from app.schemas import RowError
+
+COLUMNS = ("Row", *TEMPLATE_COLUMNS, "Errors")
+# OWASP CSV injection: a cell starting with one of these is read as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FILENAME = "import-errors.csv"
+
+
+def neutralised(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: a leading quote before a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _messages(errors: list[RowError]) -> dict[int | None, list[str]]:
+    found: dict[int | None, list[str]] = defaultdict(list)
+    for error in errors:
+        where = f"{error.column}: " if error.column else ""
+        found[error.row].append(where + error.message)
+    return found
+
+
+def error_csv(data: bytes, errors: list[RowError]) -> bytes:
+    """UTF-8 with a BOM; the file's problem rows in their order, the Password column empty;
+    problems of the file as a whole (and of rows that cannot be read) on lines of their own."""
+    messages = _messages(errors)
+    lines: list[list[str]] = []
+    try:
+        decoded = decode(data)
+        delimiter = detect_delimiter(decoded.text)
+        records = read_records(decoded.text, delimiter)
+        first = next(records, None)
+        if first is not None and first.row not in messages:
+            header = read_header(first)
+            for record in records:
+                if record.row in messages:
+                    email, name, _password, force = header.pick(record.cells)
+                    cells = [str(record.row), email, name, "", force]
+                    lines.append([*cells, " | ".join(messages.pop(record.row))])
+    except FileRefusedError:
+        pass  # what could not be read is listed below, by row number only
+    lines += [[str(row or ""), "", "", "", "", " | ".join(text)] for row, text in messages.items()]
+    lines.sort(key=lambda line: int(line[0] or 0))  # the file's order; its own problems first
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows([neutralised(cell) for cell in line] for line in lines)
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

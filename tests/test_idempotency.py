@@ -1,0 +1,198 @@
+"""Idempotency-Key on POST /imports: a retry gets the first answer; the import runs once."""
+
+import asyncio
+import http.client
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+
+from app.security.api_keys import ApiKeyRepository, Role
+from bench.server import Server
+from tests.conftest import ADMIN_AUTH, AppFactory, make_client
+from tests.helpers import all_users, csv_bytes, user_rows
+
+pytestmark = pytest.mark.anyio
+FILE = csv_bytes(user_rows(3))
+
+
+async def post(
+    client: httpx.AsyncClient, key: str | None, data: bytes = FILE, **params: str
+) -> httpx.Response:
+    headers = {} if key is None else {"Idempotency-Key": key}
+    files = {"file": ("users.csv", data, "text/csv")}
+    return await client.post("/imports", params=params, headers=headers, files=files)
+
+
+async def test_a_retry_gets_the_first_answer_and_adds_nothing_more(
+    client: httpx.AsyncClient,
+) -> None:
+    first = await post(client, "retry-me-1")
+    again = await post(client, "retry-me-1")
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["location"] == first.headers["location"]
+    assert again.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    assert len(await all_users(client)) == 3
+    listed = (await client.get("/imports")).json()["items"]
+    assert len(listed) == 1
+
+
+async def test_a_refused_file_is_replayed_as_refused(client: httpx.AsyncClient) -> None:
+    bad = csv_bytes([["not-an-address", "X", "Long-Enough-1", "TRUE"]])
+
+    first = await post(client, "bad-file", bad)
+    again = await post(client, "bad-file", bad)
+
+    assert first.status_code == again.status_code == 422
+    assert again.json() == first.json()
+    assert again.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_same_key_for_another_file_or_options_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    await post(client, "one-key")
+
+    other_file = await post(client, "one-key", csv_bytes(user_rows(2, start=50)))
+    other_options = await post(client, "one-key", dry_run="true")
+
+    for answer in (other_file, other_options):
+        assert (answer.status_code, answer.json()["code"]) == (422, "idempotency_key_reused")
+    assert len(await all_users(client)) == 3
+
+
+async def test_while_the_first_runs_a_retry_is_a_409(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    real = PasswordHasher.hash
+
+    def waiting(self: PasswordHasher, password: str | bytes, *, salt: bytes | None = None) -> str:
+        release.wait(timeout=20)
+        return real(self, password, salt=salt)
+
+    monkeypatch.setattr(PasswordHasher, "hash", waiting)
+    first = asyncio.create_task(post(client, "slow-one"))
+    await asyncio.sleep(0.3)
+    during = await post(client, "slow-one")
+    release.set()
+    answered = await first
+    after = await post(client, "slow-one")
+
+    assert (during.status_code, during.json()["code"]) == (409, "idempotency_in_progress")
+    assert during.headers["retry-after"] == "1"
+    assert answered.status_code == 201
+    assert (after.status_code, after.json()) == (201, answered.json())
+
+
+async def test_two_concurrent_requests_with_one_key_add_the_users_once(
+    client: httpx.AsyncClient,
+) -> None:
+    answers = await asyncio.gather(*(post(client, "racing") for _ in range(4)))
+
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses.count(201) >= 1
+    assert set(statuses) <= {201, 409}
+    assert len(await all_users(client)) == 3
+
+
+async def test_keys_belong_to_their_api_key(app: FastAPI, client: httpx.AsyncClient) -> None:
+    with app.state.session_factory.begin() as session:
+        _, other_key = ApiKeyRepository(session).create("second-admin", Role.ADMIN)
+    async with make_client(app, {"Authorization": f"Bearer {other_key}"}) as other:
+        mine = await post(client, "shared-name")
+        theirs = await post(other, "shared-name")
+
+    assert mine.status_code == 201
+    assert theirs.status_code == 422  # run anew (not replayed): the users exist already
+    assert theirs.json()["code"] == "import_refused"
+    assert "idempotent-replayed" not in theirs.headers
+
+
+async def test_a_key_is_forgotten_after_its_ttl(app_factory: AppFactory) -> None:
+    app = app_factory(idempotency_ttl_hours=0.0002)  # 0.72 s
+    async with make_client(app) as http:
+        first = await post(http, "short-lived", dry_run="true")
+        await asyncio.sleep(1.0)
+        again = await post(http, "short-lived", dry_run="true")
+
+    assert first.status_code == again.status_code == 200
+    assert again.json()["id"] != first.json()["id"]
+    assert "idempotent-replayed" not in again.headers
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "clé-accentuée", "tab\there"])
+async def test_a_malformed_key_is_a_422(client: httpx.AsyncClient, key: str) -> None:
+    # UTF-8 bytes on the wire: a server reads them as Latin-1, never as printable ASCII
+    headers = {b"Idempotency-Key": key.encode("utf-8")}  # bytes: sent as they are
+    files = {"file": ("users.csv", FILE, "text/csv")}
+
+    answer = await client.post("/imports", headers=headers, files=files)
+
+    assert (answer.status_code, answer.json()["code"]) == (422, "invalid_request")
+    assert answer.json()["invalid_params"][0]["name"] == "header.Idempotency-Key"
+    assert await all_users(client) == []
+
+
+def _send_and_lose_the_answer(url: str, key: str, body: bytes) -> None:
+    """A client that sends the whole upload, then loses the answer: it never reads it and
+    hangs up once the server has answered (as when a proxy or the network drops it)."""
+    boundary = "lost-answer-boundary"
+    payload = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="u.csv"\r\n'
+            f"Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + body
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+    headers = {
+        **ADMIN_AUTH,
+        "Idempotency-Key": key,
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+    }
+    connection.request("POST", "/imports", body=payload, headers=headers)
+    deadline = time.monotonic() + 10
+    while not httpx.get(f"{url}/imports", headers=ADMIN_AUTH).json()["items"]:
+        assert time.monotonic() < deadline, "the first request was never answered"
+        time.sleep(0.05)
+    connection.close()
+
+
+@pytest.fixture
+def server(live_service: Callable[..., AbstractContextManager[Server]]) -> Iterator[Server]:
+    with live_service() as running:
+        yield running
+
+
+def test_the_answer_lost_on_the_way_is_given_again(server: Server) -> None:
+    _send_and_lose_the_answer(server.url, "lost-answer", FILE)
+
+    for _ in range(50):  # a 409 while the first one finishes: retry as Retry-After says
+        retry = httpx.post(
+            f"{server.url}/imports",
+            headers={**ADMIN_AUTH, "Idempotency-Key": "lost-answer"},
+            files={"file": ("u.csv", FILE, "text/csv")},
+            timeout=10,
+        )
+        if retry.status_code != 409:
+            break
+        time.sleep(0.1)
+    record = httpx.get(f"{server.url}{retry.headers['location']}", headers=ADMIN_AUTH).json()
+    users = httpx.get(f"{server.url}/users", headers=ADMIN_AUTH).json()["items"]
+
+    assert retry.status_code == 201
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json()["id"] == record["id"]
+    assert len(users) == 3
