@@ -36,6 +36,8 @@ class RowCode(StrEnum):
     DUPLICATE_COLUMN = "duplicate_column"
     MISSING_COLUMN = "missing_column"
     INTERRUPTED = "interrupted"
+    CONFLICTING_VALUES = "conflicting_values"
+    INVALID_PASSWORD_HASH = "invalid_password_hash"
 
 
 ROW_CODE_MEANINGS: dict[RowCode, str] = {
@@ -66,6 +68,9 @@ ROW_CODE_MEANINGS: dict[RowCode, str] = {
     RowCode.UNKNOWN_COLUMN: "a header cell that is no template column",
     RowCode.DUPLICATE_COLUMN: "two header cells name the same column",
     RowCode.MISSING_COLUMN: "a template column is missing from the header",
+    RowCode.CONFLICTING_VALUES: "a row gives both a Password and a Password Hash",
+    RowCode.INVALID_PASSWORD_HASH: "a Password Hash that is not argon2id/argon2i, bcrypt or "
+    "scrypt, or is malformed; Google's MD5 and SHA-1",
     RowCode.INTERRUPTED: "a job's tasks kept failing (workers killed, database lost) until "
     "their retries ran out; nothing was added",
 }

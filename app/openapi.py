@@ -56,11 +56,22 @@ def _declare_headers(operation_id: str, status: str, answer: dict[str, Any]) -> 
         answer["headers"] = {name: _HEADERS[name] for name in names}
 
 
+# What the server itself may answer to any request, before it reaches an operation.
+_ANY_REQUEST = {
+    "431": "The request line and headers are over 16 KiB (headers_too_large).",
+}
+
+
 def _finish(spec: dict[str, Any]) -> dict[str, Any]:
+    problem = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
             if operation["operationId"] in PUBLIC:
                 operation["security"] = []
+            for status, description in _ANY_REQUEST.items():
+                operation["responses"].setdefault(
+                    status, {"description": description, "content": problem}
+                )
             for status, answer in operation.get("responses", {}).items():
                 content = answer.get("content", {})
                 if int(status) >= 400 and "application/json" in content:

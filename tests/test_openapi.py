@@ -57,5 +57,8 @@ def test_public_operations_say_so_and_answer_headers_are_declared() -> None:
 def test_the_row_contract_is_a_component_with_the_template_columns() -> None:
     row = json.loads(render())["components"]["schemas"]["UserRow"]
 
-    assert list(row["properties"]) == ["Email", "Name", "Password", "Force Change Password"]
+    assert list(row["properties"]) == [
+        "Email", "Name", "Password", "Force Change Password", "Password Hash",
+    ]  # fmt: skip
+    assert row["required"] == ["Email", "Name", "Password", "Force Change Password"]
     assert row["properties"]["Password"]["writeOnly"] is True

@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from app.codes import RowCode
-from app.imports.rows import HEADER_NAMES, TEMPLATE_COLUMNS
+from app.imports.rows import HEADER_NAMES, OPTIONAL_COLUMNS, TEMPLATE_COLUMNS
 from app.schemas import RowError
 
 MAX_ROW_BYTES = 64 * 1024
@@ -256,6 +256,20 @@ class Header:
     positions: dict[str, int]  # template column -> index of its cell
     names: dict[str, str]  # header as written -> template column
     width: int
+
+    @cached_property
+    def optional(self) -> tuple[int | None, int | None] | None:
+        """Where the Password Hash and Password Hash Function columns are; None for neither."""
+        found = tuple(self.positions.get(column) for column in OPTIONAL_COLUMNS)
+        return None if found == (None, None) else (found[0], found[1])
+
+    def pick_optional(self, cells: list[str]) -> tuple[str, str]:
+        """The row's Password Hash and Password Hash Function cells ("" if missing)."""
+        assert self.optional is not None
+        width = len(cells)
+        return tuple(  # type: ignore[return-value]
+            cells[index] if index is not None and index < width else "" for index in self.optional
+        )
 
     @cached_property
     def _indexes(self) -> tuple[int, int, int, int]:

@@ -33,10 +33,12 @@ from app.codes import RowCode
 from app.imports.addresses import AddressValidator, is_plain
 from app.models import MAX_EMAIL_LENGTH
 from app.schemas import RowError
+from app.security.password_hashes import is_supported_hash
 from app.security.password_policy import password_problem
 
 MAX_NAME_LENGTH = 256
 MAX_PASSWORD_LENGTH = 1024
+MAX_HASH_LENGTH = 255
 # What copy-paste leaves around a value: spaces, no-break spaces, zero-width characters.
 _AROUND = " \u00a0\u202f\u200b\u200c\u200d\u2060\ufeff"
 # Control characters (C0 and C1: TAB, CR, LF, VT, FF, U+001C-001F, U+0085...) and the line and
@@ -78,6 +80,7 @@ class RowContext:
     policy: RowPolicy
     addresses: AddressValidator = field(default_factory=AddressValidator)
     address: str | None = None
+    hashed: bool = False  # the row being checked gives a password hash, not a password
 
 
 def _problem(code: RowCode, message: str) -> PydanticCustomError:
@@ -136,21 +139,39 @@ def _name(raw: str) -> str:
     return value
 
 
-def _password(raw: str, info: ValidationInfo) -> SecretStr:
+def _password(raw: str, info: ValidationInfo) -> SecretStr | None:
     # Kept exactly as written: spaces may be part of a password. Never quoted in a message.
+    context: RowContext = info.context  # type: ignore[assignment]  # set by check_row
+    if context.hashed:
+        if raw:
+            message = "The row has a password and a password hash; give one or the other."
+            raise _problem(RowCode.CONFLICTING_VALUES, message)
+        return None
     if not raw:
-        raise _problem(RowCode.MISSING_VALUE, "A password is required.")
+        raise _problem(RowCode.MISSING_VALUE, "A password (or a password hash) is required.")
     if len(raw) > MAX_PASSWORD_LENGTH:
         message = f"The password is longer than {MAX_PASSWORD_LENGTH} characters."
         raise _problem(RowCode.VALUE_TOO_LONG, message)
     if _LINE_BREAK.search(raw):
         raise _problem(RowCode.INVALID_VALUE, "The password holds a line break.")
-    context: RowContext = info.context  # type: ignore[assignment]  # set by check_row
     address = info.data.get("email")  # checked first: None when the address failed
     problem = password_problem(raw, address, context.policy.min_password_length)
     if problem is not None:
         raise _problem(problem.code, problem.message)
     return SecretStr(raw)
+
+
+def _password_hash(raw: str) -> str | None:
+    value = raw.strip(_AROUND)
+    if not value:
+        return None
+    if not is_supported_hash(value):
+        message = (
+            "The password hash is not one this service keeps: argon2id or argon2i (PHC), "
+            "bcrypt ($2a$, $2b$, $2y$) or scrypt ($scrypt$ PHC), written whole."
+        )
+        raise _problem(RowCode.INVALID_PASSWORD_HASH, message)
+    return value
 
 
 def _boolean(raw: Any) -> bool:
@@ -196,14 +217,15 @@ class UserRow(BaseModel):
         AfterValidator(_name),
     ]
     password: Annotated[
-        SecretStr,
+        SecretStr | None,
         Field(
             alias="Password",
             validation_alias=AliasChoices("Password", "Password [Required]"),
-            json_schema_extra={"maxLength": MAX_PASSWORD_LENGTH},
+            json_schema_extra={"maxLength": MAX_PASSWORD_LENGTH, "writeOnly": True},
             description="Kept exactly as written (spaces too), hashed with argon2id, never "
             "shown. At least USERIMPORT_MIN_PASSWORD_LENGTH characters, not containing the "
-            "address's name part, not a common password, no line break.",
+            "address's name part, not a common password, no line break. Empty on a row that "
+            "gives a Password Hash instead.",
         ),
         BeforeValidator(_password),
     ]
@@ -219,6 +241,19 @@ class UserRow(BaseModel):
         ),
         BeforeValidator(_boolean),
     ]  # fmt: skip
+    password_hash: Annotated[
+        str | None,
+        Field(
+            alias="Password Hash",
+            validation_alias=AliasChoices("Password Hash", "Hashed Password", "PasswordHash"),
+            json_schema_extra={"maxLength": MAX_HASH_LENGTH},
+            description="Optional column (not in the template): a password already hashed "
+            "elsewhere, kept as it is so the user keeps their password. argon2id or argon2i "
+            "(PHC), bcrypt ($2a$, $2b$, $2y$) or scrypt ($scrypt$ PHC); the password policy "
+            "does not apply. A row gives a Password or a Password Hash, never both.",
+        ),
+        BeforeValidator(_password_hash),
+    ] = None
 
 
 def _aliases(name: str) -> tuple[str, ...]:
@@ -227,12 +262,19 @@ def _aliases(name: str) -> tuple[str, ...]:
     return tuple(str(choice) for choice in choices.choices)
 
 
-# The template's columns, in order, and the header names read as each of them.
-TEMPLATE_COLUMNS: tuple[str, ...] = tuple(str(info.alias) for info in UserRow.model_fields.values())
+# The template's columns (the required fields), in order; the optional ones; the header names
+# read as each of them.
+TEMPLATE_COLUMNS: tuple[str, ...] = tuple(
+    str(info.alias) for info in UserRow.model_fields.values() if info.is_required()
+)
 EMAIL, NAME, PASSWORD, FORCE_CHANGE = TEMPLATE_COLUMNS
+PASSWORD_HASH = str(UserRow.model_fields["password_hash"].alias)
+# Google Workspace's pairing: this column says "crypt" where its Password cell holds a hash.
+HASH_FUNCTION = "Password Hash Function"
 HEADER_NAMES: dict[str, tuple[str, ...]] = {
     str(info.alias): _aliases(name) for name, info in UserRow.model_fields.items()
-}
+} | {HASH_FUNCTION: (HASH_FUNCTION, "Password Hash Function [UPLOAD ONLY]")}
+OPTIONAL_COLUMNS = (PASSWORD_HASH, HASH_FUNCTION)
 
 
 def row_errors(row: int, error: ValidationError) -> list[RowError]:
@@ -249,14 +291,35 @@ def row_errors(row: int, error: ValidationError) -> list[RowError]:
 
 
 def check_row(
-    row: int, cells: tuple[str, str, str, str], context: RowContext
+    row: int,
+    cells: tuple[str, str, str, str],
+    context: RowContext,
+    password_hash: str = "",
+    *,
+    hashed: bool | None = None,
 ) -> UserRow | list[RowError]:
-    """The row as a UserRow, or its errors. context.address is the row's address if valid."""
+    """The row as a UserRow, or its errors. context.address is the row's address if valid.
+    password_hash: the row's Password Hash cell, when the file has that column; hashed: the
+    row gives a hash (default: when that cell is not empty)."""
     email, name, password, force = cells
     context.address = None
+    values = {EMAIL: email, NAME: name, PASSWORD: password, FORCE_CHANGE: force}
+    context.hashed = bool(password_hash.strip(_AROUND)) if hashed is None else hashed
+    if context.hashed:
+        values[PASSWORD_HASH] = password_hash
     try:
-        return UserRow.model_validate(
-            {EMAIL: email, NAME: name, PASSWORD: password, FORCE_CHANGE: force}, context=context
-        )
+        return UserRow.model_validate(values, context=context)
     except ValidationError as exc:
         return row_errors(row, exc)
+
+
+def google_hash_cells(password: str, function: str) -> tuple[str, str] | RowCode:
+    """Google Workspace's Password cell and its Password Hash Function cell, as (password,
+    hash): "crypt" means the Password cell holds a modular-crypt hash. Its MD5 and SHA-1
+    (unsalted) are refused."""
+    name = function.strip(_AROUND).lower()
+    if not name:
+        return password, ""
+    if name == "crypt":
+        return "", password
+    return RowCode.INVALID_PASSWORD_HASH

@@ -2,7 +2,15 @@
 checked one by one, their errors counted, and duplicates within the file found."""
 
 from app.codes import RowCode
-from app.imports.rows import EMAIL, RowContext, RowPolicy, UserRow, check_row
+from app.imports.rows import (
+    EMAIL,
+    HASH_FUNCTION,
+    RowContext,
+    RowPolicy,
+    UserRow,
+    check_row,
+    google_hash_cells,
+)
 from app.schemas import RowError
 
 
@@ -28,9 +36,15 @@ class FileChecker:
         # First row of every valid address, rows with other errors included.
         self.first_rows: dict[str, int] = {}
 
-    def check(self, row: int, cells: tuple[str, str, str, str]) -> None:
-        """Check one row's Email, Name, Password and Force Change Password cells."""
-        checked = check_row(row, cells, self.context)
+    def check(
+        self, row: int, cells: tuple[str, str, str, str], optional: tuple[str, str] | None = None
+    ) -> None:
+        """Check one row's Email, Name, Password and Force Change Password cells, and its
+        Password Hash and Password Hash Function cells when the file has those columns."""
+        if optional is None:
+            checked = check_row(row, cells, self.context)
+        else:
+            checked = self._check_hashed(row, cells, *optional)
         address = self.context.address
         if address is not None:
             earlier = self.first_rows.setdefault(address.lower(), row)
@@ -42,6 +56,23 @@ class FileChecker:
             self.report(checked)
         elif self.keep_users:
             self.users.append(checked)
+
+    def _check_hashed(
+        self, row: int, cells: tuple[str, str, str, str], password_hash: str, function: str
+    ) -> UserRow | list[RowError]:
+        email, name, password, force = cells
+        google = google_hash_cells(password, function)
+        if isinstance(google, RowCode):  # the rest is checked as a row with a hash
+            message = "Only crypt hashes are kept; unsalted MD5 and SHA-1 hashes are not."
+            refused = _error(row, HASH_FUNCTION, google, message)
+            checked = check_row(row, (email, name, "", force), self.context, hashed=True)
+            return [refused, *checked] if isinstance(checked, list) else [refused]
+        password, from_password = google
+        if from_password:
+            password, password_hash = (
+                (password, password_hash) if password_hash else ("", from_password)
+            )
+        return check_row(row, (email, name, password, force), self.context, password_hash)
 
     def report(self, errors: list[RowError]) -> None:
         """Count every error; keep only the first max_errors, so a broken file stays cheap."""

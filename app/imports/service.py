@@ -108,8 +108,12 @@ def check_directory(
     return plan, errors, count
 
 
-def passwords_of(users: list[UserRow]) -> list[str]:
-    return [user.password.get_secret_value() for user in users]
+async def stored_hashes(hasher: PasswordHasherPool, users: list[UserRow]) -> list[str]:
+    """What is stored for each user, in order: an imported hash as it is, else the argon2id
+    hash of the password (only those are hashed)."""
+    to_hash = [user.password.get_secret_value() for user in users if user.password is not None]
+    made = iter(await hasher.hash_all(to_hash))
+    return [user.password_hash or next(made) for user in users]
 
 
 def _user_rows(users: list[UserRow], hashes: list[str], import_id: int) -> list[dict[str, object]]:
@@ -210,7 +214,7 @@ async def import_checked_file(
         plan.count(record)
         record.progress_done = record.rows
     else:
-        hashes = await hasher.hash_all(passwords_of(plan.to_hash))
+        hashes = await stored_hashes(hasher, plan.to_hash)
         valid = plan
         await db.run(
             lambda session: write_users(session, record, valid, hashes, settings.max_errors)

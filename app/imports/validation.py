@@ -110,8 +110,11 @@ def validate_file(
             extra = _extra_cells(record.row, record.cells, header.width)
             if extra is not None:
                 checker.report([extra])
-            else:
+            elif header.optional is None:
                 checker.check(record.row, header.pick(record.cells))
+            else:
+                cells = header.pick(record.cells)
+                checker.check(record.row, cells, header.pick_optional(record.cells))
         if not result.rows:
             raise file_error(RowCode.EMPTY_FILE, "The file has a header but no user rows.")
     except FileRefusedError as exc:

@@ -54,8 +54,9 @@ INTERRUPTED = RowError(
     "was added. Upload the file again.",
 )
 
-# A staged user: row, address, name, password, Force Change Password, already in the directory.
-StagedUser = tuple[int, str, str, str, bool, bool]
+# A staged user: row, address, name, password (or its imported hash), Force Change Password,
+# already in the directory, imported hash.
+StagedUser = tuple[int, str, str, str, bool, bool, bool]
 TaskArgs = dict[str, Any]  # a task's arguments: ids and row positions, never a secret
 Defer = Callable[[Session, str, list[TaskArgs]], None]
 
@@ -98,9 +99,10 @@ def _staged_users(plan: WritePlan) -> list[StagedUser]:
             rows[user.email.lower()],
             user.email,
             user.name,
-            user.password.get_secret_value(),
+            user.password.get_secret_value() if user.password else user.password_hash or "",
             user.force_change_password,
             n >= existing,
+            user.password is None,
         )
         for n, user in enumerate(plan.to_hash)
     ]
@@ -181,6 +183,9 @@ def hash_chunk(
     users: list[StagedUser] = json.loads(rt.sealer.open(sealed, _chunk_context(import_id, start)))
     hashes = []
     for n, user in enumerate(users, 1):
+        if user[6]:  # imported as a hash: kept as it is
+            hashes.append(user[3])
+            continue
         if should_stop():
             raise GiveBack
         hashes.append(rt.hasher.hash(user[3]))
@@ -214,7 +219,7 @@ def commit(rt: JobRuntime, import_id: int) -> None:
         for chunk in staging.chunks(import_id):
             assert chunk.hashes is not None
             opened = rt.sealer.open(chunk.sealed, _chunk_context(import_id, chunk.start))
-            for row, email, name, _password, force, existing in json.loads(opened):
+            for row, email, name, _secret, force, existing, _imported in json.loads(opened):
                 user = UserRow.model_construct(
                     email=email, name=name, password=SecretStr(""), force_change_password=force
                 )
