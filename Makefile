@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint openapi migrate bench bench-memory bench-workers clean
+.PHONY: run test lint openapi migrate bench bench-memory bench-workers bench-prehashed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run
+
+bench-prehashed: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.prehashed
 
 bench-workers: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.workers

@@ -261,12 +261,15 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; argon2id {parameters}")
     print(f"one hash {median * 1000:.1f} ms (median); {workers} hashing workers")
     print(f"hashing floor: {per_row * 1000:.2f} ms per row")
+    from bench.prehashed import prehashed_rows
+
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         sqlite = f"sqlite:///{Path(tmp) / 'bench.db'}"
         rows += import_benchmarks("SQLite", sqlite, settings)
         rows.append(healthz_benchmark(f"sqlite:///{Path(tmp) / 'healthz.db'}"))
         rows += dry_run_benchmarks("SQLite", f"sqlite:///{Path(tmp) / 'dry.db'}")
+        rows += prehashed_rows("SQLite", f"sqlite:///{Path(tmp) / 'prehashed.db'}")
     if pg := os.environ.get("TEST_DATABASE_URL"):
         from bench.workers import worker_rows
 
@@ -274,6 +277,8 @@ def main() -> None:
             rows += import_benchmarks("PostgreSQL", url, settings)
         with postgres_schema(pg) as url:
             rows += dry_run_benchmarks("PostgreSQL", url)
+        with postgres_schema(pg) as url:
+            rows += prehashed_rows("PostgreSQL", url)
         with postgres_schema(pg) as url:
             rows += worker_rows(url, settings)
     print_table(rows)
