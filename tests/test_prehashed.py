@@ -176,3 +176,19 @@ async def test_a_job_keeps_imported_hashes(app_factory: AppFactory) -> None:
     assert (response.status_code, done["status"], done["added"]) == (202, "completed", 24)
     assert stored(app, "h7@example.com") == phc
     assert stored(app, "p7@example.com").startswith("$argon2id$")
+
+
+async def test_a_job_of_imported_hashes_only_needs_no_hashing_task(
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory(**JOB_SETTINGS)
+    phc = bcrypt_hash("Job-Bcrypt-6")
+    rows = [[f"only{n}@example.com", f"O {n}", "", "FALSE", phc] for n in range(25)]
+    async with started(app) as http:
+        response = await upload(http, csv_bytes(rows, HEADER))
+        done = await wait_for(http, response.headers["location"], "completed", "failed")
+
+    assert (done["status"], done["added"], done["progress"]) == (
+        "completed", 25, {"done": 25, "total": 25},
+    )  # fmt: skip
+    assert stored(app, "only24@example.com") == phc
