@@ -10,6 +10,7 @@ from app.imports.rows import (
     UserRow,
     check_row,
     google_hash_cells,
+    row_verdict,
 )
 from app.schemas import RowError
 
@@ -41,10 +42,13 @@ class FileChecker:
     ) -> None:
         """Check one row's Email, Name, Password and Force Change Password cells, and its
         Password Hash and Password Hash Function cells when the file has those columns."""
-        if optional is None:
-            checked = check_row(row, cells, self.context)
-        else:
+        checked: UserRow | list[RowError] | None
+        if optional is not None:
             checked = self._check_hashed(row, cells, *optional)
+        elif self.keep_users:
+            checked = check_row(row, cells, self.context)
+        else:  # a verdict is all a dry run needs: the same rules, without the model
+            checked = row_verdict(row, cells, self.context) or None
         address = self.context.address
         if address is not None:
             earlier = self.first_rows.setdefault(address.lower(), row)
@@ -54,7 +58,7 @@ class FileChecker:
                 return
         if isinstance(checked, list):
             self.report(checked)
-        elif self.keep_users:
+        elif checked is not None and self.keep_users:
             self.users.append(checked)
 
     def _check_hashed(
