@@ -69,7 +69,7 @@ def _worker(settings: Settings, concurrency: int) -> int:
         return 2
     from app.jobs.worker import run_worker  # the queue's modules only where they are used
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     run_worker(settings, concurrency)
     return 0
 

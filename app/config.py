@@ -2,7 +2,7 @@
 
 import os
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -36,6 +36,13 @@ class Settings(BaseSettings):
         description="Threads that hash passwords (argon2 releases the GIL).",
     )
     log_level: str = Field(default="INFO", description="Level of the service's own log lines.")
+    log_format: Literal["json", "text"] | None = Field(
+        default=None,
+        description="json: one JSON object a line (the default when not on a terminal); text.",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="A bearer token that may read GET /metrics (besides keys)."
+    )
     api_key: SecretStr | None = Field(
         default=None, description="Also accepted as an admin key (an injected secret)."
     )

@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.codes import ProblemCode
+from app.request_context import request_id
 from app.schemas import InvalidParam, Problem
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -167,6 +168,8 @@ def problem_response(problem: Problem, headers: Mapping[str, str] | None = None)
     body = {
         key: value for key, value in problem.model_dump(mode="json").items() if value is not None
     }
+    if (rid := request_id.get()) is not None:
+        body["request_id"] = rid
     return JSONResponse(
         body,
         status_code=problem.status,

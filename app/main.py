@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app import health
+from app import health, metrics_router
 from app.body_limit import BodySizeLimit
 from app.config import Settings, get_settings
 from app.db import Database
@@ -23,10 +23,16 @@ from app.jobs.worker import EmbeddedWorker, build_runtime
 from app.logs import configure_logging
 from app.middleware import HeadAsGet, InFlightLimit, UnhandledErrorAsProblem
 from app.openapi import install_openapi, operation_id
+from app.request_context import RequestContext
 from app.security.headers import SecurityHeaders
 from app.security.passwords import PasswordHasherPool
 from app.users import router as users
 
+# What a browser front end on another origin may read of an answer.
+EXPOSED_HEADERS = [
+    "Location", "WWW-Authenticate", "Content-Disposition", "Retry-After",
+    "Idempotent-Replayed", "X-Request-ID",
+]  # fmt: skip
 DESCRIPTION = (
     "Add email users in bulk from a CSV file. Download the template, fill in one user per row, "
     "upload it: every row is checked, then either every user is added in one transaction or "
@@ -52,7 +58,7 @@ def job_runtime(
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     # Requests use db_pool_size connections; an embedded worker's chunks have their own.
     db = Database(settings.database_url, settings.db_pool_size, settings.job_workers + 2)
     hasher = PasswordHasherPool.from_settings(settings)
@@ -97,15 +103,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
-            allow_origins=settings.cors_origins,
+            allow_origins=[origin.rstrip("/") for origin in settings.cors_origins],
             allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"],
-            expose_headers=["Location"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=EXPOSED_HEADERS,
         )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestContext)
     app.include_router(imports.router)
     app.include_router(users.router)
     app.include_router(health.router)
+    app.include_router(metrics_router.router)
     install_openapi(app)
     return app
 

@@ -69,3 +69,8 @@ class Problem(Schema):
     invalid_params: list[InvalidParam] | None = Field(
         default=None, description="Request parameters that were refused."
     )
+    request_id: str | None = Field(
+        default=None,
+        description="The request's id (its X-Request-ID, or one made for it): quote it when "
+        "asking about this answer; it is in the service's log lines too.",
+    )

@@ -157,6 +157,8 @@ def server_config(
         "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
         "limit_concurrency": None,  # requests: InFlightLimit; connections: the protocol
         "timeout_keep_alive": settings.keep_alive_seconds,
+        # Our own access log (app/request_context.py) names the route, never a query string.
+        "access_log": False,
     }
     return uvicorn.Config(app, host=host, port=port, **{**limits, **extra})
 

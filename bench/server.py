@@ -74,8 +74,13 @@ def userimport_command() -> str:
 
 @contextmanager
 def running_server(
-    database_url: str, settings: Mapping[str, str], *, migrate: bool = True
+    database_url: str,
+    settings: Mapping[str, str],
+    *,
+    migrate: bool = True,
+    output: Path | None = None,
 ) -> Iterator[Server]:
+    """`userimport serve` on a free port; its stdout and stderr go to output when given."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -90,7 +95,10 @@ def running_server(
     port = free_port()
     command = [userimport_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
                "--log-level", "warning"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    log = output.open("wb") if output is not None else None
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    if log is not None:
+        log.close()
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

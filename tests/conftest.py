@@ -137,8 +137,10 @@ def live_service(database_url: str) -> Iterator[Callable[..., AbstractContextMan
     """Starts `userimport serve` as a real process on the test database (settings as
     USERIMPORT_* strings); the rows it wrote are deleted afterwards."""
 
-    def start(**settings: str) -> AbstractContextManager[Server]:
-        return running_server(database_url, {**LIVE_SETTINGS, **settings}, migrate=False)
+    def start(output: Path | None = None, **settings: str) -> AbstractContextManager[Server]:
+        return running_server(
+            database_url, {**LIVE_SETTINGS, **settings}, migrate=False, output=output
+        )
 
     yield start
     engine = create_engine(database_url)

@@ -75,6 +75,7 @@ async def test_missing_malformed_or_unknown_keys_get_the_same_401(
         "status": 401,
         "detail": "Send a valid API key as `Authorization: Bearer <key>`.",
         "code": "unauthorized",
+        "request_id": response.headers["x-request-id"],
     }
     assert len(lookups) == 1  # the same work whatever was wrong with the key
 

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
@@ -33,6 +33,14 @@ class ImportRepository:
         query = update(UserImport).where(UserImport.id == import_id).values(id=UserImport.id)
         self.session.execute(query)
         return self.session.get(UserImport, import_id, populate_existing=True)
+
+    def unfinished_by_status(self) -> dict[str, int]:
+        query = (
+            select(UserImport.status, func.count())
+            .where(UserImport.status.in_(UNFINISHED))
+            .group_by(UserImport.status)
+        )
+        return {str(row[0]): int(row[1]) for row in self.session.execute(query)}
 
     def unfinished(self) -> Sequence[UserImport]:
         query = select(UserImport).where(UserImport.status.in_(UNFINISHED))

@@ -33,6 +33,7 @@ from app.imports.service import (
 from app.imports.validation import Validation
 from app.jobs.repository import StagingRepository
 from app.jobs.sealing import Sealer
+from app.metrics import hashing_time
 from app.models import JobChunk, UserImport
 from app.schemas import RowError
 from app.security.passwords import lower_thread_priority
@@ -149,7 +150,7 @@ def validate(rt: JobRuntime, import_id: int) -> None:
         if plan is None:
             refuse(record, errors, count, rt.settings.max_errors)
             staging.discard(import_id)
-            log_attempt(record, started)
+            log_attempt(record, started, job=True)
             return
         plan.count(record)
         users = _staged_users(plan)
@@ -199,7 +200,8 @@ def hash_chunk(
             continue
         if should_stop():
             raise GiveBack
-        hashes.append(rt.hasher.hash(user[3]))
+        with hashing_time():
+            hashes.append(rt.hasher.hash(user[3]))
         if n % CANCEL_CHECK_EVERY == 0 and not _is_hashing(rt, import_id):
             return
     with rt.sessions.begin() as session:
@@ -240,7 +242,7 @@ def commit(rt: JobRuntime, import_id: int) -> None:
         # Staged in order (chunks by start): the new users first, then those to update.
         write_users(session, record, plan, hashes, rt.settings.max_errors)
         staging.discard(import_id)
-    log_attempt(record, started)
+    log_attempt(record, started, job=True)
 
 
 def interrupt(rt: JobRuntime, import_id: int) -> None:
