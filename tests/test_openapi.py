@@ -29,7 +29,7 @@ def test_every_operation_has_id_summary_and_problem_errors() -> None:
                     )
     assert seen == {
         "get_template", "create_import", "list_imports", "get_import", "cancel_import", "list_users",
-        "healthz", "readyz",
+        "healthz", "readyz", "metrics",
     }  # fmt: skip
     assert "HTTPValidationError" not in spec["components"]["schemas"]
 
