@@ -27,6 +27,7 @@ from app.request_context import RequestContext
 from app.security.headers import SecurityHeaders
 from app.security.passwords import PasswordHasherPool
 from app.users import router as users
+from app.web_router import install_web
 
 # What a browser front end on another origin may read of an answer.
 EXPOSED_HEADERS = [
@@ -82,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        docs_url=None,  # served from the service's own files (app/web_router.py)
+        redoc_url=None,
         dependencies=[Depends(refuse_nul_in_query)],
     )
     app.state.settings = settings
@@ -114,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users.router)
     app.include_router(health.router)
     app.include_router(metrics_router.router)
+    install_web(app)
     install_openapi(app)
     return app
 
