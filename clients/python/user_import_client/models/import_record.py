@@ -1,0 +1,270 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.import_status import ImportStatus
+from typing import cast
+import datetime
+
+if TYPE_CHECKING:
+  from ..models.import_record_columns import ImportRecordColumns
+  from ..models.progress import Progress
+  from ..models.row_error import RowError
+
+
+
+
+
+T = TypeVar("T", bound="ImportRecord")
+
+
+
+@_attrs_define
+class ImportRecord:
+    """ 
+        Attributes:
+            id (int): The import's id; GET /imports/{id} shows it again.
+            status (ImportStatus):
+            dry_run (bool): True when the file was only checked.
+            filename (None | str): The uploaded file's name (metadata only).
+            encoding (None | str): How the file was decoded: utf-8, utf-16 or windows-1252.
+            delimiter (None | str): The cell separator: comma, semicolon or tab.
+            columns (ImportRecordColumns): Each header as written in the file and the template column it was read as.
+            rows (int): User rows found in the file (blank rows not counted).
+            added (int): Users added (0 when refused); for a dry run, the users it would add.
+            updated (int): Existing users whose name, password and Force Change Password were set (on_existing=update).
+            skipped (int): Rows left out because the directory holds their address (on_existing=skip).
+            on_existing (str): What the import did with addresses the directory held: error, skip, update.
+            created_at (datetime.datetime): When the import was attempted (UTC).
+            created_by (None | str): Name of the API key that made the import.
+            progress (Progress):
+            errors (list[RowError]): Why a failed import was refused; empty otherwise.
+            error_count (int): Total number of errors.
+     """
+
+    id: int
+    status: ImportStatus
+    dry_run: bool
+    filename: None | str
+    encoding: None | str
+    delimiter: None | str
+    columns: ImportRecordColumns
+    rows: int
+    added: int
+    updated: int
+    skipped: int
+    on_existing: str
+    created_at: datetime.datetime
+    created_by: None | str
+    progress: Progress
+    errors: list[RowError]
+    error_count: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.import_record_columns import ImportRecordColumns # noqa: PLC0415
+        from ..models.progress import Progress # noqa: PLC0415
+        from ..models.row_error import RowError # noqa: PLC0415
+        id = self.id
+
+        status = self.status.value
+
+        dry_run = self.dry_run
+
+        filename: None | str
+        filename = self.filename
+
+        encoding: None | str
+        encoding = self.encoding
+
+        delimiter: None | str
+        delimiter = self.delimiter
+
+        columns = self.columns.to_dict()
+
+        rows = self.rows
+
+        added = self.added
+
+        updated = self.updated
+
+        skipped = self.skipped
+
+        on_existing = self.on_existing
+
+        created_at = self.created_at.isoformat()
+
+        created_by: None | str
+        created_by = self.created_by
+
+        progress = self.progress.to_dict()
+
+        errors = []
+        for errors_item_data in self.errors:
+            errors_item = errors_item_data.to_dict()
+            errors.append(errors_item)
+
+
+
+        error_count = self.error_count
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "id": id,
+            "status": status,
+            "dry_run": dry_run,
+            "filename": filename,
+            "encoding": encoding,
+            "delimiter": delimiter,
+            "columns": columns,
+            "rows": rows,
+            "added": added,
+            "updated": updated,
+            "skipped": skipped,
+            "on_existing": on_existing,
+            "created_at": created_at,
+            "created_by": created_by,
+            "progress": progress,
+            "errors": errors,
+            "error_count": error_count,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.import_record_columns import ImportRecordColumns # noqa: PLC0415
+        from ..models.progress import Progress # noqa: PLC0415
+        from ..models.row_error import RowError # noqa: PLC0415
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        status = ImportStatus(d.pop("status"))
+
+
+
+
+        dry_run = d.pop("dry_run")
+
+        def _parse_filename(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        filename = _parse_filename(d.pop("filename"))
+
+
+        def _parse_encoding(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        encoding = _parse_encoding(d.pop("encoding"))
+
+
+        def _parse_delimiter(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        delimiter = _parse_delimiter(d.pop("delimiter"))
+
+
+        columns = ImportRecordColumns.from_dict(d.pop("columns"))
+
+
+
+
+        rows = d.pop("rows")
+
+        added = d.pop("added")
+
+        updated = d.pop("updated")
+
+        skipped = d.pop("skipped")
+
+        on_existing = d.pop("on_existing")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+
+
+        def _parse_created_by(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        created_by = _parse_created_by(d.pop("created_by"))
+
+
+        progress = Progress.from_dict(d.pop("progress"))
+
+
+
+
+        errors = []
+        _errors = d.pop("errors")
+        for errors_item_data in (_errors):
+            errors_item = RowError.from_dict(errors_item_data)
+
+
+
+            errors.append(errors_item)
+
+
+        error_count = d.pop("error_count")
+
+        import_record = cls(
+            id=id,
+            status=status,
+            dry_run=dry_run,
+            filename=filename,
+            encoding=encoding,
+            delimiter=delimiter,
+            columns=columns,
+            rows=rows,
+            added=added,
+            updated=updated,
+            skipped=skipped,
+            on_existing=on_existing,
+            created_at=created_at,
+            created_by=created_by,
+            progress=progress,
+            errors=errors,
+            error_count=error_count,
+        )
+
+
+        import_record.additional_properties = d
+        return import_record
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
