@@ -61,7 +61,10 @@ class Settings(BaseSettings):
         "PostgreSQL (run `userimport worker` processes instead).",
     )
     job_chunk_rows: int = Field(
-        default=1000, ge=1, description="Rows of a job hashed by one task (any worker's)."
+        default=1000,
+        ge=1,
+        description="Most rows of a job hashed by one task (any worker's); a job is cut into "
+        "at least 16 chunks of 50 rows or more.",
     )
     job_max_attempts: int = Field(
         default=5,

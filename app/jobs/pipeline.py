@@ -44,6 +44,10 @@ logger = logging.getLogger("userimport.jobs")
 VALIDATE = "import.validate"
 HASH_CHUNK = "import.hash_chunk"
 COMMIT = "import.commit"
+# A job is cut into at least this many chunks (of MIN_CHUNK_ROWS or more, at most
+# USERIMPORT_JOB_CHUNK_ROWS), so every core of every worker gets a share and progress moves.
+MIN_CHUNKS = 16
+MIN_CHUNK_ROWS = 50
 # While hashing a chunk, whether the job was cancelled is read every this many hashes.
 CANCEL_CHECK_EVERY = 50
 
@@ -112,7 +116,7 @@ def _staged_users(plan: WritePlan) -> list[StagedUser]:
 def _chunks(rt: JobRuntime, import_id: int, users: list[StagedUser]) -> list[JobChunk]:
     """The rows in sealed chunks; a chunk of imported hashes only needs no hashing task: its
     hashes are stored with it at once."""
-    size = rt.settings.job_chunk_rows
+    size = min(rt.settings.job_chunk_rows, max(MIN_CHUNK_ROWS, -(-len(users) // MIN_CHUNKS)))
     chunks = []
     for start in range(0, len(users), size):
         share = users[start : start + size]
