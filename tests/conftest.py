@@ -5,6 +5,7 @@ end); each test's rows are deleted when it ends.
 """
 
 import os
+import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from alembic import command
 from alembic.config import Config
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -166,3 +168,18 @@ def make_client(app: FastAPI, headers: dict[str, str] | None = None) -> httpx.As
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with make_client(app) as http:
         yield http
+
+
+@pytest.fixture
+def blocked_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """Hashing waits until the event is set (bounded, so a mistake cannot hang the suite)."""
+    release = threading.Event()
+    real = PasswordHasher.hash
+
+    def waiting(self: PasswordHasher, password: str | bytes, *, salt: bytes | None = None) -> str:
+        release.wait(timeout=20)
+        return real(self, password, salt=salt)
+
+    monkeypatch.setattr(PasswordHasher, "hash", waiting)
+    yield release
+    release.set()

@@ -159,16 +159,21 @@ def test_a_refused_file_shows_its_errors_and_saves_them_as_csv(
     assert not any("Secret-" in cell for row in saved_rows for cell in row)
 
 
+def start_job(browser: WebDriver, server: Server, tmp_path: Path) -> str:
+    """Upload a 1,500-row file and wait until the page shows its job hashing."""
+    big = tmp_path / "big.csv"
+    big.write_bytes(csv_bytes(user_rows(1500)))
+    open_page(browser, server)
+    choose(browser, big)
+    browser.find_element(By.ID, "import-button").click()
+    return wait_for_text(browser, "job-text", "hashing:", seconds=60)
+
+
 def test_a_job_shows_its_progress_until_it_ends(
     browser: WebDriver, live_service: SERVED, tmp_path: Path
 ) -> None:
-    big = tmp_path / "big.csv"
-    big.write_bytes(csv_bytes(user_rows(1500)))
     with live_service(**JOB_SETTINGS) as server:
-        open_page(browser, server)
-        choose(browser, big)
-        browser.find_element(By.ID, "import-button").click()
-        running = wait_for_text(browser, "job-text", "hashing:", seconds=60)
+        running = start_job(browser, server, tmp_path)
         progress = browser.find_element(By.ID, "job-progress")
         seen_max = progress.get_attribute("max")
         screenshot(browser, tmp_path, "upload-page-job.png")
@@ -182,13 +187,8 @@ def test_a_job_shows_its_progress_until_it_ends(
 def test_a_running_job_can_be_cancelled(
     browser: WebDriver, live_service: SERVED, tmp_path: Path
 ) -> None:
-    big = tmp_path / "big.csv"
-    big.write_bytes(csv_bytes(user_rows(1500)))
     with live_service(**JOB_SETTINGS) as server:
-        open_page(browser, server)
-        choose(browser, big)
-        browser.find_element(By.ID, "import-button").click()
-        wait_for_text(browser, "job-text", "hashing:", seconds=60)
+        start_job(browser, server, tmp_path)
         browser.find_element(By.ID, "cancel-button").click()
         cancelled = wait_for_text(browser, "status", "cancelled", seconds=60)
 

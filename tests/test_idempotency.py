@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 
 from app.security.api_keys import ApiKeyRepository, Role
@@ -71,16 +70,9 @@ async def test_the_same_key_for_another_file_or_options_is_refused(
 
 
 async def test_while_the_first_runs_a_retry_is_a_409(
-    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient, blocked_hashing: threading.Event
 ) -> None:
-    release = threading.Event()
-    real = PasswordHasher.hash
-
-    def waiting(self: PasswordHasher, password: str | bytes, *, salt: bytes | None = None) -> str:
-        release.wait(timeout=20)
-        return real(self, password, salt=salt)
-
-    monkeypatch.setattr(PasswordHasher, "hash", waiting)
+    release = blocked_hashing
     first = asyncio.create_task(post(client, "slow-one"))
     await asyncio.sleep(0.3)
     during = await post(client, "slow-one")

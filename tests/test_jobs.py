@@ -4,7 +4,7 @@ a restart loses nothing."""
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -44,21 +44,6 @@ def job_app(app_factory: AppFactory) -> FastAPI:
 async def client(job_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with started(job_app) as http:
         yield http
-
-
-@pytest.fixture
-def blocked_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """Hashing waits until the event is set (bounded, so a mistake cannot hang the suite)."""
-    release = threading.Event()
-    real = PasswordHasher.hash
-
-    def waiting(self: PasswordHasher, password: str | bytes, *, salt: bytes | None = None) -> str:
-        release.wait(timeout=20)
-        return real(self, password, salt=salt)
-
-    monkeypatch.setattr(PasswordHasher, "hash", waiting)
-    yield release
-    release.set()
 
 
 async def wait_for(client: httpx.AsyncClient, location: str, *statuses: str) -> dict[str, Any]:
