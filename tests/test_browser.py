@@ -86,6 +86,27 @@ def choose(driver: WebDriver, path: Path) -> None:
     driver.find_element(By.ID, "file-input").send_keys(str(path))
 
 
+# A drop on the zone, as a file dragged from the desktop arrives (WebDriver cannot drag from
+# outside the page): the file is read through a hidden input, then dropped in a DataTransfer.
+DROP = """
+const [zone, input] = [document.getElementById('drop-zone'), arguments[0]];
+const transfer = new DataTransfer();
+transfer.items.add(input.files[0]);
+zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true}));
+zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true}));
+input.remove();
+"""
+
+
+def drop(driver: WebDriver, path: Path) -> None:
+    carrier = driver.execute_script(
+        "const i = document.createElement('input'); i.type = 'file'; i.id = 'carrier';"
+        "document.body.appendChild(i); return i;"
+    )
+    carrier.send_keys(str(path))
+    driver.execute_script(DROP, carrier)
+
+
 def screenshot(driver: WebDriver, tmp_path: Path, name: str) -> Path:
     path = tmp_path / name
     driver.save_screenshot(str(path))
@@ -107,7 +128,9 @@ def test_a_valid_file_is_imported(browser: WebDriver, live_service: SERVED, tmp_
     users.write_bytes(csv_bytes(user_rows(3)))
     with live_service() as server:
         open_page(browser, server)
-        choose(browser, users)
+        drop(browser, users)
+        dropped = browser.find_element(By.ID, "chosen-file").text
+        picked = browser.find_element(By.ID, "file-input").get_attribute("value")
         browser.find_element(By.ID, "check-button").click()
         checked = wait_for_text(browser, "status", "The file is valid")
         browser.find_element(By.ID, "import-button").click()
@@ -116,6 +139,7 @@ def test_a_valid_file_is_imported(browser: WebDriver, live_service: SERVED, tmp_
         kept_key = browser.execute_script("return sessionStorage.getItem('userimport.apiKey')")
         address = browser.current_url
 
+    assert (dropped, picked) == ("users.csv", "")  # it came by the drop zone, not the picker
     assert "would add 3" in checked
     assert "added 3" in imported
     assert "validated (check)" in history

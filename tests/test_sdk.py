@@ -37,7 +37,12 @@ from user_import_client.models import (
 from user_import_client.types import File
 
 SDK = ROOT / "clients" / "python" / "user_import_client"
-JOB_SETTINGS = {"USERIMPORT_SYNC_MAX_ROWS": "20", "USERIMPORT_MAX_ROWS": "1000"}
+# The server runs the job itself (PostgreSQL too): this test is about the client.
+JOB_SETTINGS = {
+    "USERIMPORT_SYNC_MAX_ROWS": "20",
+    "USERIMPORT_MAX_ROWS": "1000",
+    "USERIMPORT_EMBEDDED_WORKER": "true",
+}
 
 
 def _differences(left: filecmp.dircmp[str]) -> list[str]:
