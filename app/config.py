@@ -64,7 +64,7 @@ class Settings(BaseSettings):
         default=1000,
         ge=1,
         description="Most rows of a job hashed by one task (any worker's); a job is cut into "
-        "at least 16 chunks of 50 rows or more.",
+        "at least 64 chunks of 50 rows or more.",
     )
     job_max_attempts: int = Field(
         default=5,

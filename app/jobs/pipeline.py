@@ -46,7 +46,7 @@ HASH_CHUNK = "import.hash_chunk"
 COMMIT = "import.commit"
 # A job is cut into at least this many chunks (of MIN_CHUNK_ROWS or more, at most
 # USERIMPORT_JOB_CHUNK_ROWS), so every core of every worker gets a share and progress moves.
-MIN_CHUNKS = 16
+MIN_CHUNKS = 64
 MIN_CHUNK_ROWS = 50
 # While hashing a chunk, whether the job was cancelled is read every this many hashes.
 CANCEL_CHECK_EVERY = 50
