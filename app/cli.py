@@ -17,7 +17,6 @@ from pathlib import Path
 
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory
-from app.jobs.queue import uses_postgresql
 from app.jobs.sealing import ensure_key_file
 from app.logs import configure_logging
 from app.security.api_keys import ApiKeyRepository, Role
@@ -57,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _worker(settings: Settings, concurrency: int) -> int:
-    if not uses_postgresql(settings):
+    if not settings.uses_postgresql:
         print(
             "userimport worker needs PostgreSQL (DATABASE_URL); with SQLite, "
             "`userimport serve` runs the jobs itself.",

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/userimport.db"
 
@@ -137,10 +138,15 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def uses_postgresql(self) -> bool:
+        """PostgreSQL (the job queue lives there) rather than the embedded SQLite."""
+        return make_url(self.database_url).get_backend_name() == "postgresql"
+
+    @property
     def runs_embedded_worker(self) -> bool:
         if self.embedded_worker is not None:
             return self.embedded_worker
-        return self.database_url.startswith("sqlite")
+        return not self.uses_postgresql
 
 
 @lru_cache

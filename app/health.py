@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.dependencies import DatabaseDep, SettingsDep
 from app.errors import DatabaseUnavailableError, problem_responses
-from app.jobs.queue import QUEUE_NAME, uses_postgresql
+from app.jobs.queue import QUEUE_NAME
 from app.jobs.repository import QueueRepository
 from app.schemas import Schema
 
@@ -61,7 +61,7 @@ async def readyz(request: Request, db: DatabaseDep, settings: SettingsDep) -> Re
         await db.ping()
         if request.app.state.jobs is None:
             jobs = JobsStatus(runner="off", live_workers=None, waiting_tasks=None)
-        elif request.app.state.worker is not None and not uses_postgresql(settings):
+        elif request.app.state.worker is not None and not settings.uses_postgresql:
             jobs = JobsStatus(runner="embedded", live_workers=None, waiting_tasks=None)
         else:
 

@@ -12,7 +12,7 @@ from app.dependencies import DatabaseDep, SettingsDep
 from app.errors import problem_responses
 from app.imports.repository import ImportRepository
 from app.imports.schemas import UNFINISHED
-from app.jobs.queue import QUEUE_NAME, uses_postgresql
+from app.jobs.queue import QUEUE_NAME
 from app.jobs.repository import QueueRepository
 from app.metrics import JOBS, LIVE_WORKERS, POOL_IN_USE, QUEUE_DEPTH, REGISTRY
 from app.security.auth import authenticate, bearer
@@ -51,7 +51,7 @@ async def metrics(
     given = credentials.credentials if credentials is not None else ""
     if not (token and hmac.compare_digest(given.encode(), token.encode())):
         await authenticate(db, settings, credentials)
-    queue = uses_postgresql(settings)
+    queue = settings.uses_postgresql
     await db.probe(lambda session: _read_state(session, queue, settings.worker_stalled_seconds))
     POOL_IN_USE.set(db.engine.pool.checkedout())  # type: ignore[attr-defined]
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
@@ -78,10 +78,7 @@ class IdempotencyRepository:
             with self.session.begin_nested():
                 self.session.add(record)
         except IntegrityError:
-            query = select(IdempotencyRecord).where(
-                IdempotencyRecord.owner == owner, IdempotencyRecord.key == key
-            )
-            return self.session.scalars(query).one()
+            return self.session.scalars(self._select(owner, key)).one()
         return None
 
     def complete(self, owner: str, key: str, answer: Answer) -> None:
@@ -101,7 +98,10 @@ class IdempotencyRepository:
         )
 
     def _get(self, owner: str, key: str) -> IdempotencyRecord | None:
-        query = select(IdempotencyRecord).where(
+        return self.session.scalars(self._select(owner, key)).one_or_none()
+
+    @staticmethod
+    def _select(owner: str, key: str) -> Select[IdempotencyRecord]:
+        return select(IdempotencyRecord).where(
             IdempotencyRecord.owner == owner, IdempotencyRecord.key == key
         )
-        return self.session.scalars(query).one_or_none()

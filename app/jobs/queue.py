@@ -30,10 +30,6 @@ RUNTIME = "runtime"  # the key of the JobRuntime in a worker's additional contex
 TASK_NAMES = (VALIDATE, HASH_CHUNK, COMMIT)
 
 
-def uses_postgresql(settings: Settings) -> bool:
-    return make_url(settings.database_url).get_backend_name() == "postgresql"
-
-
 def conninfo(database_url: str) -> str:
     """libpq's form of a SQLAlchemy PostgreSQL URL (its options, e.g. search_path, kept)."""
     url = make_url(database_url).set(drivername="postgresql")
@@ -89,7 +85,7 @@ def commit_task(context: JobContext, import_id: int) -> None:
 def make_queue(settings: Settings) -> App:
     """The queue app with the import tasks; not opened yet."""
     connector: Any
-    if uses_postgresql(settings):
+    if settings.uses_postgresql:
         connector = PsycopgConnector(
             conninfo=conninfo(settings.database_url), min_size=1, max_size=4
         )
@@ -109,7 +105,7 @@ def make_queue(settings: Settings) -> App:
 
 def transactional_defer(queue: App, settings: Settings) -> Defer:
     """How the pipeline defers a task from inside one of its transactions."""
-    if uses_postgresql(settings):
+    if settings.uses_postgresql:
         # procrastinate's own insert, on the session's connection: it commits or rolls back
         # with the job's state.
         manager = JobManager(SyncPsycopgConnector(conninfo=conninfo(settings.database_url)))

@@ -25,7 +25,6 @@ from app.jobs.queue import (
     TASK_NAMES,
     make_queue,
     transactional_defer,
-    uses_postgresql,
 )
 from app.jobs.sealing import Sealer
 from app.security.passwords import argon2id
@@ -172,7 +171,7 @@ class EmbeddedWorker:
         settings = self.runtime.settings
         await self.queue.open_async()
         self._opened = True
-        if uses_postgresql(settings):
+        if settings.uses_postgresql:
             self._tasks.append(asyncio.create_task(_recovery_loop(self.queue, self.runtime)))
         else:
             await asyncio.to_thread(self._resume)
