@@ -15,12 +15,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.config import Settings
-from app.db import create_db_engine, create_session_factory
-from app.jobs.sealing import ensure_key_file
-from app.logs import configure_logging
-from app.security.api_keys import ApiKeyRepository, Role
-from app.server import serve
+from app.auth.keys import ApiKeyRepository, Role
+from app.core.config import Settings
+from app.core.db import create_db_engine, create_session_factory
+from app.core.logs import configure_logging
+from app.core.sealing import ensure_key_file
+from app.http.server import serve
 
 BOOTSTRAP_KEY_NAME = "first-admin"
 
@@ -66,7 +66,7 @@ def _worker(settings: Settings, concurrency: int) -> int:
     if concurrency < 1:
         print("--concurrency must be at least 1", file=sys.stderr)
         return 2
-    from app.jobs.worker import run_worker  # the queue's modules only where they are used
+    from app.queue.worker import run_worker  # the queue's modules only where they are used
 
     configure_logging(settings.log_level, settings.log_format)
     run_worker(settings, concurrency)

@@ -1,4 +1,5 @@
-"""The application factory; `uvicorn app.main:app` serves the default configuration."""
+"""The application factory: `uvicorn --factory app.main:create_app` serves the configuration
+the environment gives. Importing this module creates nothing and connects to nothing."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -7,27 +8,28 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app import health, metrics_router
-from app.body_limit import BodySizeLimit
-from app.config import Settings, get_settings
-from app.db import Database
-from app.dependencies import refuse_nul_in_query
-from app.errors import install_error_handlers
+from app.core.config import Settings, get_settings
+from app.core.db import Database
+from app.core.errors import install_error_handlers
+from app.core.logs import configure_logging
+from app.core.sealing import Sealer, StagingKeyError
+from app.http.body_limit import BodySizeLimit
+from app.http.deps import refuse_nul_in_query
+from app.http.middleware import HeadAsGet, InFlightLimit, UnhandledErrorAsProblem
+from app.http.openapi import install_openapi, operation_id
+from app.http.request_context import RequestContext
+from app.http.routes import health
+from app.http.routes import metrics as metrics_routes
+from app.http.routes.web import install_web
+from app.http.security_headers import SecurityHeaders
 from app.imports import router as imports
 from app.imports.admission import ImportGate
+from app.imports.tasks import JobRuntime
 from app.imports.validation_pool import FileValidator, shutdown_processes
-from app.jobs.pipeline import JobRuntime
-from app.jobs.queue import make_queue
-from app.jobs.sealing import Sealer, StagingKeyError
-from app.jobs.worker import EmbeddedWorker, build_runtime
-from app.logs import configure_logging
-from app.middleware import HeadAsGet, InFlightLimit, UnhandledErrorAsProblem
-from app.openapi import install_openapi, operation_id
-from app.request_context import RequestContext
-from app.security.headers import SecurityHeaders
-from app.security.passwords import PasswordHasherPool
+from app.passwords.hashing import PasswordHasherPool
+from app.queue.tasks import make_queue
+from app.queue.worker import EmbeddedWorker, build_runtime
 from app.users import router as users
-from app.web_router import install_web
 
 # What a browser front end on another origin may read of an answer.
 EXPOSED_HEADERS = [
@@ -83,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
-        docs_url=None,  # served from the service's own files (app/web_router.py)
+        docs_url=None,  # served from the service's own files (app/http/routes/web.py)
         redoc_url=None,
         dependencies=[Depends(refuse_nul_in_query)],
     )
@@ -116,10 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(imports.router)
     app.include_router(users.router)
     app.include_router(health.router)
-    app.include_router(metrics_router.router)
+    app.include_router(metrics_routes.router)
     install_web(app)
     install_openapi(app)
     return app
-
-
-app = create_app()

@@ -21,8 +21,8 @@ from argon2 import PasswordHasher, Type
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.config import Settings
-from app.jobs.sealing import new_key
+from app.core.config import Settings
+from app.core.sealing import new_key
 from bench.server import running_server, running_workers
 
 KEY = "bench-admin-key-7c1e"

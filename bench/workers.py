@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from app.config import Settings
+from app.core.config import Settings
 from bench.run import (
     AUTH,
     SERVER_SETTINGS,

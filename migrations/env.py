@@ -4,9 +4,9 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from app.config import Settings
-from app.db import create_db_engine
-from app.models import Base, include_name
+from app.core.config import Settings
+from app.core.db import create_db_engine
+from app.core.models import Base, include_name
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

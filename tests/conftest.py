@@ -20,9 +20,9 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.config import Settings
+from app.core.config import Settings
+from app.core.models import Base
 from app.main import create_app
-from app.models import Base
 from bench.server import Server, running_server
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from app.server import server_config
+from app.http.server import server_config
 
 
 @contextmanager

@@ -1,5 +1,5 @@
 """Every answer in the documented shape: database outages, unexpected errors, overload, HEAD,
-and the connection-level refusals of the server protocol (app/server.py)."""
+and the connection-level refusals of the server protocol (app/http/server.py)."""
 
 import asyncio
 import socket
@@ -12,9 +12,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import insert
 
+from app.core.models import UserImport, utcnow
 from app.main import create_app
-from app.models import UserImport, utcnow
-from app.security.passwords import PasswordHasherPool
+from app.passwords.hashing import PasswordHasherPool
 from app.users.repository import UserRepository
 from tests.conftest import ADMIN_AUTH, AppFactory, make_client, test_settings
 from tests.helpers import csv_bytes, upload, user_rows

@@ -5,7 +5,7 @@ import json
 import re
 from pathlib import Path
 
-from app.codes import ProblemCode, RowCode
+from app.core.codes import ProblemCode, RowCode
 from scripts.export_openapi import render
 
 APP = Path(__file__).resolve().parents[1] / "app"

@@ -8,9 +8,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import create_engine, text, update
 
-from app.models import ApiKey, utcnow
-from app.security.api_keys import ApiKeyRepository, Role
-from app.security.passwords import PasswordHasherPool
+from app.auth.keys import ApiKeyRepository, Role
+from app.core.models import ApiKey, utcnow
+from app.passwords.hashing import PasswordHasherPool
 from app.users.repository import UserRepository
 from tests.conftest import AppFactory, make_client
 from tests.helpers import all_users, codes, csv_bytes, upload, user_rows

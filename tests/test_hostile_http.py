@@ -148,7 +148,7 @@ async def test_file_name_is_only_metadata_and_capped(client: httpx.AsyncClient) 
 async def test_slow_oversized_headers_are_refused_by_the_server_itself(
     app_factory: AppFactory,
 ) -> None:
-    """The server (app/server.py) holds at most 16 KiB of a request head."""
+    """The server (app/http/server.py) holds at most 16 KiB of a request head."""
     with serve(app_factory()) as url:
         host, port = url.removeprefix("http://").split(":")
         small = await asyncio.to_thread(slow_request, host, int(port), 1_000)

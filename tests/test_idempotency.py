@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.security.api_keys import ApiKeyRepository, Role
+from app.auth.keys import ApiKeyRepository, Role
 from bench.server import Server
 from tests.conftest import ADMIN_AUTH, AppFactory, make_client
 from tests.helpers import all_users, csv_bytes, user_rows

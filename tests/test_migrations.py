@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from app.models import Base, include_name
+from app.core.models import Base, include_name
 
 
 def test_migrated_database_matches_the_models(database_url: str) -> None:

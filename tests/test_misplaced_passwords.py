@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.security.api_keys import ApiKeyRepository, Role
+from app.auth.keys import ApiKeyRepository, Role
 from tests.conftest import make_client
 from tests.helpers import codes, upload
 from tests.test_leaks import SETTINGS, database_text

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.security.api_keys import Role
+from app.auth.keys import Role
 from bench.server import Server
 from tests.conftest import ADMIN_AUTH, AppFactory, make_client
 from tests.helpers import csv_bytes, upload, user_rows

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.config import Settings
+from app.core.config import Settings
 from app.imports import csv_reader
 from app.imports.validation import Validation, merge_parts, validate_file
 from tests.helpers import csv_bytes, user_rows

@@ -5,9 +5,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from app.config import Settings
-from app.models import DirectoryUser
-from app.security.passwords import PasswordHasherPool, argon2id
+from app.core.config import Settings
+from app.core.models import DirectoryUser
+from app.passwords.hashing import PasswordHasherPool, argon2id
 from tests.helpers import csv_bytes, upload, user_rows
 
 

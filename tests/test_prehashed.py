@@ -11,8 +11,8 @@ from argon2 import PasswordHasher, Type
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from app.models import DirectoryUser
-from app.users.passwords import verify_password
+from app.core.models import DirectoryUser
+from app.passwords.verify import verify_password
 from tests.conftest import AppFactory
 from tests.helpers import csv_bytes, upload
 from tests.test_jobs import JOB_SETTINGS, started, wait_for

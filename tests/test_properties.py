@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.models import DirectoryUser
-from app.security.password_policy import common_passwords
+from app.core.models import DirectoryUser
+from app.passwords.policy import common_passwords
 from tests.helpers import HEADER, upload
 
 pytestmark = pytest.mark.anyio

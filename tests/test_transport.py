@@ -34,7 +34,7 @@ async def test_configured_origins_may_call_and_others_may_not(app_factory: AppFa
 
 
 def test_cors_origins_are_read_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.config import Settings
+    from app.core.config import Settings
 
     monkeypatch.setenv("USERIMPORT_CORS_ORIGINS", "https://a.example.com, https://b.example.com")
     monkeypatch.setenv("USERIMPORT_ALLOWED_DOMAINS", "example.com,*.corp.example.com")

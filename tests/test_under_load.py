@@ -16,8 +16,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.db import create_session_factory
-from app.security.api_keys import ApiKeyRepository, Role
+from app.auth.keys import ApiKeyRepository, Role
+from app.core.db import create_session_factory
 from bench.server import Server
 from tests.conftest import ADMIN_KEY
 from tests.helpers import csv_bytes, user_rows

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.jobs.pipeline import MIN_CHUNK_ROWS, MIN_CHUNKS
+from app.imports.tasks import MIN_CHUNK_ROWS, MIN_CHUNKS
 from bench.server import Server, running_workers
 from tests.conftest import ADMIN_AUTH, LIVE_SETTINGS, PG_URL
 from tests.helpers import csv_bytes, user_rows

@@ -4,7 +4,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from app.errors import TooManyImportsError
+from app.core.errors import TooManyImportsError
 
 
 class ImportGate:

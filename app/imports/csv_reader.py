@@ -13,9 +13,9 @@ from functools import cached_property
 from itertools import pairwise
 from typing import NamedTuple
 
-from app.codes import RowCode
+from app.core.codes import RowCode
+from app.core.schemas import RowError
 from app.imports.rows import HEADER_NAMES, OPTIONAL_COLUMNS, TEMPLATE_COLUMNS
-from app.schemas import RowError
 
 MAX_ROW_BYTES = 64 * 1024
 MAX_COLUMNS = 64

@@ -6,6 +6,7 @@ import csv
 import io
 from collections import defaultdict
 
+from app.core.schemas import RowError
 from app.imports.csv_reader import (
     FileRefusedError,
     decode,
@@ -14,7 +15,6 @@ from app.imports.csv_reader import (
     read_records,
 )
 from app.imports.rows import TEMPLATE_COLUMNS
-from app.schemas import RowError
 
 COLUMNS = ("Row", *TEMPLATE_COLUMNS, "Errors")
 # OWASP CSV injection: a cell starting with one of these is read as a formula.

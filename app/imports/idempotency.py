@@ -5,9 +5,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from app.errors import InvalidRequestError
+from app.core.errors import InvalidRequestError
+from app.core.schemas import InvalidParam
 from app.imports.options import ImportOptions
-from app.schemas import InvalidParam
 
 HEADER = "Idempotency-Key"
 _KEY = re.compile(r"[\x20-\x7e]{1,255}")

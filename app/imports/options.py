@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-from app.errors import InvalidRequestError
-from app.schemas import InvalidParam
+from app.core.errors import InvalidRequestError
+from app.core.schemas import InvalidParam
 
 
 class OnExisting(StrEnum):

@@ -7,9 +7,9 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
+from app.core.models import IdempotencyRecord, UserImport, utcnow
 from app.imports.idempotency import Answer
 from app.imports.schemas import UNFINISHED
-from app.models import IdempotencyRecord, UserImport, utcnow
 
 
 class ImportRepository:

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from sqlalchemy.orm import Session
 
-from app.codes import ProblemCode
-from app.dependencies import DatabaseDep, ImportServices, ImportServicesDep
-from app.errors import (
+from app.auth.deps import AdminDep, ReaderDep
+from app.core.codes import ProblemCode
+from app.core.errors import (
     PROBLEM_MEDIA_TYPE,
     IdempotencyInProgressError,
     IdempotencyKeyReusedError,
@@ -21,6 +21,11 @@ from app.errors import (
     problem_responses,
     problem_type,
 )
+from app.core.models import MAX_ID, IdempotencyRecord, UserImport
+from app.core.schemas import Problem, RowError
+from app.http.deps import DatabaseDep, ImportServices, ImportServicesDep
+from app.http.pagination import decode_cursor, split_page
+from app.imports import tasks as pipeline
 from app.imports.error_file import FILENAME as ERRORS_FILENAME
 from app.imports.error_file import error_csv
 from app.imports.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -39,11 +44,6 @@ from app.imports.service import import_checked_file, new_record
 from app.imports.template import TEMPLATE_BYTES, TEMPLATE_FILENAME
 from app.imports.upload import UPLOAD_REQUEST_BODY, Upload, UploadDep, check_import_query
 from app.imports.validation_pool import JobPlan
-from app.jobs import pipeline
-from app.models import MAX_ID, IdempotencyRecord, UserImport
-from app.pagination import decode_cursor, split_page
-from app.schemas import Problem, RowError
-from app.security.auth import AdminDep, ReaderDep
 
 router = APIRouter(tags=["imports"])
 

@@ -29,12 +29,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from app.codes import RowCode
+from app.core.codes import RowCode
+from app.core.models import MAX_EMAIL_LENGTH
+from app.core.schemas import RowError
 from app.imports.addresses import AddressValidator, is_plain
-from app.models import MAX_EMAIL_LENGTH
-from app.schemas import RowError
-from app.security.password_hashes import is_supported_hash
-from app.security.password_policy import password_problem
+from app.passwords.imported import is_supported_hash
+from app.passwords.policy import password_problem
 
 MAX_NAME_LENGTH = 256
 MAX_PASSWORD_LENGTH = 1024

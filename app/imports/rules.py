@@ -1,7 +1,8 @@
 """The checks across rows: each row is a UserRow (app/imports/rows.py); here the file's rows are
 checked one by one, their errors counted, and duplicates within the file found."""
 
-from app.codes import RowCode
+from app.core.codes import RowCode
+from app.core.schemas import RowError
 from app.imports.rows import (
     EMAIL,
     HASH_FUNCTION,
@@ -12,7 +13,6 @@ from app.imports.rows import (
     google_hash_cells,
     row_verdict,
 )
-from app.schemas import RowError
 
 
 def _error(row: int, column: str, code: RowCode, message: str) -> RowError:

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from app.models import UserImport
-from app.schemas import RowError, Schema
+from app.core.models import UserImport
+from app.core.schemas import RowError, Schema
 
 
 class ImportStatus(StrEnum):

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.config import Settings
-from app.db import Database
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.metrics import IMPORTS, ROWS_CHECKED, USERS_ADDED, USERS_UPDATED, hashing_time
+from app.core.models import UserImport, utcnow
+from app.core.schemas import RowError
 from app.imports.options import ImportOptions, OnExisting
 from app.imports.repository import ImportRepository
 from app.imports.rows import TEMPLATE_COLUMNS, UserRow
@@ -16,10 +19,7 @@ from app.imports.rules import already_exists
 from app.imports.schemas import ImportStatus
 from app.imports.upload import Upload
 from app.imports.validation import Validation
-from app.metrics import IMPORTS, ROWS_CHECKED, USERS_ADDED, USERS_UPDATED, hashing_time
-from app.models import UserImport, utcnow
-from app.schemas import RowError
-from app.security.passwords import PasswordHasherPool
+from app.passwords.hashing import PasswordHasherPool
 from app.users.repository import UserRepository
 
 logger = logging.getLogger("userimport.imports")

@@ -11,14 +11,14 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect
 
-from app.errors import (
+from app.core.errors import (
     ClientDisconnectedError,
     InvalidMultipartError,
     InvalidRequestError,
     MissingFileError,
     UnsupportedMediaTypeError,
 )
-from app.schemas import InvalidParam
+from app.core.schemas import InvalidParam
 
 FILE_FIELD = "file"
 OPTION_FIELDS = {"on_existing", "errors_format"}

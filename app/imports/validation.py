@@ -5,8 +5,9 @@ from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from app.codes import RowCode
-from app.config import Settings
+from app.core.codes import RowCode
+from app.core.config import Settings
+from app.core.schemas import RowError
 from app.imports.csv_reader import (
     DELIMITERS,
     FileRefusedError,
@@ -22,7 +23,6 @@ from app.imports.csv_reader import (
 )
 from app.imports.rows import RowPolicy
 from app.imports.rules import FileChecker, duplicate_error
-from app.schemas import RowError
 
 
 @dataclass(slots=True)

@@ -15,10 +15,10 @@ from functools import partial
 
 import anyio.to_thread
 
-from app.config import Settings
+from app.core.config import Settings
 from app.imports.validation import Validation, count_user_rows, merge_parts, validate_file
 
-CHECKING_NICENESS = 10  # as the hashing threads (app/security/passwords.py)
+CHECKING_NICENESS = 10  # as the hashing threads (app/passwords/hashing.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from typing import Any, cast
 from sqlalchemy import ARRAY, String, Table, any_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.models import DirectoryUser
+from app.core.models import DirectoryUser
 
 
 class UserRepository:

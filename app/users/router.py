@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from app.dependencies import DatabaseDep
-from app.errors import problem_responses
-from app.models import MAX_EMAIL_LENGTH, MAX_ID
-from app.pagination import decode_cursor, split_page
-from app.security.auth import ReaderDep
+from app.auth.deps import ReaderDep
+from app.core.errors import problem_responses
+from app.core.models import MAX_EMAIL_LENGTH, MAX_ID
+from app.http.deps import DatabaseDep
+from app.http.pagination import decode_cursor, split_page
 from app.users.repository import UserRepository
 from app.users.schemas import UserOut, UserPage
 

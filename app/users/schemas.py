@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from app.schemas import Schema
+from app.core.schemas import Schema
 
 
 class UserOut(Schema):

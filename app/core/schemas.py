@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from app.codes import (
+from app.core.codes import (
     PROBLEM_CODE_MEANINGS,
     ROW_CODE_MEANINGS,
     ProblemCode,

@@ -5,7 +5,7 @@ from functools import cache
 
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from app.codes import RowCode
+from app.core.codes import RowCode
 
 # Shorter local parts ("hr", "jo") would forbid too many good passwords by containment.
 MIN_LOCAL_PART_TO_MATCH = 3

@@ -9,10 +9,10 @@ from fastapi import Depends, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from app.dependencies import DatabaseDep, SettingsDep
-from app.errors import ForbiddenError, UnauthorizedError
-from app.models import utcnow
-from app.security.api_keys import ApiKeyRepository, Role, key_digest
+from app.auth.keys import ApiKeyRepository, Role, key_digest
+from app.core.errors import ForbiddenError, UnauthorizedError
+from app.core.models import utcnow
+from app.http.deps import DatabaseDep, SettingsDep
 
 ENV_KEY_NAME = "USERIMPORT_API_KEY"
 bearer = HTTPBearer(

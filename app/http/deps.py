@@ -6,14 +6,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.config import Settings
-from app.db import Database
-from app.errors import InvalidRequestError
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.errors import InvalidRequestError
+from app.core.schemas import InvalidParam
 from app.imports.admission import ImportGate
+from app.imports.tasks import JobRuntime
 from app.imports.validation_pool import FileValidator
-from app.jobs.pipeline import JobRuntime
-from app.schemas import InvalidParam
-from app.security.passwords import PasswordHasherPool
+from app.passwords.hashing import PasswordHasherPool
 
 
 async def get_app_settings(request: Request) -> Settings:

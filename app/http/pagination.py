@@ -5,8 +5,8 @@ import binascii
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from app.errors import InvalidCursorError
-from app.models import MAX_ID
+from app.core.errors import InvalidCursorError
+from app.core.models import MAX_ID
 
 T = TypeVar("T")
 _PREFIX = "id:"

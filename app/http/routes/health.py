@@ -7,11 +7,11 @@ from pydantic import Field
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.dependencies import DatabaseDep, SettingsDep
-from app.errors import DatabaseUnavailableError, problem_responses
-from app.jobs.queue import QUEUE_NAME
-from app.jobs.repository import QueueRepository
-from app.schemas import Schema
+from app.core.errors import DatabaseUnavailableError, problem_responses
+from app.core.schemas import Schema
+from app.http.deps import DatabaseDep, SettingsDep
+from app.queue.repository import QueueRepository
+from app.queue.tasks import QUEUE_NAME
 
 router = APIRouter(tags=["health"])
 

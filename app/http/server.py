@@ -4,7 +4,7 @@ uvicorn alone has no deadline for a request head, bounds a head only while it is
 and counts idle connections toward one limit whose 503 is plain text. `GuardedH11Protocol`
 adds: a deadline for each request head (`USERIMPORT_HEADER_TIMEOUT_SECONDS`), a head-size
 limit however the bytes arrive, and a cap on open connections answered as problem+json.
-Requests in progress are capped by app.middleware.InFlightLimit; idle keep-alive connections
+Requests in progress are capped by app.http.middleware.InFlightLimit; idle keep-alive connections
 are closed by uvicorn after `USERIMPORT_KEEP_ALIVE_SECONDS`.
 
 `userimport serve` (used by `make run` and the Dockerfile) and the live-server tests both
@@ -20,9 +20,9 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from app.codes import ProblemCode
-from app.config import Settings, get_settings
-from app.errors import PROBLEM_MEDIA_TYPE, problem_type
+from app.core.codes import ProblemCode
+from app.core.config import Settings, get_settings
+from app.core.errors import PROBLEM_MEDIA_TYPE, problem_type
 
 MAX_HEAD_BYTES = 16 * 1024  # request line + headers: more is a 431
 _HEAD_ENDS = (b"\r\n\r\n", b"\n\n")
@@ -157,11 +157,12 @@ def server_config(
         "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
         "limit_concurrency": None,  # requests: InFlightLimit; connections: the protocol
         "timeout_keep_alive": settings.keep_alive_seconds,
-        # Our own access log (app/request_context.py) names the route, never a query string.
+        # Our own access log (app/http/request_context.py) names the route, never a query string.
         "access_log": False,
     }
     return uvicorn.Config(app, host=host, port=port, **{**limits, **extra})
 
 
 def serve(host: str, port: int, log_level: str = "info") -> None:
-    uvicorn.Server(server_config("app.main:app", host, port, log_level=log_level)).run()
+    config = server_config("app.main:create_app", host, port, log_level=log_level, factory=True)
+    uvicorn.Server(config).run()

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from app.models import JobChunk, JobFile
+from app.core.models import JobChunk, JobFile
 
 
 class StagingRepository:

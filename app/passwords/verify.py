@@ -6,10 +6,10 @@ users move to the service's scheme as they sign in."""
 
 from argon2 import PasswordHasher
 
-from app.config import get_settings
-from app.models import DirectoryUser
-from app.security.password_hashes import verify_any
-from app.security.passwords import argon2id
+from app.core.config import get_settings
+from app.core.models import DirectoryUser
+from app.passwords.hashing import argon2id
+from app.passwords.imported import verify_any
 
 
 def verify_password(

@@ -2,7 +2,7 @@
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import UploadTooLargeError, problem_response
+from app.core.errors import UploadTooLargeError, problem_response
 
 
 class BodySizeLimit:

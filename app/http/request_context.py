@@ -9,7 +9,7 @@ from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.metrics import LATENCY, REQUESTS
+from app.core.metrics import LATENCY, REQUESTS
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE = re.compile(r"[A-Za-z0-9._:\-]{1,128}")

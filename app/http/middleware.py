@@ -4,7 +4,7 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import OverloadedError, ProblemError, problem_response
+from app.core.errors import OverloadedError, ProblemError, problem_response
 
 logger = logging.getLogger("userimport.errors")
 

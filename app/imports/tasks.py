@@ -16,8 +16,12 @@ from argon2 import PasswordHasher
 from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.codes import RowCode
-from app.config import Settings
+from app.core.codes import RowCode
+from app.core.config import Settings
+from app.core.metrics import hashing_time
+from app.core.models import JobChunk, UserImport
+from app.core.schemas import RowError
+from app.core.sealing import Sealer
 from app.imports.options import OnExisting
 from app.imports.repository import ImportRepository
 from app.imports.rows import UserRow
@@ -31,12 +35,8 @@ from app.imports.service import (
     write_users,
 )
 from app.imports.validation import Validation
-from app.jobs.repository import StagingRepository
-from app.jobs.sealing import Sealer
-from app.metrics import hashing_time
-from app.models import JobChunk, UserImport
-from app.schemas import RowError
-from app.security.passwords import lower_thread_priority
+from app.passwords.hashing import lower_thread_priority
+from app.queue.repository import StagingRepository
 from app.users.repository import UserRepository
 
 logger = logging.getLogger("userimport.jobs")

@@ -8,14 +8,14 @@ from fastapi.security import HTTPAuthorizationCredentials
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.orm import Session
 
-from app.dependencies import DatabaseDep, SettingsDep
-from app.errors import problem_responses
+from app.auth.deps import authenticate, bearer
+from app.core.errors import problem_responses
+from app.core.metrics import JOBS, LIVE_WORKERS, POOL_IN_USE, QUEUE_DEPTH, REGISTRY
+from app.http.deps import DatabaseDep, SettingsDep
 from app.imports.repository import ImportRepository
 from app.imports.schemas import UNFINISHED
-from app.jobs.queue import QUEUE_NAME
-from app.jobs.repository import QueueRepository
-from app.metrics import JOBS, LIVE_WORKERS, POOL_IN_USE, QUEUE_DEPTH, REGISTRY
-from app.security.auth import authenticate, bearer
+from app.queue.repository import QueueRepository
+from app.queue.tasks import QUEUE_NAME
 
 router = APIRouter(tags=["health"])
 

@@ -20,9 +20,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from app.config import Settings
-from app.jobs import pipeline
-from app.jobs.pipeline import COMMIT, HASH_CHUNK, VALIDATE, Defer, GiveBack, JobRuntime, TaskArgs
+from app.core.config import Settings
+from app.imports import tasks as pipeline
+from app.imports.tasks import COMMIT, HASH_CHUNK, VALIDATE, Defer, GiveBack, JobRuntime, TaskArgs
 
 logger = logging.getLogger("userimport.jobs")
 QUEUE_NAME = "imports"

@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.models import ApiKey, utcnow
+from app.core.models import ApiKey, utcnow
 
 KEY_PREFIX = "uik_"
 # last_used_at is written at most this often per key, so reads do not all become writes.

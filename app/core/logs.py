@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from app.request_context import request_id
+from app.http.request_context import request_id
 
 _FIELDS = ("method", "route", "status", "duration_ms")
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import VerificationError
 
-from app.config import Settings
+from app.core.config import Settings
 
 # Hashing threads run at a lower OS priority: they still use every idle cycle, but the event
 # loop (health checks, listings, uploads) gets a core as soon as it has work.

@@ -13,21 +13,21 @@ from procrastinate.app import WorkerOptions
 from procrastinate.jobs import Status
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Settings
-from app.db import create_db_engine, create_session_factory
+from app.core.config import Settings
+from app.core.db import create_db_engine, create_session_factory
+from app.core.sealing import Sealer
+from app.imports import tasks as pipeline
 from app.imports.repository import ImportRepository
+from app.imports.tasks import JobRuntime
 from app.imports.validation import Validation, validate_file
-from app.jobs import pipeline
-from app.jobs.pipeline import JobRuntime
-from app.jobs.queue import (
+from app.passwords.hashing import argon2id
+from app.queue.tasks import (
     QUEUE_NAME,
     RUNTIME,
     TASK_NAMES,
     make_queue,
     transactional_defer,
 )
-from app.jobs.sealing import Sealer
-from app.security.passwords import argon2id
 
 logger = logging.getLogger("userimport.jobs")
 # A worker asked to stop lets its chunks run this long, then gives them back to the queue.

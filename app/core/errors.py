@@ -12,9 +12,9 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.codes import ProblemCode
-from app.request_context import request_id
-from app.schemas import InvalidParam, Problem
+from app.core.codes import ProblemCode
+from app.core.schemas import InvalidParam, Problem
+from app.http.request_context import request_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger("userimport.errors")
@@ -229,4 +229,4 @@ def install_error_handlers(app: FastAPI) -> None:
     # Errors that say the database is out of reach, not that a statement was wrong.
     for database_error in (OperationalError, InterfaceError, DisconnectionError, PoolTimeout):
         app.add_exception_handler(database_error, _on_database_error)
-    # Anything else is answered by app.middleware.UnhandledErrorAsProblem.
+    # Anything else is answered by app.http.middleware.UnhandledErrorAsProblem.
