@@ -66,10 +66,10 @@ def _worker(settings: Settings, concurrency: int) -> int:
     if concurrency < 1:
         print("--concurrency must be at least 1", file=sys.stderr)
         return 2
-    from app.queue.worker import run_worker  # the queue's modules only where they are used
+    from app.imports.jobs import run_import_worker  # the queue only where it is used
 
     configure_logging(settings.log_level, settings.log_format)
-    run_worker(settings, concurrency)
+    run_import_worker(settings, concurrency)
     return 0
 
 

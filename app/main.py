@@ -1,7 +1,6 @@
 """The application factory: `uvicorn --factory app.main:create_app` serves the configuration
 the environment gives. Importing this module creates nothing and connects to nothing."""
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,7 +11,6 @@ from app.core.config import Settings, get_settings
 from app.core.db import Database
 from app.core.errors import install_error_handlers
 from app.core.logs import configure_logging
-from app.core.sealing import Sealer, StagingKeyError
 from app.http.body_limit import BodySizeLimit
 from app.http.deps import refuse_nul_in_query
 from app.http.middleware import HeadAsGet, InFlightLimit, UnhandledErrorAsProblem
@@ -24,11 +22,9 @@ from app.http.routes.web import install_web
 from app.http.security_headers import SecurityHeaders
 from app.imports import router as imports
 from app.imports.admission import ImportGate
-from app.imports.tasks import JobRuntime
-from app.imports.validation_pool import FileValidator, shutdown_processes
+from app.imports.jobs import web_jobs
+from app.imports.planning import FileValidator, ImportServices, shutdown_processes
 from app.passwords.hashing import PasswordHasherPool
-from app.queue.tasks import make_queue
-from app.queue.worker import EmbeddedWorker, build_runtime
 from app.users import router as users
 
 # What a browser front end on another origin may read of an answer.
@@ -43,22 +39,6 @@ DESCRIPTION = (
 )
 
 
-def job_runtime(
-    settings: Settings, db: Database, validator: FileValidator
-) -> tuple[JobRuntime | None, EmbeddedWorker | None]:
-    """What jobs are submitted with, and the worker of this process if it runs one; none
-    without a staging key (a job-sized upload is then answered 503)."""
-    try:
-        sealer = Sealer.from_settings(settings)
-    except StagingKeyError as exc:
-        logging.getLogger("userimport.jobs").warning("large imports are off: %s", exc)
-        return None, None
-    queue = make_queue(settings)
-    runtime = build_runtime(settings, db.sessions, queue, validator.validate_blocking, sealer)
-    embedded = EmbeddedWorker(queue, runtime) if settings.runs_embedded_worker else None
-    return runtime, embedded
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -66,15 +46,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     db = Database(settings.database_url, settings.db_pool_size, settings.job_workers + 2)
     hasher = PasswordHasherPool.from_settings(settings)
     validator = FileValidator(settings)
-    jobs, worker = job_runtime(settings, db, validator)
+    jobs, runner = web_jobs(settings, db.sessions, hasher, validator.validate_blocking)
+    gate = ImportGate(settings.max_concurrent_imports, settings.import_queue)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if worker is not None:
-            await worker.start()
+        if runner is not None:
+            await runner.start()
         yield
-        if worker is not None:
-            await worker.stop()
+        if runner is not None:
+            await runner.stop()
         hasher.shutdown()
         shutdown_processes()
         db.dispose()
@@ -94,10 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = db.engine
     app.state.session_factory = db.sessions
     app.state.hasher = hasher
-    app.state.jobs = jobs
-    app.state.worker = worker
-    app.state.validator = validator
-    app.state.import_gate = ImportGate(settings.max_concurrent_imports, settings.import_queue)
+    app.state.imports = ImportServices(db, hasher, settings, jobs, gate, validator)
+    app.state.job_runner = runner
     install_error_handlers(app)
     # The last added runs first: security headers (and CORS) wrap every answer, the 413,
     # the 503 of an overload and the 500 of an unexpected error included.

@@ -30,8 +30,11 @@ async def upload(
     filename: str = "users.csv",
     *,
     dry_run: bool | None = None,
+    on_existing: str | None = None,
 ) -> httpx.Response:
     params = {} if dry_run is None else {"dry_run": str(dry_run).lower()}
+    if on_existing is not None:
+        params["on_existing"] = on_existing
     return await client.post(
         "/imports", params=params, files={"file": (filename, data, "text/csv")}
     )

@@ -99,7 +99,8 @@ async def test_a_dry_run_counts_and_changes_nothing(
 
     body = response.json()
     assert (response.status_code, body["status"]) == (200, "validated")
-    assert (body["added"], body["updated"], body["skipped"]) == (1, 1, 0)
+    assert (body["added"], body["updated"], body["skipped"]) == (0, 0, 0)
+    assert body["planned"] == {"added": 1, "updated": 1, "skipped": 0}
     assert stored(app, "user0@example.com").name == "User 0"
 
 

@@ -21,6 +21,7 @@ async def test_success_answers_201_with_location_and_summary(client: httpx.Async
         *("id", "status", "dry_run", "filename", "encoding", "delimiter", "columns"),
         *("rows", "added", "updated", "skipped", "on_existing", "created_at", "created_by"),
         "progress",
+        "planned",
     }
     assert body["progress"] == {"done": 3, "total": 3}
     assert body["created_by"] == "USERIMPORT_API_KEY"
@@ -41,13 +42,10 @@ async def test_dry_run_of_valid_file_answers_200_and_writes_no_user(
 
     assert response.status_code == 200
     body = response.json()
-    # A dry run counts what the import would do; nothing is written.
-    assert (body["status"], body["dry_run"], body["added"], body["rows"]) == (
-        "validated",
-        True,
-        2,
-        2,
-    )
+    # A dry run says what the import would write (planned); nothing is written.
+    assert (body["status"], body["dry_run"], body["rows"]) == ("validated", True, 2)
+    assert (body["added"], body["updated"], body["skipped"]) == (0, 0, 0)
+    assert body["planned"] == {"added": 2, "updated": 0, "skipped": 0}
     assert "location" not in response.headers
     assert await all_users(client) == []
     record = (await client.get(f"/imports/{body['id']}")).json()

@@ -13,7 +13,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
-from app.queue.repository import StagingRepository
+from app.imports.staging import StagingRepository
 from tests.conftest import AppFactory, make_client
 from tests.helpers import all_users, csv_bytes, upload, user_rows
 

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -64,8 +65,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# An import's statuses (app/imports/status.py changes them); the column takes no other value.
+IMPORT_STATUSES = (
+    "queued", "validating", "hashing", "inserting", "completed", "validated", "failed",
+    "cancelled",
+)  # fmt: skip
+
+
 class UserImport(Base):
     __tablename__ = "user_import"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{status}'" for status in IMPORT_STATUSES) + ")",
+            name="status",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
@@ -80,6 +94,10 @@ class UserImport(Base):
     added: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
+    # What the import plans to write (a dry run: would write), once its rows are checked.
+    planned_added: Mapped[int] = mapped_column(Integer, default=0)
+    planned_updated: Mapped[int] = mapped_column(Integer, default=0)
+    planned_skipped: Mapped[int] = mapped_column(Integer, default=0)
     on_existing: Mapped[str] = mapped_column(String(8), default="error")
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(

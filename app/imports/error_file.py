@@ -35,26 +35,35 @@ def _messages(errors: list[RowError]) -> dict[int | None, list[str]]:
     return found
 
 
-def error_csv(data: bytes, errors: list[RowError]) -> bytes:
+RowCells = dict[int, tuple[str, str, str]]  # row -> Email, Name, Force Change Password
+
+
+def read_cells(data: bytes) -> RowCells:
+    """Each row's cells but its password, read from the upload (a replayed answer: the first
+    request's reading is gone); what cannot be read is left out."""
+    cells: RowCells = {}
+    try:
+        decoded = decode(data)
+        records = read_records(decoded.text, detect_delimiter(decoded.text))
+        first = next(records, None)
+        if first is not None:
+            header = read_header(first)
+            for record in records:
+                email, name, _password, force = header.pick(record.cells)
+                cells[record.row] = (email, name, force)
+    except FileRefusedError:
+        pass  # what could not be read is listed by row number only
+    return cells
+
+
+def error_csv(cells: RowCells, errors: list[RowError]) -> bytes:
     """UTF-8 with a BOM; the file's problem rows in their order, the Password column empty;
     problems of the file as a whole (and of rows that cannot be read) on lines of their own."""
     messages = _messages(errors)
     lines: list[list[str]] = []
-    try:
-        decoded = decode(data)
-        delimiter = detect_delimiter(decoded.text)
-        records = read_records(decoded.text, delimiter)
-        first = next(records, None)
-        if first is not None and first.row not in messages:
-            header = read_header(first)
-            for record in records:
-                if record.row in messages:
-                    email, name, _password, force = header.pick(record.cells)
-                    cells = [str(record.row), email, name, "", force]
-                    lines.append([*cells, " | ".join(messages.pop(record.row))])
-    except FileRefusedError:
-        pass  # what could not be read is listed below, by row number only
-    lines += [[str(row or ""), "", "", "", "", " | ".join(text)] for row, text in messages.items()]
+    for row, text in messages.items():
+        email, name, force = cells.get(row, ("", "", "")) if row is not None else ("", "", "")
+        lines.append([str(row or ""), email, name, "", force, " | ".join(text)])
     lines.sort(key=lambda line: int(line[0] or 0))  # the file's order; its own problems first
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")

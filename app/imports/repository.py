@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, defer
 
 from app.core.models import IdempotencyRecord, UserImport, utcnow
 from app.imports.idempotency import Answer
-from app.imports.schemas import UNFINISHED
+from app.imports.status import UNFINISHED
 
 
 class ImportRepository:

@@ -15,7 +15,6 @@ from app.core.errors import (
     IdempotencyInProgressError,
     IdempotencyKeyReusedError,
     ImportFinishedError,
-    JobsUnavailableError,
     NotFoundError,
     problem_response,
     problem_responses,
@@ -23,27 +22,21 @@ from app.core.errors import (
 )
 from app.core.models import MAX_ID, IdempotencyRecord, UserImport
 from app.core.schemas import Problem, RowError
-from app.http.deps import DatabaseDep, ImportServices, ImportServicesDep
+from app.http.deps import DatabaseDep
 from app.http.pagination import decode_cursor, split_page
-from app.imports import tasks as pipeline
+from app.imports import status, tasks
+from app.imports.deps import ImportServicesDep
 from app.imports.error_file import FILENAME as ERRORS_FILENAME
-from app.imports.error_file import error_csv
+from app.imports.error_file import RowCells, error_csv, read_cells
 from app.imports.idempotency import HEADER as IDEMPOTENCY_HEADER
 from app.imports.idempotency import Answer, check_key, fingerprint
 from app.imports.options import ErrorsFormat, ImportOptions, OnExisting, resolve_options
+from app.imports.planning import ImportServices, import_upload
 from app.imports.repository import IdempotencyRepository, ImportRepository
-from app.imports.schemas import (
-    UNFINISHED,
-    ImportListItem,
-    ImportPage,
-    ImportRecord,
-    ImportStatus,
-    ImportSummary,
-)
-from app.imports.service import import_checked_file, new_record
+from app.imports.schemas import ImportListItem, ImportPage, ImportRecord, ImportSummary
+from app.imports.status import ImportStatus
 from app.imports.template import TEMPLATE_BYTES, TEMPLATE_FILENAME
 from app.imports.upload import UPLOAD_REQUEST_BODY, Upload, UploadDep, check_import_query
-from app.imports.validation_pool import JobPlan
 
 router = APIRouter(tags=["imports"])
 
@@ -100,44 +93,30 @@ IMPORT_RESPONSES[422] = {
 
 
 async def _run_import(
-    upload: Upload,
-    options: ImportOptions,
-    created_by: str,
-    services: ImportServices,
-) -> Answer:
-    """The import itself, as an answer that can be kept for a retry."""
-    db, settings = services.db, services.settings
-    async with services.gate.admit():
-        plan = await services.validator.plan(upload.data, options.dry_run)
-        if isinstance(plan, JobPlan):
-            if services.jobs is None:
-                raise JobsUnavailableError(
-                    "Files this large are imported as jobs, which need a staging key "
-                    "(USERIMPORT_STAGING_KEY); import at most "
-                    f"{settings.sync_max_rows} rows at a time meanwhile."
-                )
-            record = new_record(upload, options, created_by=created_by)
-            record.rows = record.progress_total = plan.rows
-            runtime = services.jobs
-            queued = await db.run(
-                lambda session: pipeline.submit(runtime, session, record, upload.data)
-            )
-            summary = ImportSummary.model_validate(queued).model_dump_json()
-            return Answer(HTTPStatus.ACCEPTED, summary, f"/imports/{queued.id}")
-        record = await import_checked_file(
-            db, services.hasher, upload, plan, settings, options, created_by=created_by
-        )
+    upload: Upload, options: ImportOptions, created_by: str, services: ImportServices
+) -> tuple[Answer, RowCells | None]:
+    """The import itself, as an answer that can be kept for a retry (and, for the CSV error
+    file, the cells of the file's rows as they were read)."""
+    data, filename = upload.data, upload.filename
+    outcome = await import_upload(services, data, filename, options, created_by=created_by)
+    record = outcome.record
+    cells = outcome.validation.cells if outcome.validation is not None else None
+    if record.status == ImportStatus.QUEUED:
+        summary = ImportSummary.model_validate(record).model_dump_json()
+        return Answer(HTTPStatus.ACCEPTED, summary, f"/imports/{record.id}"), None
     if record.status == ImportStatus.FAILED:
         body = bytes(problem_response(refused(record)).body).decode()
         csv = options.errors_format == ErrorsFormat.CSV
-        return Answer(HTTPStatus.UNPROCESSABLE_ENTITY, body, csv_errors=csv)
+        return Answer(HTTPStatus.UNPROCESSABLE_ENTITY, body, csv_errors=csv), cells
     summary = ImportSummary.model_validate(record).model_dump_json()
     if options.dry_run:
-        return Answer(HTTPStatus.OK, summary)
-    return Answer(HTTPStatus.CREATED, summary, f"/imports/{record.id}")
+        return Answer(HTTPStatus.OK, summary), None
+    return Answer(HTTPStatus.CREATED, summary, f"/imports/{record.id}"), None
 
 
-def _respond(answer: Answer, upload: Upload, *, replayed: bool = False) -> Response:
+def _respond(
+    answer: Answer, upload: Upload, cells: RowCells | None = None, *, replayed: bool = False
+) -> Response:
     headers = {"Location": answer.location} if answer.location else {}
     if replayed:
         headers["Idempotent-Replayed"] = "true"
@@ -145,7 +124,7 @@ def _respond(answer: Answer, upload: Upload, *, replayed: bool = False) -> Respo
         errors = Problem.model_validate_json(answer.body).errors or []
         headers["Content-Disposition"] = f'attachment; filename="{ERRORS_FILENAME}"'
         return Response(
-            error_csv(upload.data, errors),
+            error_csv(read_cells(upload.data) if cells is None else cells, errors),
             status_code=answer.status_code,
             media_type="text/csv; charset=utf-8",
             headers=headers,
@@ -165,7 +144,7 @@ def _replay(kept: IdempotencyRecord, request: str, upload: Upload) -> Response:
             "The first request with this Idempotency-Key is still running; retry shortly."
         )
     answer = Answer(kept.status_code, kept.body, kept.location, kept.csv_errors)
-    return _respond(answer, upload, replayed=True)
+    return _respond(answer, upload, replayed=True)  # its cells are read from the retry's file
 
 
 @router.post(
@@ -226,7 +205,8 @@ async def create_import(
     options = resolve_options(dry_run, on_existing, errors_format, upload.fields, accept)
     owner = principal.key_name
     if idempotency_key is None:
-        return _respond(await _run_import(upload, options, owner, services), upload)
+        answer, cells = await _run_import(upload, options, owner, services)
+        return _respond(answer, upload, cells)
     key = check_key(idempotency_key)
     request = fingerprint(upload.data, options)
     ttl = timedelta(hours=services.settings.idempotency_ttl_hours)
@@ -235,13 +215,13 @@ async def create_import(
     if kept is not None:
         return _replay(kept, request, upload)
     try:
-        answer = await _run_import(upload, options, owner, services)
+        answer, cells = await _run_import(upload, options, owner, services)
     except BaseException:  # no answer worth keeping (busy, database away): a retry runs it
         with contextlib.suppress(Exception):  # the database may be the reason
             await db.run(lambda s: IdempotencyRepository(s).release(owner, key))
         raise
     await db.run(lambda s: IdempotencyRepository(s).complete(owner, key, answer))
-    return _respond(answer, upload)
+    return _respond(answer, upload, cells)
 
 
 @router.get(
@@ -294,12 +274,12 @@ def _cancel(session: Session, import_id: int) -> ImportRecord:
     record = ImportRepository(session).lock(import_id)
     if record is None:
         raise NotFoundError(f"There is no import {import_id}.")
-    if record.status not in UNFINISHED:
+    if not status.is_unfinished(record):
         raise ImportFinishedError(
             f"Import {import_id} has ended ({record.status}); only a queued or running job "
             "can be cancelled."
         )
-    pipeline.cancel(session, record)
+    tasks.cancel(session, record)
     return ImportRecord.model_validate(record)
 
 

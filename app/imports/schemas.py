@@ -1,32 +1,13 @@
 """What the API shows of an import attempt."""
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import Field, model_validator
 
 from app.core.models import UserImport
 from app.core.schemas import RowError, Schema
-
-
-class ImportStatus(StrEnum):
-    QUEUED = "queued"
-    VALIDATING = "validating"
-    HASHING = "hashing"
-    INSERTING = "inserting"
-    COMPLETED = "completed"
-    VALIDATED = "validated"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-UNFINISHED = (
-    ImportStatus.QUEUED,
-    ImportStatus.VALIDATING,
-    ImportStatus.HASHING,
-    ImportStatus.INSERTING,
-)
+from app.imports.status import ImportStatus
 
 
 class Progress(Schema):
@@ -35,6 +16,13 @@ class Progress(Schema):
         "its workers (a chunk at a time)."
     )
     total: int = Field(description="Rows in the file.")
+
+
+class Planned(Schema):
+    added: int = Field(description="New users it adds (a dry run: would add).")
+    updated: int = Field(description="Existing users it updates (on_existing=update).")
+    skipped: int = Field(description="Rows it leaves out: the directory holds their address "
+                         "(on_existing=skip).")  # fmt: skip
 
 
 class ImportSummary(Schema):
@@ -57,14 +45,21 @@ class ImportSummary(Schema):
     )
     rows: int = Field(description="User rows found in the file (blank rows not counted).")
     added: int = Field(
-        description="Users added (0 when refused); for a dry run, the users it would add."
+        description="Users added: written in the import's one transaction, so 0 until it is "
+        "`completed` (a dry run, a refused, cancelled or running import: 0)."
     )
     updated: int = Field(
         description="Existing users whose name, password and Force Change Password were set "
-        "(on_existing=update)."
+        "(on_existing=update); 0 until `completed`."
     )
     skipped: int = Field(
-        description="Rows left out because the directory holds their address (on_existing=skip)."
+        description="Rows left out because the directory holds their address (on_existing=skip); "
+        "0 until `completed`."
+    )
+    planned: Planned = Field(
+        description="What the import writes once its rows and the directory are checked: a dry "
+        "run's would-be counts, a job's plan while it hashes (kept when it is cancelled or "
+        "interrupted); all 0 before the check and for a refused file."
     )
     on_existing: str = Field(
         description="What the import did with addresses the directory held: error, skip, update."
@@ -80,6 +75,11 @@ class ImportSummary(Schema):
             return {
                 **{name: getattr(data, name) for name in cls.model_fields if hasattr(data, name)},
                 "progress": {"done": data.progress_done, "total": data.progress_total},
+                "planned": {
+                    "added": data.planned_added,
+                    "updated": data.planned_updated,
+                    "skipped": data.planned_skipped,
+                },
             }
         return data
 

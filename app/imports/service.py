@@ -1,8 +1,12 @@
-"""The import pipeline: checked rows, existing addresses, hashes, one bulk insert, a record."""
+"""The import's steps, each written once: read and check the rows (app/imports/validation.py),
+check the directory, hash, write. A synchronous import runs them in a line (import_file); a
+job runs the same steps cut into tasks (app/imports/tasks.py).
+"""
 
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -12,40 +16,25 @@ from app.core.db import Database
 from app.core.metrics import IMPORTS, ROWS_CHECKED, USERS_ADDED, USERS_UPDATED, hashing_time
 from app.core.models import UserImport, utcnow
 from app.core.schemas import RowError
+from app.imports import status
 from app.imports.options import ImportOptions, OnExisting
 from app.imports.repository import ImportRepository
-from app.imports.rows import TEMPLATE_COLUMNS, UserRow
 from app.imports.rules import already_exists
-from app.imports.schemas import ImportStatus
-from app.imports.upload import Upload
+from app.imports.staging import StagedRow
+from app.imports.status import Counts, ImportStatus
 from app.imports.validation import Validation
 from app.passwords.hashing import PasswordHasherPool
 from app.users.repository import UserRepository
 
 logger = logging.getLogger("userimport.imports")
-_COLUMN_ORDER = {column: index for index, column in enumerate(TEMPLATE_COLUMNS)}
 
 
-def _sorted(errors: list[RowError]) -> list[RowError]:
-    return sorted(errors, key=lambda e: (e.row or 0, _COLUMN_ORDER.get(e.column or "", -1)))
-
-
-def new_record(upload: Upload, options: ImportOptions, *, created_by: str) -> UserImport:
-    return UserImport(
-        status=ImportStatus.VALIDATED,
+def new_import(options: ImportOptions, filename: str | None, *, created_by: str) -> UserImport:
+    return status.new_record(
         dry_run=options.dry_run,
         on_existing=options.on_existing.value,
-        filename=upload.filename,
-        rows=0,
-        added=0,
-        updated=0,
-        skipped=0,
-        errors=[],
-        error_count=0,
-        columns={},
+        filename=filename,
         created_by=created_by,
-        progress_done=0,
-        progress_total=0,
     )
 
 
@@ -57,119 +46,130 @@ def describe(record: UserImport, validation: Validation) -> None:
     record.rows = record.progress_total = validation.rows
 
 
-def refuse(record: UserImport, errors: list[RowError], count: int, max_errors: int) -> None:
-    """Mark the attempt failed with the first max_errors errors by row, and the total."""
-    record.status = ImportStatus.FAILED
-    record.added = record.updated = record.skipped = 0
-    record.errors = [error.model_dump() for error in _sorted(errors)[:max_errors]]
-    record.error_count = count
+@dataclass(slots=True)
+class WritePlan:
+    """What a valid file writes: the rows to write (new users first, then the existing ones
+    to update) and what it plans, counted."""
+
+    rows: list[StagedRow]
+    counts: Counts
 
 
 @dataclass(slots=True)
-class WritePlan:
-    """What a valid file will write: new users, and the existing ones (updated or skipped)."""
-
-    on_existing: OnExisting
-    first_rows: dict[str, int]  # the addresses (lower-cased) and their rows
-    rows: int  # users in the file
-    existing_count: int  # of them already in the directory
-    new: list[UserRow] = field(default_factory=list)  # both empty for a dry run
-    existing: list[UserRow] = field(default_factory=list)
-
-    @property
-    def to_hash(self) -> list[UserRow]:
-        """The rows whose passwords are stored: new users, and existing ones to update."""
-        return self.new + self.existing if self.on_existing == OnExisting.UPDATE else self.new
-
-    def count(self, record: UserImport) -> None:
-        """The record's added / updated / skipped, as this plan would write them."""
-        record.added = self.rows - self.existing_count
-        record.updated = self.existing_count if self.on_existing == OnExisting.UPDATE else 0
-        record.skipped = self.existing_count if self.on_existing == OnExisting.SKIP else 0
+class Refusal:
+    errors: list[RowError]  # the first max_errors
+    count: int  # all of them
 
 
 def check_directory(
     validation: Validation, users: UserRepository, on_existing: OnExisting
-) -> tuple[WritePlan | None, list[RowError], int]:
-    """The file's errors, with its addresses the directory already holds unless on_existing
-    says what to do with them: the plan (None when refused), the first errors, their total."""
+) -> WritePlan | Refusal:
+    """Step: the file's verdict with the addresses the directory holds: refused, or the plan
+    (new users added; existing ones an error, skipped or updated as on_existing says)."""
     checker = validation.checker
     errors, count = list(validation.errors), validation.error_count
     if checker is None:
-        return None, errors, count
-    existing_keys = users.existing_keys(checker.first_rows.keys())
-    if on_existing == OnExisting.ERROR and existing_keys:
-        existing = checker.already_exists(existing_keys)
-        errors, count = errors + existing, count + len(existing)
+        return Refusal(errors, count)
+    existing = users.existing_keys(checker.first_rows.keys())
+    if on_existing == OnExisting.ERROR and existing:
+        found = checker.already_exists(existing)
+        errors, count = errors + found, count + len(found)
     if count:
-        return None, errors, count
-    plan = WritePlan(on_existing, checker.first_rows, len(checker.first_rows), len(existing_keys))
+        return Refusal(errors, count)
+    update = on_existing == OnExisting.UPDATE
+    new: list[StagedRow] = []
+    kept: list[StagedRow] = []
     for user in checker.users:
-        (plan.existing if user.email.lower() in existing_keys else plan.new).append(user)
-    return plan, errors, count
+        is_existing = user.email.lower() in existing
+        if is_existing and not update:
+            continue
+        staged = StagedRow(
+            row=checker.first_rows[user.email.lower()],
+            email=user.email,
+            name=user.name,
+            secret=user.password.get_secret_value() if user.password else user.password_hash or "",
+            imported=user.password is None,
+            force_change_password=user.force_change_password,
+            existing=is_existing,
+        )
+        (kept if is_existing else new).append(staged)
+    rows = len(checker.first_rows)
+    counts = Counts(
+        added=rows - len(existing),
+        updated=len(existing) if update else 0,
+        skipped=len(existing) if on_existing == OnExisting.SKIP else 0,
+    )
+    return WritePlan(new + kept, counts)
 
 
-async def stored_hashes(hasher: PasswordHasherPool, users: list[UserRow]) -> list[str]:
-    """What is stored for each user, in order: an imported hash as it is, else the argon2id
-    hash of the password (only those are hashed)."""
-    to_hash = [user.password.get_secret_value() for user in users if user.password is not None]
+def passwords_to_hash(rows: Iterable[StagedRow]) -> list[str]:
+    """The passwords that need a hash: an imported hash is kept as it is."""
+    return [row.secret for row in rows if not row.imported]
+
+
+def stored_hashes(rows: Iterable[StagedRow], made: Iterable[str]) -> list[str]:
+    """Step: what is stored for each row, in order: its imported hash, else the next hash
+    made of passwords_to_hash(rows)."""
+    hashes = iter(made)
+    return [row.secret if row.imported else next(hashes) for row in rows]
+
+
+async def hash_passwords(hasher: PasswordHasherPool, rows: Sequence[StagedRow]) -> list[str]:
+    """Step (sync import): every row's stored hash, made on the hashing threads."""
     with hashing_time():
-        made = iter(await hasher.hash_all(to_hash))
-    return [user.password_hash or next(made) for user in users]
-
-
-def _user_rows(users: list[UserRow], hashes: list[str], import_id: int) -> list[dict[str, object]]:
-    now = utcnow()
-    return [
-        {
-            "email": user.email,
-            "email_key": user.email.lower(),
-            "name": user.name,
-            "password_hash": password_hash,
-            "force_change_password": user.force_change_password,
-            "created_at": now,
-            "import_id": import_id,
-        }
-        for user, password_hash in zip(users, hashes, strict=True)
-    ]
-
-
-def _changes(users: list[UserRow], hashes: list[str]) -> list[dict[str, object]]:
-    return [
-        {
-            "key": user.email.lower(),
-            "name": user.name,
-            "password_hash": password_hash,
-            "force_change_password": user.force_change_password,
-        }
-        for user, password_hash in zip(users, hashes, strict=True)
-    ]
+        made = await hasher.hash_all(passwords_to_hash(rows))
+    return stored_hashes(rows, made)
 
 
 def write_users(
-    session: Session, record: UserImport, plan: WritePlan, hashes: list[str], max_errors: int
+    session: Session,
+    record: UserImport,
+    rows: Sequence[StagedRow],
+    hashes: Sequence[str],
+    skipped: int,
+    max_errors: int,
 ) -> None:
-    """Add the plan's new users (and update its existing ones) in the session's transaction
-    and mark the record completed; if another import took some of the new addresses
-    meanwhile, write nothing and mark it refused. hashes: of plan.to_hash, in order."""
-    record.status = ImportStatus.COMPLETED
-    plan.count(record)
-    record.progress_done = len(hashes)
+    """Step: add the new users and update the existing ones in the session's transaction and
+    mark the record (inserting) completed; if another import took some of the new addresses
+    meanwhile, write nothing and mark it refused. hashes: one per row, in order."""
+    new = [(row, hashed) for row, hashed in zip(rows, hashes, strict=True) if not row.existing]
+    changed = [(row, hashed) for row, hashed in zip(rows, hashes, strict=True) if row.existing]
     ImportRepository(session).add(record)  # written first: the savepoint nests in its transaction
     users = UserRepository(session)
-    new_hashes = hashes[: len(plan.new)]
+    now = utcnow()
     try:
         with session.begin_nested():
-            users.add_many(_user_rows(plan.new, new_hashes, record.id))
-            if plan.on_existing == OnExisting.UPDATE:
-                users.update_many(_changes(plan.existing, hashes[len(plan.new) :]))
+            users.add_many([_user(row, hashed, record.id, now) for row, hashed in new])
+            users.update_many([_change(row, hashed) for row, hashed in changed])
     except IntegrityError:
-        new_keys = {user.email.lower(): plan.first_rows[user.email.lower()] for user in plan.new}
-        raced = already_exists(new_keys, users.existing_keys(new_keys.keys()))
+        first_rows = {row.email.lower(): row.row for row, _hashed in new}
+        raced = already_exists(first_rows, users.existing_keys(first_rows.keys()))
         if not raced:
             raise
-        record.progress_done = 0
-        refuse(record, raced, len(raced), max_errors)
+        status.refused(record, raced, len(raced), max_errors)
+        return
+    status.completed(record, Counts(len(new), len(changed), skipped))
+
+
+def _user(row: StagedRow, password_hash: str, import_id: int, now: object) -> dict[str, object]:
+    return {
+        "email": row.email,
+        "email_key": row.email.lower(),
+        "name": row.name,
+        "password_hash": password_hash,
+        "force_change_password": row.force_change_password,
+        "created_at": now,
+        "import_id": import_id,
+    }
+
+
+def _change(row: StagedRow, password_hash: str) -> dict[str, object]:
+    return {
+        "key": row.email.lower(),
+        "name": row.name,
+        "password_hash": password_hash,
+        "force_change_password": row.force_change_password,
+    }
 
 
 def log_attempt(record: UserImport, started: float, *, job: bool = False) -> None:
@@ -194,41 +194,38 @@ def log_attempt(record: UserImport, started: float, *, job: bool = False) -> Non
     )
 
 
-async def import_checked_file(
+async def import_file(
     db: Database,
     hasher: PasswordHasherPool,
-    upload: Upload,
+    record: UserImport,
     validation: Validation,
     settings: Settings,
-    options: ImportOptions,
-    *,
-    created_by: str,
 ) -> UserImport:
-    """Add every user of a checked file, or none; record the attempt.
-
-    Each database step is a short transaction of its own: the directory is asked, the
-    passwords are hashed with no connection held, and the users are written in one
-    transaction in which the database's unique index settles any race with another import.
-    """
+    """A synchronous import of a checked file, as one line of steps: check the directory,
+    hash, write (or refuse, or, for a dry run, say what it would write); the attempt is
+    recorded. Each database step is a short transaction of its own: the passwords are hashed
+    with no connection held, and the users are written in one transaction in which the
+    database's unique index settles any race with another import."""
     started = time.perf_counter()
-    record = new_record(upload, options, created_by=created_by)
     describe(record, validation)
-    plan, errors, count = await db.run(
-        lambda session: check_directory(validation, UserRepository(session), options.on_existing)
+    on_existing = OnExisting(record.on_existing)
+    checked = await db.run(
+        lambda session: check_directory(validation, UserRepository(session), on_existing)
     )
-    if plan is None:
-        refuse(record, errors, count, settings.max_errors)
-    elif options.dry_run:
-        plan.count(record)
-        record.progress_done = record.rows
+    if isinstance(checked, Refusal) or record.dry_run:
+        if isinstance(checked, Refusal):
+            status.refused(record, checked.errors, checked.count, settings.max_errors)
+        else:
+            status.validated(record, checked.counts)
+        await db.run(lambda session: ImportRepository(session).add(record))
     else:
-        hashes = await stored_hashes(hasher, plan.to_hash)
-        valid = plan
+        plan = checked
+        hashes = await hash_passwords(hasher, plan.rows)
+        status.inserting(record, plan.counts)
         await db.run(
-            lambda session: write_users(session, record, valid, hashes, settings.max_errors)
+            lambda session: write_users(
+                session, record, plan.rows, hashes, plan.counts.skipped, settings.max_errors
+            )
         )
-        log_attempt(record, started)
-        return record
-    await db.run(lambda session: ImportRepository(session).add(record))
     log_attempt(record, started)
     return record

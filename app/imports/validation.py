@@ -2,7 +2,6 @@
 
 import sys
 from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 
 from app.core.codes import RowCode
@@ -38,6 +37,10 @@ class Validation:
     error_count: int = 0
     # A share of a file read by lines (see validate_file): rows counts this share's rows only.
     lines_share: bool = False
+    # More rows than a synchronous import takes: counted, not checked (a job checks them).
+    job_sized: bool = False
+    # Email, Name and Force Change Password of each row, when asked for (the CSV error file).
+    cells: dict[int, tuple[str, str, str]] | None = None
 
 
 def _extra_cells(row: int, cells: list[str], width: int) -> RowError | None:
@@ -47,16 +50,36 @@ def _extra_cells(row: int, cells: list[str], width: int) -> RowError | None:
     return None
 
 
-def _too_many_rows(result: Validation, rest: Iterator[Record], max_rows: int) -> Validation:
-    """Count the rest without keeping it; nothing else is checked in a file this long."""
-    with suppress(FileRefusedError):  # a broken tail: report the rows counted so far
-        result.rows += sum(1 for _ in rest)
+def too_many_rows(rows: int, max_rows: int) -> list[RowError] | None:
+    """The one judgement of a file's length: None when it may be imported."""
+    if rows <= max_rows:
+        return None
     message = (
-        f"The file has {result.rows} addresses; at most {max_rows} can be imported at once. "
+        f"The file has {rows} addresses; at most {max_rows} can be imported at once. "
         f"Split it and import it in batches of {max_rows} or fewer."
     )
-    result.errors = file_error(RowCode.TOO_MANY_ROWS, message).errors
-    result.error_count = 1
+    return file_error(RowCode.TOO_MANY_ROWS, message).errors
+
+
+def _count_rest(
+    result: Validation, checker: FileChecker, rest: Iterator[Record], max_rows: int
+) -> Validation:
+    """Past the rows this reading checks: count the rest without keeping or checking it. Too
+    many rows refuse the file; else it is job-sized (a job checks every row); a broken tail
+    refuses it with what was found so far."""
+    broken = None
+    try:
+        result.rows += sum(1 for _ in rest)
+    except FileRefusedError as exc:
+        broken = exc.errors
+    refused = too_many_rows(result.rows, max_rows)
+    if refused is not None:
+        result.errors, result.error_count = refused, 1
+    elif broken is not None:
+        checker.report(broken)
+        result.errors, result.error_count = checker.errors, checker.error_count
+    else:
+        result.job_sized = True
     return result
 
 
@@ -65,15 +88,26 @@ def row_policy(settings: Settings) -> RowPolicy:
 
 
 def validate_file(
-    data: bytes, settings: Settings, *, keep_users: bool = True, part: int = 0, parts: int = 1
+    data: bytes,
+    settings: Settings,
+    *,
+    keep_users: bool = True,
+    part: int = 0,
+    parts: int = 1,
+    job_above: int | None = None,
+    keep_cells: bool = False,
 ) -> Validation:
-    """Every row error of the file (the first max_errors), or the valid users; no database.
+    """Read and check the rows, in one reading: every row error of the file (the first
+    max_errors), or the valid users; no database. A file with more than job_above rows (and
+    at most max_rows) is counted, not checked: job_sized. keep_cells keeps each row's cells
+    but its password (for the CSV error file).
 
     With parts > 1 only a share of the rows is checked, for merge_parts to join: a large file
     whose rows are its lines (no quotes) is split into ranges of lines and only the part-th is
     read; any other file is read whole and every parts-th row, from the part-th on, checked."""
     max_rows = settings.max_rows
-    result = Validation()
+    checked_rows = max_rows if job_above is None else min(job_above, max_rows)
+    result = Validation(cells={} if keep_cells else None)
     checker = FileChecker(settings.max_errors, row_policy(settings), keep_users)
     try:
         decoded = decode(data)
@@ -94,7 +128,7 @@ def validate_file(
             begin, end, first_row = ranges[part]
             records = read_records(decoded.text[begin:end], delimiter, first_row)
             result.lines_share, stride = True, 1
-            max_rows = sys.maxsize  # the parts' total is judged when they are joined
+            checked_rows = sys.maxsize  # the parts' total is judged when they are joined
         for record in records:
             result.rows += 1
             if (
@@ -103,17 +137,19 @@ def validate_file(
                 and (mismatch := delimiter_mismatch(header, record, delimiter))
             ):
                 raise mismatch
-            if result.rows > max_rows:
-                return _too_many_rows(result, records, max_rows)
+            if result.rows > checked_rows:
+                return _count_rest(result, checker, records, max_rows)
             if stride > 1 and (result.rows - 1) % stride != part:
                 continue
+            cells = header.pick(record.cells)
+            if result.cells is not None:
+                result.cells[record.row] = (cells[0], cells[1], cells[3])
             extra = _extra_cells(record.row, record.cells, header.width)
             if extra is not None:
                 checker.report([extra])
             elif header.optional is None:
-                checker.check(record.row, header.pick(record.cells))
+                checker.check(record.row, cells)
             else:
-                cells = header.pick(record.cells)
                 checker.check(record.row, cells, header.pick_optional(record.cells))
         if not result.rows:
             raise file_error(RowCode.EMPTY_FILE, "The file has a header but no user rows.")
@@ -124,16 +160,6 @@ def validate_file(
     result.checker = checker
     result.errors, result.error_count = checker.errors, checker.error_count
     return result
-
-
-def count_user_rows(data: bytes) -> int | None:
-    """How many user rows the file holds, read cheaply; None when it cannot be read as rows."""
-    try:
-        decoded = decode(data)
-        records = read_records(decoded.text, detect_delimiter(decoded.text))
-        return max(sum(1 for _ in records) - 1, 0)  # the first record is the header
-    except FileRefusedError:
-        return None
 
 
 def _key(error: RowError) -> tuple[int | None, str | None, str, str]:
@@ -154,7 +180,7 @@ def merge_parts(parts: list[Validation], max_rows: int) -> Validation | None:
         return merged
     if merged.lines_share:
         rows = sum(part.rows for part in parts)
-        if rows > max_rows or any(part.checker is None for part in parts):
+        if too_many_rows(rows, max_rows) or any(part.checker is None for part in parts):
             return None
         merged.rows = rows
     shared = set.intersection(*({_key(e) for e in part.errors} for part in parts))

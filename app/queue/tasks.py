@@ -1,33 +1,61 @@
-"""The procrastinate app: its connector, the import tasks, and deferring them in a transaction.
+"""The task queue, knowing no domain: tasks are named functions of a runtime (whatever the
+domain's steps need) and JSON arguments (ids and positions, never a secret).
 
-With PostgreSQL the queue lives in the database (procrastinate's tables, from our migrations):
-a task is deferred with the same transaction that records the job's new state, so a state and
-its next task are written together or not at all. With SQLite (the embedded default) the queue
-lives in the memory of `userimport serve`, which runs the same tasks; a task is deferred once
-the transaction commits, and unfinished jobs are deferred again when the server starts.
+With PostgreSQL the queue is procrastinate's, in the database (its tables come from our
+migrations): a task is deferred with the same transaction that records its cause, so both are
+written or neither. With SQLite there is no queue of its own: the domain's state is the queue
+(app/queue/embedded.py reads the tasks still owed from it), and deferring only wakes the runner
+once the transaction commits.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from procrastinate import App, JobContext, PsycopgConnector, RetryStrategy, SyncPsycopgConnector
 from procrastinate.exceptions import JobAborted
 from procrastinate.jobs import JobDeferrer
 from procrastinate.manager import JobManager
-from procrastinate.testing import InMemoryConnector
-from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
-from app.imports import tasks as pipeline
-from app.imports.tasks import COMMIT, HASH_CHUNK, VALIDATE, Defer, GiveBack, JobRuntime, TaskArgs
 
 logger = logging.getLogger("userimport.jobs")
 QUEUE_NAME = "imports"
-RUNTIME = "runtime"  # the key of the JobRuntime in a worker's additional context
-TASK_NAMES = (VALIDATE, HASH_CHUNK, COMMIT)
+RUNTIME = "runtime"  # the key of the runtime in a worker's additional context
+
+TaskArgs = dict[str, Any]
+Defer = Callable[[Session, str, list[TaskArgs]], None]
+
+
+class GiveBack(Exception):
+    """The worker is stopping: the task goes back to the queue unfinished."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task: run(runtime, args, should_stop); give_up(runtime, args) once its last attempt
+    failed (the domain marks its work failed)."""
+
+    name: str
+    run: Callable[[Any, TaskArgs, Callable[[], bool]], None]
+    give_up: Callable[[Any, TaskArgs], None]
+
+    def attempt(self, runtime: Any, args: TaskArgs, stop: Callable[[], bool], last: bool) -> None:
+        """One run; when it fails and it was the last attempt, give up first, then raise."""
+        try:
+            self.run(runtime, args, stop)
+        except GiveBack:
+            raise
+        except Exception:
+            if last:
+                try:
+                    self.give_up(runtime, args)
+                except Exception:
+                    logger.exception("task %s %s could not give up", self.name, args)
+            raise
 
 
 def conninfo(database_url: str) -> str:
@@ -36,96 +64,40 @@ def conninfo(database_url: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _runtime(context: JobContext) -> JobRuntime:
-    runtime: JobRuntime = context.additional_context[RUNTIME]
-    return runtime
+def _procrastinate_task(task: Task, max_attempts: int) -> Callable[..., None]:
+    def run(context: JobContext, **args: Any) -> None:
+        runtime = context.additional_context[RUNTIME]
+        last = context.job.attempts + 1 >= max_attempts
+        try:
+            task.attempt(runtime, args, context.should_abort, last)
+        except GiveBack:
+            raise JobAborted("the worker is stopping: the task goes back to the queue") from None
+
+    return run
 
 
-def _final_attempt(context: JobContext, runtime: JobRuntime) -> bool:
-    return context.job.attempts + 1 >= runtime.settings.job_max_attempts
-
-
-def _guarded(
-    context: JobContext, runtime: JobRuntime, import_id: int, run: Callable[[], None]
-) -> None:
-    """Run a step; when it fails for the last time, the job fails as interrupted."""
-    try:
-        run()
-    except GiveBack:
-        raise JobAborted("the worker is stopping: the chunk goes back to the queue") from None
-    except Exception:
-        if _final_attempt(context, runtime):
-            try:
-                pipeline.interrupt(runtime, import_id)
-            except Exception:
-                logger.exception("import job %s could not be marked interrupted", import_id)
-        raise
-
-
-def validate_task(context: JobContext, import_id: int) -> None:
-    runtime = _runtime(context)
-    _guarded(context, runtime, import_id, lambda: pipeline.validate(runtime, import_id))
-
-
-def hash_chunk_task(context: JobContext, import_id: int, start: int) -> None:
-    runtime = _runtime(context)
-    _guarded(
-        context,
-        runtime,
-        import_id,
-        lambda: pipeline.hash_chunk(runtime, import_id, start, context.should_abort),
-    )
-
-
-def commit_task(context: JobContext, import_id: int) -> None:
-    runtime = _runtime(context)
-    _guarded(context, runtime, import_id, lambda: pipeline.commit(runtime, import_id))
-
-
-def make_queue(settings: Settings) -> App:
-    """The queue app with the import tasks; not opened yet."""
-    connector: Any
-    if settings.uses_postgresql:
-        connector = PsycopgConnector(
-            conninfo=conninfo(settings.database_url), min_size=1, max_size=4
-        )
-    else:
-        connector = InMemoryConnector()
+def make_queue(settings: Settings, tasks: Iterable[Task]) -> App:
+    """procrastinate's app on the PostgreSQL database, with these tasks; not opened yet."""
+    connector = PsycopgConnector(conninfo=conninfo(settings.database_url), min_size=1, max_size=4)
     queue = App(connector=connector)
     # A failed run is tried again after 1, 3, 5 ... s: a short database outage is ridden out.
     retry = RetryStrategy(max_attempts=settings.job_max_attempts - 1, wait=1, linear_wait=2)
-    for name, function in (
-        (VALIDATE, validate_task),
-        (HASH_CHUNK, hash_chunk_task),
-        (COMMIT, commit_task),
-    ):
-        queue.task(name=name, queue=QUEUE_NAME, pass_context=True, retry=retry)(function)
+    for task in tasks:
+        function = _procrastinate_task(task, settings.job_max_attempts)
+        queue.task(name=task.name, queue=QUEUE_NAME, pass_context=True, retry=retry)(function)
     return queue
 
 
 def transactional_defer(queue: App, settings: Settings) -> Defer:
-    """How the pipeline defers a task from inside one of its transactions."""
-    if settings.uses_postgresql:
-        # procrastinate's own insert, on the session's connection: it commits or rolls back
-        # with the job's state.
-        manager = JobManager(SyncPsycopgConnector(conninfo=conninfo(settings.database_url)))
+    """How a step defers tasks from inside one of its transactions: procrastinate's own
+    insert, on the session's connection, so it commits or rolls back with the step."""
+    manager = JobManager(SyncPsycopgConnector(conninfo=conninfo(settings.database_url)))
 
-        def defer_in_transaction(session: Session, name: str, args: list[TaskArgs]) -> None:
-            if not args:
-                return
-            connection = session.connection().connection.driver_connection
-            template = queue.configure_task(name, allow_unknown=False).job
-            JobDeferrer(manager, template, connection).batch_defer(*args)
+    def defer_in_transaction(session: Session, name: str, args: list[TaskArgs]) -> None:
+        if not args:
+            return
+        connection = session.connection().connection.driver_connection
+        template = queue.configure_task(name, allow_unknown=False).job
+        JobDeferrer(manager, template, connection).batch_defer(*args)
 
-        return defer_in_transaction
-
-    def defer_after_commit(session: Session, name: str, args: list[TaskArgs]) -> None:
-        def defer(_session: Session) -> None:
-            if args:
-                queue.configure_task(name, allow_unknown=False, connection=session).batch_defer(
-                    *args
-                )
-
-        event.listen(session, "after_commit", defer, once=True)
-
-    return defer_after_commit
+    return defer_in_transaction

@@ -1,4 +1,5 @@
-"""Running the import tasks: `userimport worker` processes, or the worker inside `serve`."""
+"""Running queued tasks: `userimport worker` processes, or a worker inside `serve` on
+PostgreSQL (USERIMPORT_EMBEDDED_WORKER). Generic: the tasks and their runtime are given."""
 
 import asyncio
 import contextlib
@@ -6,7 +7,8 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from procrastinate import App
 from procrastinate.app import WorkerOptions
@@ -15,46 +17,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.db import create_db_engine, create_session_factory
-from app.core.sealing import Sealer
-from app.imports import tasks as pipeline
-from app.imports.repository import ImportRepository
-from app.imports.tasks import JobRuntime
-from app.imports.validation import Validation, validate_file
-from app.passwords.hashing import argon2id
-from app.queue.tasks import (
-    QUEUE_NAME,
-    RUNTIME,
-    TASK_NAMES,
-    make_queue,
-    transactional_defer,
-)
+from app.queue.tasks import QUEUE_NAME, RUNTIME, Defer, Task, make_queue, transactional_defer
 
 logger = logging.getLogger("userimport.jobs")
 # A worker asked to stop lets its chunks run this long, then gives them back to the queue.
 GRACEFUL_SECONDS = 10
 RESTART_DELAY_SECONDS = 2
+# Builds the tasks' runtime for a worker process: its sessions and how it defers.
+RuntimeFactory = Callable[[sessionmaker[Session], Defer], Any]
 
 
-def build_runtime(
-    settings: Settings,
-    sessions: sessionmaker[Session],
-    queue: App,
-    validate: Callable[[bytes], Validation],
-    sealer: Sealer,
-) -> JobRuntime:
-    return JobRuntime(
-        sessions=sessions,
-        settings=settings,
-        sealer=sealer,
-        hasher=argon2id(settings),
-        validate=validate,
-        defer=transactional_defer(queue, settings),
-    )
-
-
-def _worker_options(
-    settings: Settings, runtime: JobRuntime, concurrency: int, name: str
-) -> WorkerOptions:
+def _worker_options(settings: Settings, runtime: Any, concurrency: int, name: str) -> WorkerOptions:
     return {
         "name": name,
         "queues": [QUEUE_NAME],
@@ -70,23 +43,24 @@ def _worker_options(
     }
 
 
-async def recover_stalled(queue: App, runtime: JobRuntime) -> int:
+async def recover_stalled(
+    queue: App, tasks: dict[str, Task], runtime: Any, settings: Settings
+) -> int:
     """Run again the tasks of workers that stopped reporting (killed, cut off); a task that
-    has been run as often as allowed fails its job as interrupted instead. Any worker may do
-    this: procrastinate changes a task's state once, and the job's steps are idempotent."""
-    settings = runtime.settings
+    has been run as often as allowed gives up instead. Any worker may do this: procrastinate
+    changes a task's state once, and the tasks are idempotent."""
     stalled = await queue.job_manager.get_stalled_jobs(
         seconds_since_heartbeat=settings.worker_stalled_seconds
     )
     recovered = 0
     for job in stalled:
-        if job.task_name not in TASK_NAMES:
+        task = tasks.get(job.task_name)
+        if task is None:
             continue
         try:
             if job.attempts + 1 >= settings.job_max_attempts:
                 await queue.job_manager.finish_job(job, Status.FAILED, delete_job=False)
-                import_id = int(job.task_kwargs["import_id"])  # type: ignore[arg-type]
-                await asyncio.to_thread(pipeline.interrupt, runtime, import_id)
+                await asyncio.to_thread(task.give_up, runtime, dict(job.task_kwargs))
             else:
                 await queue.job_manager.retry_job(job)
             recovered += 1
@@ -97,11 +71,13 @@ async def recover_stalled(queue: App, runtime: JobRuntime) -> int:
     return recovered
 
 
-async def _recovery_loop(queue: App, runtime: JobRuntime) -> None:
+async def _recovery_loop(
+    queue: App, tasks: dict[str, Task], runtime: Any, settings: Settings
+) -> None:
     while True:
-        await asyncio.sleep(runtime.settings.worker_heartbeat_seconds)
+        await asyncio.sleep(settings.worker_heartbeat_seconds)
         try:
-            await recover_stalled(queue, runtime)
+            await recover_stalled(queue, tasks, runtime, settings)
         except Exception:
             logger.warning("stalled-task check failed; trying again", exc_info=True)
 
@@ -110,22 +86,25 @@ def worker_name() -> str:
     return f"{socket.gethostname()}/{os.getpid()}"
 
 
-async def _serve_queue(settings: Settings, concurrency: int, stopping: asyncio.Event) -> None:
+async def _serve_queue(
+    settings: Settings,
+    concurrency: int,
+    tasks: Iterable[Task],
+    make_runtime: RuntimeFactory,
+    stopping: asyncio.Event,
+) -> None:
     engine = create_db_engine(settings.database_url, pool_size=concurrency + 2, max_overflow=2)
-    queue = make_queue(settings)
-    runtime = build_runtime(
-        settings,
-        create_session_factory(engine),
-        queue,
-        lambda data: validate_file(data, settings),
-        Sealer.from_settings(settings),
-    )
+    by_name = {task.name: task for task in tasks}
+    queue = make_queue(settings, by_name.values())
+    runtime = make_runtime(create_session_factory(engine), transactional_defer(queue, settings))
     options = _worker_options(settings, runtime, concurrency, worker_name())
     try:
         while not stopping.is_set():
             try:
                 async with queue.open_async():
-                    recovery = asyncio.create_task(_recovery_loop(queue, runtime))
+                    recovery = asyncio.create_task(
+                        _recovery_loop(queue, by_name, runtime, settings)
+                    )
                     work = asyncio.create_task(queue.run_worker_async(**options))
                     stop = asyncio.create_task(stopping.wait())
                     await asyncio.wait({work, stop}, return_when=asyncio.FIRST_COMPLETED)
@@ -143,8 +122,10 @@ async def _serve_queue(settings: Settings, concurrency: int, stopping: asyncio.E
         engine.dispose()
 
 
-def run_worker(settings: Settings, concurrency: int) -> None:
-    """`userimport worker`: run import tasks until SIGTERM or SIGINT (PostgreSQL only)."""
+def run_worker(
+    settings: Settings, concurrency: int, tasks: Iterable[Task], make_runtime: RuntimeFactory
+) -> None:
+    """`userimport worker`: run the tasks until SIGTERM or SIGINT (PostgreSQL only)."""
 
     async def main() -> None:
         stopping = asyncio.Event()
@@ -152,44 +133,31 @@ def run_worker(settings: Settings, concurrency: int) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stopping.set)
         logger.info("worker %s: %d chunk(s) at once", worker_name(), concurrency)
-        await _serve_queue(settings, concurrency, stopping)
+        await _serve_queue(settings, concurrency, tasks, make_runtime, stopping)
 
     asyncio.run(main())
 
 
-class EmbeddedWorker:
-    """The worker inside the web process: the embedded SQLite setup (its queue lives in this
-    process's memory), or any database when USERIMPORT_EMBEDDED_WORKER is on."""
+class InProcessWorker:
+    """A queue worker inside the web process (PostgreSQL with USERIMPORT_EMBEDDED_WORKER)."""
 
-    def __init__(self, queue: App, runtime: JobRuntime) -> None:
+    def __init__(self, queue: App, tasks: Iterable[Task], runtime: Any, settings: Settings) -> None:
         self.queue = queue
+        self.tasks = {task.name: task for task in tasks}
         self.runtime = runtime
+        self.settings = settings
         self._tasks: list[asyncio.Task[None]] = []
         self._opened = False
 
     async def start(self) -> None:
-        settings = self.runtime.settings
         await self.queue.open_async()
         self._opened = True
-        if settings.uses_postgresql:
-            self._tasks.append(asyncio.create_task(_recovery_loop(self.queue, self.runtime)))
-        else:
-            await asyncio.to_thread(self._resume)
+        recovery = _recovery_loop(self.queue, self.tasks, self.runtime, self.settings)
+        self._tasks.append(asyncio.create_task(recovery))
         options = _worker_options(
-            settings, self.runtime, settings.job_workers, f"{worker_name()}/embedded"
+            self.settings, self.runtime, self.settings.job_workers, f"{worker_name()}/embedded"
         )
         self._tasks.append(asyncio.create_task(self.queue.run_worker_async(**options)))
-
-    def _resume(self) -> None:
-        """The queue lived in memory: defer again what this database's unfinished jobs need."""
-        resumed = 0
-        with self.runtime.sessions.begin() as session:
-            for record in ImportRepository(session).unfinished():
-                for name, args in pipeline.pending_tasks(session, record):
-                    self.runtime.defer(session, name, args)
-                resumed += 1
-        if resumed:
-            logger.warning("resumed %d unfinished import job(s)", resumed)
 
     async def stop(self) -> None:
         for task in reversed(self._tasks):

@@ -56,11 +56,12 @@ function showErrors(problem) {
 }
 
 function summary(record) {
-  const parts = [`${record.rows} row(s)`];
-  const verb = record.dry_run ? "would add" : "added";
-  parts.push(`${verb} ${record.added}`);
-  if (record.updated) parts.push(`${record.dry_run ? "would update" : "updated"} ${record.updated}`);
-  if (record.skipped) parts.push(`${record.dry_run ? "would skip" : "skipped"} ${record.skipped}`);
+  // A dry run writes nothing: it says what it would write (planned).
+  const counts = record.dry_run ? record.planned : record;
+  const would = record.dry_run ? "would " : "";
+  const parts = [`${record.rows} row(s)`, `${would}add${would ? "" : "ed"} ${counts.added}`];
+  if (counts.updated) parts.push(`${would}update${would ? "" : "d"} ${counts.updated}`);
+  if (counts.skipped) parts.push(`${would}skip${would ? "" : "ped"} ${counts.skipped}`);
   return parts.join(", ");
 }
 
@@ -170,7 +171,7 @@ async function loadHistory() {
     cell(row, item.filename);
     cell(row, item.dry_run ? `${item.status} (check)` : item.status);
     cell(row, item.rows);
-    cell(row, item.added);
+    cell(row, item.dry_run ? item.planned.added : item.added);
     cell(row, item.error_count);
     body.appendChild(row);
   }

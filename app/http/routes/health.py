@@ -59,16 +59,17 @@ async def readyz(request: Request, db: DatabaseDep, settings: SettingsDep) -> Re
     tasks wait for them); with SQLite, this server itself."""
     try:
         await db.ping()
-        if request.app.state.jobs is None:
+        runner = request.app.state.job_runner
+        if request.app.state.imports.jobs is None:
             jobs = JobsStatus(runner="off", live_workers=None, waiting_tasks=None)
-        elif request.app.state.worker is not None and not settings.uses_postgresql:
+        elif not settings.uses_postgresql:
             jobs = JobsStatus(runner="embedded", live_workers=None, waiting_tasks=None)
         else:
 
             def queue_state(session: Session) -> JobsStatus:
                 queue = QueueRepository(session)
                 return JobsStatus(
-                    runner="embedded" if request.app.state.worker is not None else "workers",
+                    runner="embedded" if runner is not None else "workers",
                     live_workers=queue.live_workers(settings.worker_stalled_seconds),
                     waiting_tasks=queue.waiting_tasks(QUEUE_NAME),
                 )

@@ -13,7 +13,7 @@ from app.core.errors import problem_responses
 from app.core.metrics import JOBS, LIVE_WORKERS, POOL_IN_USE, QUEUE_DEPTH, REGISTRY
 from app.http.deps import DatabaseDep, SettingsDep
 from app.imports.repository import ImportRepository
-from app.imports.schemas import UNFINISHED
+from app.imports.status import UNFINISHED
 from app.queue.repository import QueueRepository
 from app.queue.tasks import QUEUE_NAME
 

@@ -1,0 +1,82 @@
+"""Who runs import jobs, decided once from the settings: with PostgreSQL, procrastinate's
+queue (`userimport worker` processes, or a worker inside `serve` when
+USERIMPORT_EMBEDDED_WORKER is on); with SQLite, the embedded runner of `serve`, which reads the
+tasks owed from the jobs' own state. The same task functions (app/imports/tasks.py) run in all.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.config import Settings
+from app.core.sealing import Sealer, StagingKeyError
+from app.imports.tasks import IMPORT_TASKS, JobRuntime, pending_tasks
+from app.imports.validation import Validation, validate_file
+from app.passwords.hashing import PasswordHasherPool
+from app.queue.embedded import EmbeddedRunner
+from app.queue.tasks import Defer, TaskArgs, make_queue, transactional_defer
+from app.queue.worker import InProcessWorker, run_worker
+
+logger = logging.getLogger("userimport.jobs")
+
+
+class Runner(Protocol):
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+def _no_runner(_session: Session, _name: str, _args: list[TaskArgs]) -> None:
+    """USERIMPORT_EMBEDDED_WORKER=false on SQLite: jobs wait for a server that runs them."""
+
+
+def web_jobs(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    hasher: PasswordHasherPool,
+    check: Callable[[bytes], Validation],
+) -> tuple[JobRuntime | None, Runner | None]:
+    """What this web process submits jobs with, and the runner it starts (if any); no jobs
+    without a staging key (a job-sized upload is then answered 503)."""
+    try:
+        sealer = Sealer.from_settings(settings)
+    except StagingKeyError as exc:
+        logger.warning("large imports are off: %s", exc)
+        return None, None
+    runner: Runner | None = None
+    if settings.uses_postgresql:
+        queue = make_queue(settings, IMPORT_TASKS)
+        defer: Defer = transactional_defer(queue, settings)
+        runtime = JobRuntime(sessions, settings, sealer, hasher, check, defer)
+        if settings.runs_embedded_worker:
+            runner = InProcessWorker(queue, IMPORT_TASKS, runtime, settings)
+        return runtime, runner
+    if not settings.runs_embedded_worker:
+        return JobRuntime(sessions, settings, sealer, hasher, check, _no_runner), None
+
+    def owed() -> list[tuple[str, TaskArgs]]:
+        with sessions() as session:
+            return pending_tasks(session)
+
+    embedded = EmbeddedRunner(
+        IMPORT_TASKS, None, owed, settings.job_workers, settings.job_max_attempts
+    )
+    embedded.runtime = JobRuntime(sessions, settings, sealer, hasher, check, embedded.defer)
+    return embedded.runtime, embedded
+
+
+def run_import_worker(settings: Settings, concurrency: int) -> None:
+    """`userimport worker`: the import tasks on procrastinate's queue (PostgreSQL)."""
+    sealer = Sealer.from_settings(settings)
+    hasher = PasswordHasherPool.from_settings(settings)
+
+    def runtime(sessions: sessionmaker[Session], defer: Defer) -> JobRuntime:
+        return JobRuntime(
+            sessions, settings, sealer, hasher, lambda data: validate_file(data, settings), defer
+        )
+
+    try:
+        run_worker(settings, concurrency, IMPORT_TASKS, runtime)
+    finally:
+        hasher.shutdown()

@@ -1,0 +1,174 @@
+"""What an upload becomes, decided once from one reading of it: refused, imported during the
+request (sync), or a job; and where it is read: a small file in a thread, a large one in a
+worker process.
+
+The row checks are pure Python: a 100,000-row file holds a GIL for about half a second. In the
+server process that would stall every other request, so files with more lines than the
+synchronous limit (dry runs included) are read and checked in a process pool of their own.
+"""
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+
+import anyio.to_thread
+
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.errors import JobsUnavailableError
+from app.core.models import UserImport
+from app.imports.admission import ImportGate
+from app.imports.options import ErrorsFormat, ImportOptions
+from app.imports.service import import_file, new_import
+from app.imports.tasks import JobRuntime, submit
+from app.imports.validation import Validation, merge_parts, validate_file
+from app.passwords.hashing import PasswordHasherPool
+
+CHECKING_NICENESS = 10  # as the hashing threads (app/passwords/hashing.py)
+
+
+@dataclass(frozen=True, slots=True)
+class JobPlan:
+    """The file is too long to import during the request: run it as a job of this many rows."""
+
+    rows: int
+
+
+def plan_file(
+    data: bytes, settings: Settings, dry_run: bool, keep_cells: bool = False
+) -> Validation | JobPlan:
+    """One reading: a job for an import of more rows than the synchronous limit (and at most
+    max_rows); the file's verdict otherwise (refused when it has errors or too many rows).
+    A dry run is always answered at once."""
+    job_above = None if dry_run else settings.sync_max_rows
+    validation = validate_file(
+        data, settings, keep_users=not dry_run, job_above=job_above, keep_cells=keep_cells
+    )
+    return JobPlan(validation.rows) if validation.job_sized else validation
+
+
+_processes: ProcessPoolExecutor | None = None
+
+
+def _lower_priority() -> None:
+    """Checking files is batch work: the server's event loop gets a core first."""
+    with contextlib.suppress(AttributeError, OSError):  # not Unix: keep the default
+        os.nice(CHECKING_NICENESS)
+
+
+def _process_pool(workers: int) -> ProcessPoolExecutor:
+    """One pool per server process, started on first use. Its workers fork from a clean
+    server process that has imported the checks already (forkserver): quick to start, and
+    never a fork of this process's threads."""
+    global _processes
+    if _processes is None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["app.imports.planning"])
+        _processes = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_lower_priority
+        )
+    return _processes
+
+
+def shutdown_processes() -> None:
+    global _processes
+    if _processes is not None:
+        _processes.shutdown(wait=True, cancel_futures=True)
+        _processes = None
+
+
+class FileValidator:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def in_process(self, data: bytes) -> bool:
+        """Where a file is read: the one decision. Line ends are counted in C (the header's
+        too): UTF-16's are found as well, quoted line breaks overcount."""
+        return data.count(b"\n") > self.settings.sync_max_rows + 1
+
+    async def plan(
+        self, data: bytes, dry_run: bool, keep_cells: bool = False
+    ) -> Validation | JobPlan:
+        """What the upload becomes (plan_file), read in a thread or a worker process."""
+        settings = self.settings
+        if not self.in_process(data):
+            return await anyio.to_thread.run_sync(plan_file, data, settings, dry_run, keep_cells)
+        workers = settings.max_concurrent_imports
+        pool = _process_pool(workers)
+        loop = asyncio.get_running_loop()
+        if not dry_run or workers == 1 or keep_cells:
+            return await loop.run_in_executor(pool, plan_file, data, settings, dry_run, keep_cells)
+        # A dry run keeps no users: its rows are checked by every worker, a share each.
+        checks = [
+            loop.run_in_executor(
+                pool,
+                partial(validate_file, keep_users=False, part=n, parts=workers),
+                data,
+                settings,
+            )
+            for n in range(workers)
+        ]
+        parts = list(await asyncio.gather(*checks))
+        merged = await anyio.to_thread.run_sync(merge_parts, parts, self.settings.max_rows)
+        if merged is None:  # a broken or over-long file: its verdict needs one reading
+            return await loop.run_in_executor(pool, plan_file, data, settings, dry_run)
+        return merged
+
+    def validate_blocking(self, data: bytes) -> Validation:
+        """A job's check, from the job's own thread: the users are kept for hashing."""
+        if not self.in_process(data):
+            return validate_file(data, self.settings)
+        pool = _process_pool(self.settings.max_concurrent_imports)
+        return pool.submit(validate_file, data, self.settings).result()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportServices:
+    """What an import needs of the process."""
+
+    db: Database
+    hasher: PasswordHasherPool
+    settings: Settings
+    jobs: JobRuntime | None  # None without a staging key: no jobs
+    gate: ImportGate
+    validator: FileValidator
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of an upload: its record, and (a sync file) the reading it was judged by."""
+
+    record: UserImport
+    validation: Validation | None
+
+
+async def import_upload(
+    services: ImportServices,
+    data: bytes,
+    filename: str | None,
+    options: ImportOptions,
+    *,
+    created_by: str,
+) -> Outcome:
+    """The upload's way, decided once from one reading (plan_file): refused or imported during
+    the request (app/imports/service.py), or recorded as a job (app/imports/tasks.py)."""
+    record = new_import(options, filename, created_by=created_by)
+    async with services.gate.admit():
+        keep_cells = options.errors_format == ErrorsFormat.CSV
+        plan = await services.validator.plan(data, options.dry_run, keep_cells)
+        if isinstance(plan, JobPlan):
+            jobs = services.jobs
+            if jobs is None:
+                raise JobsUnavailableError(
+                    "Files this large are imported as jobs, which need a staging key "
+                    "(USERIMPORT_STAGING_KEY); import at most "
+                    f"{services.settings.sync_max_rows} rows at a time meanwhile."
+                )
+            await services.db.run(lambda session: submit(jobs, session, record, data, plan.rows))
+            return Outcome(record, None)
+        settings, hasher = services.settings, services.hasher
+        return Outcome(await import_file(services.db, hasher, record, plan, settings), plan)
