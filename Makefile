@@ -7,7 +7,7 @@ PORT ?= 8000
 
 SDK := clients/python/user_import_client
 
-.PHONY: run test lint openapi sdk migrate bench bench-memory bench-workers bench-prehashed clean
+.PHONY: run test test-fast lint openapi sdk migrate bench bench-memory bench-workers bench-prehashed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(VENV)/.installed-dev
 
 test: lint
 	$(BIN)/pytest
+
+# The inner loop: no process started, SQLite only (TEST_DATABASE_URL unset), under a minute.
+test-fast: $(VENV)/.installed-dev
+	TEST_DATABASE_URL= CI= $(BIN)/pytest -q -m "not slow"
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -16,15 +16,16 @@ from app.http.deps import refuse_nul_in_query
 from app.http.middleware import HeadAsGet, InFlightLimit, UnhandledErrorAsProblem
 from app.http.openapi import install_openapi, operation_id
 from app.http.request_context import RequestContext
-from app.http.routes import health
-from app.http.routes import metrics as metrics_routes
-from app.http.routes.web import install_web
 from app.http.security_headers import SecurityHeaders
 from app.imports import router as imports
 from app.imports.admission import ImportGate
 from app.imports.jobs import web_jobs
 from app.imports.planning import FileValidator, ImportServices, shutdown_processes
+from app.imports.schemas import user_row_schema
 from app.passwords.hashing import PasswordHasherPool
+from app.routes import health
+from app.routes import metrics as metrics_routes
+from app.routes.web import install_web
 from app.users import router as users
 
 # What a browser front end on another origin may read of an answer.
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
-        docs_url=None,  # served from the service's own files (app/http/routes/web.py)
+        docs_url=None,  # served from the service's own files (app/routes/web.py)
         redoc_url=None,
         dependencies=[Depends(refuse_nul_in_query)],
     )
@@ -99,5 +100,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(metrics_routes.router)
     install_web(app)
-    install_openapi(app)
+    install_openapi(app, {"UserRow": user_row_schema()})
     return app

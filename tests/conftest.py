@@ -31,9 +31,24 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 
 
+# Tests that start processes (`userimport serve`, workers, uvicorn, a browser, the SDK's
+# generator): marked `slow`, left out of `make test-fast` (the inner loop), run by `make test`.
+SLOW_MODULES = {
+    "test_sdk", "test_factory", "test_operations", "test_under_load", "test_job_restarts",
+    "test_workers", "test_browser", "test_schemathesis", "test_hostile_http", "test_transport",
+}  # fmt: skip
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: starts processes; not in `make test-fast`")
     if IN_CI and not PG_URL:
         raise pytest.UsageError("CI=true: set TEST_DATABASE_URL, the PostgreSQL runs are required.")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.stem in SLOW_MODULES or "live_service" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

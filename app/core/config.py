@@ -11,6 +11,12 @@ from sqlalchemy.engine import make_url
 DEFAULT_DATABASE_URL = "sqlite:///./data/userimport.db"
 
 
+def uses_postgresql(database_url: str) -> bool:
+    """The one decision of the backend: PostgreSQL (the job queue lives there), else the
+    embedded SQLite. Settings ask it once; an engine made from a bare URL asks it too."""
+    return make_url(database_url).get_backend_name() == "postgresql"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="USERIMPORT_", extra="ignore", validate_by_name=True
@@ -140,7 +146,7 @@ class Settings(BaseSettings):
     @property
     def uses_postgresql(self) -> bool:
         """PostgreSQL (the job queue lives there) rather than the embedded SQLite."""
-        return make_url(self.database_url).get_backend_name() == "postgresql"
+        return uses_postgresql(self.database_url)
 
     @property
     def runs_embedded_worker(self) -> bool:

@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.core.config import uses_postgresql
+
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # A thread that waits this long for a pooled connection gives up (answered as a 503).
 POOL_TIMEOUT_SECONDS = 10
@@ -20,9 +22,8 @@ def create_db_engine(
     url: str, *, pool_size: int = 5, max_overflow: int = 10, pool_timeout: float = 30
 ) -> Engine:
     """An engine whose error messages never carry row values (hide_parameters)."""
-    parsed = make_url(url)
     pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
-    if parsed.get_backend_name() != "sqlite":
+    if uses_postgresql(url):
         return create_engine(
             url,
             pool_pre_ping=True,
@@ -30,8 +31,9 @@ def create_db_engine(
             connect_args={"connect_timeout": 5},
             **pool,
         )
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    path = make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
     # pysqlite opens a transaction only at the first write, so a slow import never holds
     # a read snapshot; concurrent writers wait for the lock instead of failing.
     engine = create_engine(

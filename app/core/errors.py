@@ -13,8 +13,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.codes import ProblemCode
+from app.core.logs import request_id
 from app.core.schemas import InvalidParam, Problem
-from app.http.request_context import request_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger("userimport.errors")

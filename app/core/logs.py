@@ -5,11 +5,12 @@ import json
 import logging
 import sys
 import time
+from contextvars import ContextVar
 from typing import Any
 
-from app.http.request_context import request_id
-
 _FIELDS = ("method", "route", "status", "duration_ms")
+# The request being served (set by app/http/request_context.py): in every line and problem.
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
 class JsonFormatter(logging.Formatter):

@@ -8,7 +8,6 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from app.core.errors import PROBLEM_MEDIA_TYPE
-from app.imports.rows import UserRow
 
 # Public operations: no API key (`security: []` in the document).
 PUBLIC = {"get_template", "healthz", "readyz"}
@@ -62,7 +61,7 @@ _ANY_REQUEST = {
 }
 
 
-def _finish(spec: dict[str, Any]) -> dict[str, Any]:
+def _finish(spec: dict[str, Any], components: dict[str, dict[str, Any]]) -> dict[str, Any]:
     problem = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
@@ -77,17 +76,14 @@ def _finish(spec: dict[str, Any]) -> dict[str, Any]:
                 if int(status) >= 400 and "application/json" in content:
                     content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
                 _declare_headers(operation["operationId"], status, answer)
-    row = UserRow.model_json_schema(by_alias=True, mode="validation")
-    row["description"] = (
-        "One user row of the CSV file, by the template's column names (header names other "
-        "consoles use are read as these columns). Each rule's failure is an error with the "
-        "row, the column and one of the codes listed on RowError."
-    )
-    spec["components"]["schemas"]["UserRow"] = row
+    spec["components"]["schemas"].update(components)
     return spec
 
 
-def install_openapi(app: FastAPI) -> None:
+def install_openapi(app: FastAPI, components: dict[str, dict[str, Any]]) -> None:
+    """The document, built once; components: schemas no operation names (a contract shown
+    for itself)."""
+
     def build() -> dict[str, Any]:
         if app.openapi_schema is None:
             spec = get_openapi(
@@ -97,7 +93,7 @@ def install_openapi(app: FastAPI) -> None:
                 routes=app.routes,
                 servers=SERVERS,
             )
-            app.openapi_schema = _finish(spec)
+            app.openapi_schema = _finish(spec, components)
         return app.openapi_schema
 
     app.openapi = build  # type: ignore[method-assign]

@@ -5,15 +5,14 @@ import logging
 import re
 import time
 import uuid
-from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.logs import request_id
 from app.core.metrics import LATENCY, REQUESTS
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
-request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 access_log = logging.getLogger("userimport.access")
 
 

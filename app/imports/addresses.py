@@ -4,7 +4,7 @@ email-validator spends most of its time on the domain (IDNA/UTS-46 checks of eve
 character); a file of 100,000 addresses usually has a handful of domains. Plain ASCII
 addresses are checked here with the library's own local-part check on every row and its
 domain verdict cached per domain; anything else goes through validate_email whole. The two
-paths give the same verdicts, messages and normalized forms (tests/test_addresses.py).
+paths give the same verdicts, messages and normalized forms (tests/imports/test_addresses.py).
 """
 
 import re

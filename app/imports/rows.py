@@ -12,8 +12,9 @@ value invalid.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from email_validator import EmailNotValidError
 from pydantic import (
@@ -50,6 +51,7 @@ _LINE_BREAK = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
 _ADDRESS_SEPARATORS = re.compile(r"[;,\s]+")
 _BOOLEANS = {"TRUE": True, "FALSE": False}
 _OUR_CODES = frozenset(code.value for code in RowCode)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +95,7 @@ def plain_message(error: EmailNotValidError) -> str:
     return f"{text}." if len(text) > 20 else "The address is not valid."
 
 
-def _address(raw: str, info: ValidationInfo) -> str:
-    context: RowContext = info.context  # type: ignore[assignment]  # set by check_row
+def _address(raw: str, context: RowContext) -> str:
     value = raw.strip(_AROUND)
     if not value:
         raise _problem(RowCode.MISSING_VALUE, "An email address is required.")
@@ -139,9 +140,8 @@ def _name(raw: str) -> str:
     return value
 
 
-def _password(raw: str, info: ValidationInfo) -> SecretStr | None:
+def _password(raw: str, context: RowContext) -> SecretStr | None:
     # Kept exactly as written: spaces may be part of a password. Never quoted in a message.
-    context: RowContext = info.context  # type: ignore[assignment]  # set by check_row
     if context.hashed:
         if raw:
             message = "The row has a password and a password hash; give one or the other."
@@ -154,7 +154,7 @@ def _password(raw: str, info: ValidationInfo) -> SecretStr | None:
         raise _problem(RowCode.VALUE_TOO_LONG, message)
     if _LINE_BREAK.search(raw):
         raise _problem(RowCode.INVALID_VALUE, "The password holds a line break.")
-    address = info.data.get("email")  # checked first: None when the address failed
+    address = context.address  # checked first: None when the address failed
     problem = password_problem(raw, address, context.policy.min_password_length)
     if problem is not None:
         raise _problem(problem.code, problem.message)
@@ -172,6 +172,17 @@ def _password_hash(raw: str) -> str | None:
         )
         raise _problem(RowCode.INVALID_PASSWORD_HASH, message)
     return value
+
+
+def _in_context(
+    validate: Callable[[str, RowContext], T],
+) -> Callable[[str, ValidationInfo], T]:
+    """A rule as pydantic calls it: the RowContext is the validation's context."""
+
+    def adapted(raw: str, info: ValidationInfo) -> T:
+        return validate(raw, info.context)  # type: ignore[arg-type]  # a RowContext, always
+
+    return adapted
 
 
 def _boolean(raw: Any) -> bool:
@@ -203,7 +214,7 @@ class UserRow(BaseModel):
             "domain lower-cased; unique in the directory, whatever its letter case.",
             examples=["ana@example.com"],
         ),
-        AfterValidator(_address),
+        AfterValidator(_in_context(_address)),
     ]  # fmt: skip
     name: Annotated[
         str,
@@ -227,7 +238,7 @@ class UserRow(BaseModel):
             "address's name part, not a common password, no line break. Empty on a row that "
             "gives a Password Hash instead.",
         ),
-        BeforeValidator(_password),
+        BeforeValidator(_in_context(_password)),
     ]
     force_change_password: Annotated[
         bool,
@@ -297,20 +308,36 @@ def check_row(
     password_hash: str = "",
     *,
     hashed: bool | None = None,
-) -> UserRow | list[RowError]:
-    """The row as a UserRow, or its errors. context.address is the row's address if valid.
-    password_hash: the row's Password Hash cell, when the file has that column; hashed: the
-    row gives a hash (default: when that cell is not empty)."""
+    keep: bool = True,
+) -> UserRow | list[RowError] | None:
+    """The row's errors, or (keep) the row as a UserRow, else None; context.address is the
+    row's address if valid. password_hash: the row's Password Hash cell, when the file has
+    that column; hashed: the row gives a hash (default: when that cell is not empty).
+
+    UserRow's own rules are called in its field order, as model_validate calls them, without
+    pydantic's machinery around them (a third of a row's cost); the model is then built from
+    the checked values. tests/imports/test_row_verdict.py keeps this equal to model_validate."""
     email, name, password, force = cells
     context.address = None
-    values = {EMAIL: email, NAME: name, PASSWORD: password, FORCE_CHANGE: force}
     context.hashed = bool(password_hash.strip(_AROUND)) if hashed is None else hashed
+    errors: list[RowError] = []
+    values: dict[str, Any] = {}
+    checks: list[tuple[str, str, Callable[[], Any]]] = [
+        ("email", EMAIL, lambda: _address(email, context)),
+        ("name", NAME, lambda: _name(name)),
+        ("password", PASSWORD, lambda: _password(password, context)),
+        ("force_change_password", FORCE_CHANGE, lambda: _boolean(force)),
+    ]
     if context.hashed:
-        values[PASSWORD_HASH] = password_hash
-    try:
-        return UserRow.model_validate(values, context=context)
-    except ValidationError as exc:
-        return row_errors(row, exc)
+        checks.append(("password_hash", PASSWORD_HASH, lambda: _password_hash(password_hash)))
+    for field_name, column, check in checks:
+        try:
+            values[field_name] = check()
+        except PydanticCustomError as exc:
+            errors.append(_failed(row, column, exc))
+    if errors:
+        return errors
+    return UserRow.model_construct(**values) if keep else None
 
 
 def google_hash_cells(password: str, function: str) -> tuple[str, str] | RowCode:
@@ -325,45 +352,11 @@ def google_hash_cells(password: str, function: str) -> tuple[str, str] | RowCode
     return RowCode.INVALID_PASSWORD_HASH
 
 
-class _Info:
-    """What the row's validators read of pydantic's ValidationInfo: the context, and the
-    fields validated so far."""
-
-    __slots__ = ("context", "data")
-
-    def __init__(self, context: RowContext) -> None:
-        self.context = context
-        self.data: dict[str, Any] = {}
-
-
 def _failed(row: int, column: str, exc: PydanticCustomError) -> RowError:
     return RowError(row=row, column=column, code=RowCode(exc.type), message=exc.message())
 
 
 def row_verdict(row: int, cells: tuple[str, str, str, str], context: RowContext) -> list[RowError]:
-    """The errors check_row would find (none: []), by calling UserRow's own validators in
-    its field order without building the model: a dry run needs the verdict, not the user,
-    and pydantic's machinery around the validators is a third of a row's cost. A property
-    test keeps the two in step (tests/test_row_verdict.py)."""
-    email, name, password, force = cells
-    context.address = None
-    context.hashed = False
-    info = _Info(context)
-    errors: list[RowError] = []
-    try:
-        info.data["email"] = _address(email, info)  # type: ignore[arg-type]
-    except PydanticCustomError as exc:
-        errors.append(_failed(row, EMAIL, exc))
-    try:
-        _name(name)
-    except PydanticCustomError as exc:
-        errors.append(_failed(row, NAME, exc))
-    try:
-        _password(password, info)  # type: ignore[arg-type]
-    except PydanticCustomError as exc:
-        errors.append(_failed(row, PASSWORD, exc))
-    try:
-        _boolean(force)
-    except PydanticCustomError as exc:
-        errors.append(_failed(row, FORCE_CHANGE, exc))
-    return errors
+    """The errors of a row with no password hash (none: []): a dry run's verdict, no model."""
+    checked = check_row(row, cells, context, hashed=False, keep=False)
+    return checked if isinstance(checked, list) else []

@@ -11,7 +11,6 @@ from app.imports.rows import (
     UserRow,
     check_row,
     google_hash_cells,
-    row_verdict,
 )
 
 
@@ -45,10 +44,8 @@ class FileChecker:
         checked: UserRow | list[RowError] | None
         if optional is not None:
             checked = self._check_hashed(row, cells, *optional)
-        elif self.keep_users:
-            checked = check_row(row, cells, self.context)
-        else:  # a verdict is all a dry run needs: the same rules, without the model
-            checked = row_verdict(row, cells, self.context) or None
+        else:  # a dry run needs the verdict, not the model (None when valid)
+            checked = check_row(row, cells, self.context, hashed=False, keep=self.keep_users)
         address = self.context.address
         if address is not None:
             earlier = self.first_rows.setdefault(address.lower(), row)
@@ -63,7 +60,7 @@ class FileChecker:
 
     def _check_hashed(
         self, row: int, cells: tuple[str, str, str, str], password_hash: str, function: str
-    ) -> UserRow | list[RowError]:
+    ) -> UserRow | list[RowError] | None:
         email, name, password, force = cells
         google = google_hash_cells(password, function)
         if isinstance(google, RowCode):  # the rest is checked as a row with a hash
@@ -71,12 +68,15 @@ class FileChecker:
             refused = _error(row, HASH_FUNCTION, google, message)
             checked = check_row(row, (email, name, "", force), self.context, hashed=True)
             return [refused, *checked] if isinstance(checked, list) else [refused]
+        keep = self.keep_users
         password, from_password = google
         if from_password:
             password, password_hash = (
                 (password, password_hash) if password_hash else ("", from_password)
             )
-        return check_row(row, (email, name, password, force), self.context, password_hash)
+        return check_row(
+            row, (email, name, password, force), self.context, password_hash, keep=keep
+        )
 
     def report(self, errors: list[RowError]) -> None:
         """Count every error; keep only the first max_errors, so a broken file stays cheap."""

@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 
 from app.core.models import UserImport
 from app.core.schemas import RowError, Schema
+from app.imports.rows import UserRow
 from app.imports.status import ImportStatus
 
 
@@ -100,3 +101,14 @@ class ImportPage(Schema):
     next_cursor: str | None = Field(
         description="Pass as cursor for the next page; null at the end."
     )
+
+
+def user_row_schema() -> dict[str, Any]:
+    """The row contract as an OpenAPI component of its own."""
+    row = UserRow.model_json_schema(by_alias=True, mode="validation")
+    row["description"] = (
+        "One user row of the CSV file, by the template's column names (header names other "
+        "consoles use are read as these columns). Each rule's failure is an error with the "
+        "row, the column and one of the codes listed on RowError."
+    )
+    return row

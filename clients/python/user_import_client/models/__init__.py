@@ -18,6 +18,7 @@ from .invalid_param import InvalidParam
 from .jobs_status import JobsStatus
 from .jobs_status_runner import JobsStatusRunner
 from .on_existing import OnExisting
+from .planned import Planned
 from .problem import Problem
 from .problem_code import ProblemCode
 from .progress import Progress
@@ -48,6 +49,7 @@ __all__ = (
     "JobsStatus",
     "JobsStatusRunner",
     "OnExisting",
+    "Planned",
     "Problem",
     "ProblemCode",
     "Progress",

@@ -14,6 +14,7 @@ import datetime
 
 if TYPE_CHECKING:
   from ..models.import_list_item_columns import ImportListItemColumns
+  from ..models.planned import Planned
   from ..models.progress import Progress
 
 
@@ -36,9 +37,12 @@ class ImportListItem:
             delimiter (None | str): The cell separator: comma, semicolon or tab.
             columns (ImportListItemColumns): Each header as written in the file and the template column it was read as.
             rows (int): User rows found in the file (blank rows not counted).
-            added (int): Users added (0 when refused); for a dry run, the users it would add.
-            updated (int): Existing users whose name, password and Force Change Password were set (on_existing=update).
-            skipped (int): Rows left out because the directory holds their address (on_existing=skip).
+            added (int): Users added: written in the import's one transaction, so 0 until it is `completed` (a dry run, a
+                refused, cancelled or running import: 0).
+            updated (int): Existing users whose name, password and Force Change Password were set (on_existing=update); 0
+                until `completed`.
+            skipped (int): Rows left out because the directory holds their address (on_existing=skip); 0 until `completed`.
+            planned (Planned):
             on_existing (str): What the import did with addresses the directory held: error, skip, update.
             created_at (datetime.datetime): When the import was attempted (UTC).
             created_by (None | str): Name of the API key that made the import.
@@ -57,6 +61,7 @@ class ImportListItem:
     added: int
     updated: int
     skipped: int
+    planned: Planned
     on_existing: str
     created_at: datetime.datetime
     created_by: None | str
@@ -70,6 +75,7 @@ class ImportListItem:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.import_list_item_columns import ImportListItemColumns # noqa: PLC0415
+        from ..models.planned import Planned # noqa: PLC0415
         from ..models.progress import Progress # noqa: PLC0415
         id = self.id
 
@@ -95,6 +101,8 @@ class ImportListItem:
         updated = self.updated
 
         skipped = self.skipped
+
+        planned = self.planned.to_dict()
 
         on_existing = self.on_existing
 
@@ -122,6 +130,7 @@ class ImportListItem:
             "added": added,
             "updated": updated,
             "skipped": skipped,
+            "planned": planned,
             "on_existing": on_existing,
             "created_at": created_at,
             "created_by": created_by,
@@ -136,6 +145,7 @@ class ImportListItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.import_list_item_columns import ImportListItemColumns # noqa: PLC0415
+        from ..models.planned import Planned # noqa: PLC0415
         from ..models.progress import Progress # noqa: PLC0415
         d = dict(src_dict)
         id = d.pop("id")
@@ -184,6 +194,11 @@ class ImportListItem:
 
         skipped = d.pop("skipped")
 
+        planned = Planned.from_dict(d.pop("planned"))
+
+
+
+
         on_existing = d.pop("on_existing")
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
@@ -218,6 +233,7 @@ class ImportListItem:
             added=added,
             updated=updated,
             skipped=skipped,
+            planned=planned,
             on_existing=on_existing,
             created_at=created_at,
             created_by=created_by,

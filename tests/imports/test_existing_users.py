@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.core.models import DirectoryUser
 from tests.conftest import AppFactory
 from tests.helpers import csv_bytes, upload, user_rows
-from tests.test_jobs import JOB_SETTINGS, started, wait_for
+from tests.imports.test_jobs import JOB_SETTINGS, started, wait_for
 
 pytestmark = pytest.mark.anyio
 VERIFY = PasswordHasher()

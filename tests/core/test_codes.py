@@ -8,7 +8,7 @@ from pathlib import Path
 from app.core.codes import ProblemCode, RowCode
 from scripts.export_openapi import render
 
-APP = Path(__file__).resolve().parents[1] / "app"
+APP = Path(__file__).resolve().parents[2] / "app"
 
 
 def listed_codes(schema: dict[str, object]) -> set[str]:

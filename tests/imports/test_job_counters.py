@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 
 from tests.conftest import AppFactory
 from tests.helpers import all_users, csv_bytes, upload, user_rows
-from tests.test_jobs import JOB_SETTINGS, started, wait_for
+from tests.imports.test_jobs import JOB_SETTINGS, started, wait_for
 
 pytestmark = pytest.mark.anyio
 ROWS = 30

@@ -11,7 +11,7 @@ import httpx
 from bench.server import Server
 from tests.conftest import ADMIN_AUTH
 from tests.helpers import csv_bytes, user_rows
-from tests.test_workers import count_users
+from tests.imports.test_workers import count_users
 
 ROWS = 2000
 SETTINGS = {

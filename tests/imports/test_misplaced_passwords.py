@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from app.auth.keys import ApiKeyRepository, Role
 from tests.conftest import make_client
+from tests.core.test_leaks import SETTINGS, database_text
 from tests.helpers import codes, upload
-from tests.test_leaks import SETTINGS, database_text
 
 pytestmark = pytest.mark.anyio
 HEADER = ["Email", "Name", "Password", "Force Change Password"]

@@ -12,9 +12,9 @@ from fastapi import FastAPI
 
 from app.auth.keys import Role
 from bench.server import Server
+from tests.auth.test_auth import create_key
 from tests.conftest import ADMIN_AUTH, AppFactory, make_client
 from tests.helpers import csv_bytes, upload, user_rows
-from tests.test_auth import create_key
 
 pytestmark = pytest.mark.anyio
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-WEB = Path(__file__).parents[2] / "web"
+WEB = Path(__file__).parents[1] / "web"
 # Swagger UI and ReDoc as a PyPI package ships them (fastapi-offline's copies).
 VENDOR = Path(fastapi_offline.__file__).parent / "static"
 PAGE_CSP = (

@@ -15,7 +15,7 @@ from app.core.models import DirectoryUser
 from app.passwords.verify import verify_password
 from tests.conftest import AppFactory
 from tests.helpers import csv_bytes, upload
-from tests.test_jobs import JOB_SETTINGS, started, wait_for
+from tests.imports.test_jobs import JOB_SETTINGS, started, wait_for
 
 pytestmark = pytest.mark.anyio
 HEADER = ["Email", "Name", "Password", "Force Change Password", "Password Hash"]
