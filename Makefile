@@ -7,7 +7,7 @@ PORT ?= 8000
 
 SDK := clients/python/user_import_client
 
-.PHONY: run test test-fast lint openapi sdk migrate bench bench-memory bench-workers bench-prehashed clean
+.PHONY: run test test-fast lint openapi sdk migrate bench bench-compare bench-memory bench-workers bench-prehashed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run
+
+# The 500-row import of this checkout against another (OTHER=DIR, with its own .venv).
+bench-compare: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.compare $(OTHER)
 
 bench-prehashed: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.prehashed

@@ -79,8 +79,11 @@ def running_server(
     *,
     migrate: bool = True,
     output: Path | None = None,
+    root: Path = ROOT,
 ) -> Iterator[Server]:
-    """`userimport serve` on a free port; its stdout and stderr go to output when given."""
+    """`userimport serve` on a free port; its stdout and stderr go to output when given.
+    root: the checkout served (its own .venv when it is not this one), for comparisons."""
+    python = sys.executable if root == ROOT else str(root / ".venv" / "bin" / "python")
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -89,14 +92,15 @@ def running_server(
     }
     if migrate:
         subprocess.run(
-            [sys.executable, "-m", "alembic", "upgrade", "head"],
-            cwd=ROOT, env=env, check=True, capture_output=True,
+            [python, "-m", "alembic", "upgrade", "head"],
+            cwd=root, env=env, check=True, capture_output=True,
         )  # fmt: skip
     port = free_port()
-    command = [userimport_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+    script = userimport_command() if root == ROOT else str(Path(python).with_name("userimport"))
+    command = [script, "serve", "--host", "127.0.0.1", "--port", str(port),
                "--log-level", "warning"]  # fmt: skip
     log = output.open("wb") if output is not None else None
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=log)
     if log is not None:
         log.close()
     url = f"http://127.0.0.1:{port}"

@@ -40,7 +40,9 @@ SLOW_MODULES = {
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: starts processes; not in `make test-fast`")
+    config.addinivalue_line(
+        "markers", "slow: starts processes or runs thousands of cases; not in `make test-fast`"
+    )
     if IN_CI and not PG_URL:
         raise pytest.UsageError("CI=true: set TEST_DATABASE_URL, the PostgreSQL runs are required.")
 

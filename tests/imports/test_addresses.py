@@ -27,6 +27,7 @@ def verdict(check: object, address: str) -> tuple[str, str]:
         return "invalid", str(exc)
 
 
+@pytest.mark.slow  # thousands of generated cases: `make test` runs them
 @settings(max_examples=2000)
 @given(addresses=st.lists(ADDRESSES, min_size=1, max_size=5))
 def test_same_verdicts_and_normal_forms_as_email_validator(addresses: list[str]) -> None:

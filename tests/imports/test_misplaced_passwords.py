@@ -118,6 +118,7 @@ def misplaced_files(draw: st.DrawFn) -> tuple[bytes, list[str]]:
     return text.encode(), passwords
 
 
+@pytest.mark.slow  # thousands of generated cases: `make test` runs them
 @settings(**SETTINGS)
 @given(case=misplaced_files(), dry_run=st.booleans())
 async def test_passwords_anywhere_in_a_file_are_never_shown(

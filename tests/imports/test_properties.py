@@ -41,6 +41,7 @@ uploads = st.one_of(
 )
 
 
+@pytest.mark.slow  # thousands of generated cases: `make test` runs them
 @settings(max_examples=300, **PROPERTY_SETTINGS)
 @given(data=uploads, dry_run=st.booleans())
 async def test_any_bytes_get_a_success_or_a_documented_problem(
