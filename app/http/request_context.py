@@ -24,6 +24,15 @@ def _given_id(scope: Scope) -> str | None:
     return None
 
 
+# The methods a metric or a log line names; anything a client makes up is "other", so no
+# request can add a label value (a series) of its own.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    return method if method in KNOWN_METHODS else "other"
+
+
 def _route(scope: Scope) -> str:
     """The matched route's template (/imports/{import_id}); never the path as sent."""
     route = scope.get("route")
@@ -60,7 +69,7 @@ class RequestContext:
             await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route, method = _route(scope), scope["method"]
+            route, method = _route(scope), method_label(scope["method"])
             REQUESTS.labels(route, method, str(status)).inc()
             LATENCY.labels(route, method).observe(elapsed)
             access_log.info(
