@@ -34,12 +34,11 @@ from app.core.codes import RowCode
 from app.core.models import MAX_EMAIL_LENGTH
 from app.core.schemas import RowError
 from app.imports.addresses import AddressValidator, is_plain
-from app.passwords.imported import is_supported_hash
+from app.passwords.imported import MAX_HASH_LENGTH, hash_problem
 from app.passwords.policy import password_problem
 
 MAX_NAME_LENGTH = 256
 MAX_PASSWORD_LENGTH = 1024
-MAX_HASH_LENGTH = 255
 # What copy-paste leaves around a value: spaces, no-break spaces, zero-width characters.
 _AROUND = " \u00a0\u202f\u200b\u200c\u200d\u2060\ufeff"
 # Control characters (C0 and C1: TAB, CR, LF, VT, FF, U+001C-001F, U+0085...) and the line and
@@ -165,12 +164,9 @@ def _password_hash(raw: str) -> str | None:
     value = raw.strip(_AROUND)
     if not value:
         return None
-    if not is_supported_hash(value):
-        message = (
-            "The password hash is not one this service keeps: argon2id or argon2i (PHC), "
-            "bcrypt ($2a$, $2b$, $2y$) or scrypt ($scrypt$ PHC), written whole."
-        )
-        raise _problem(RowCode.INVALID_PASSWORD_HASH, message)
+    problem = hash_problem(value)  # which scheme, which bound: never the hash itself
+    if problem is not None:
+        raise _problem(RowCode.INVALID_PASSWORD_HASH, problem)
     return value
 
 

@@ -26,14 +26,15 @@ def bcrypt_hash(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode()
 
 
+def ab64(raw: bytes) -> str:
+    """passlib's adapted base64: '.' for '+', no padding."""
+    return base64.b64encode(raw).decode().rstrip("=").replace("+", ".")
+
+
 def scrypt_hash(password: str) -> str:
     """passlib's $scrypt$ format: ln, r, p, then salt and checksum in adapted base64."""
     salt = b"0123456789abcdef"
     digest = hashlib.scrypt(password.encode(), salt=salt, n=2**10, r=8, p=1, dklen=32)
-
-    def ab64(raw: bytes) -> str:
-        return base64.b64encode(raw).decode().rstrip("=").replace("+", ".")
-
     return f"$scrypt$ln=10,r=8,p=1${ab64(salt)}${ab64(digest)}"
 
 
