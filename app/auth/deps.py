@@ -26,6 +26,9 @@ bearer = HTTPBearer(
 class Principal:
     key_name: str
     role: Role
+    # Whose Idempotency-Keys these are: the stored key's id (a new key of the same name is
+    # another key), or the environment key's digest (a rotated one is another key).
+    key_scope: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +61,13 @@ async def authenticate(
     stored = await db.run(lambda session: _find_key(session, digest))
     env_key = settings.api_key.get_secret_value() if settings.api_key else None
     if env_key and hmac.compare_digest(digest, key_digest(env_key)):
-        return Principal(ENV_KEY_NAME, Role.ADMIN)
+        return Principal(ENV_KEY_NAME, Role.ADMIN, f"env:{digest[:32]}")
     if stored is None or not token:
         raise UnauthorizedError("Send a valid API key as `Authorization: Bearer <key>`.")
     now = utcnow()
     if ApiKeyRepository.is_due_for_touch(stored.last_used_at, now):
         await db.run(lambda session: ApiKeyRepository(session).touch(stored.id, now))
-    return Principal(stored.name, stored.role)
+    return Principal(stored.name, stored.role, f"key:{stored.id}")
 
 
 async def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:

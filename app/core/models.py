@@ -49,6 +49,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 # Limits the columns below impose, shared with the checks that keep inputs within them.
 MAX_EMAIL_LENGTH = 254  # RFC 5321's bound on an address
 MAX_ID = 2_147_483_647  # ids are 32-bit integers: a larger one cannot exist
+MAX_KEY_NAME_LENGTH = 64
 
 
 def utcnow() -> datetime:
@@ -139,7 +140,7 @@ class ApiKey(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(MAX_KEY_NAME_LENGTH))
     role: Mapped[str] = mapped_column(String(16))
     digest: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the key, hex
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -182,7 +183,8 @@ class IdempotencyRecord(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    owner: Mapped[str] = mapped_column(String(64))  # the API key's name: keys are per key
+    # Whose keys: "key:<API key id>" or "env:<digest>" (app/auth/deps.py Principal.key_scope).
+    owner: Mapped[str] = mapped_column(String(64))
     key: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of the file and options
     status_code: Mapped[int | None] = mapped_column(Integer)  # None while the first runs

@@ -203,9 +203,9 @@ async def create_import(
     as it queues, the answer is 429 with `Retry-After`.
     """
     options = resolve_options(dry_run, on_existing, errors_format, upload.fields, accept)
-    owner = principal.key_name
+    created_by, owner = principal.key_name, principal.key_scope
     if idempotency_key is None:
-        answer, cells = await _run_import(upload, options, owner, services)
+        answer, cells = await _run_import(upload, options, created_by, services)
         return _respond(answer, upload, cells)
     key = check_key(idempotency_key)
     request = fingerprint(upload.data, options)
@@ -215,7 +215,7 @@ async def create_import(
     if kept is not None:
         return _replay(kept, request, upload)
     try:
-        answer, cells = await _run_import(upload, options, owner, services)
+        answer, cells = await _run_import(upload, options, created_by, services)
     except BaseException:  # no answer worth keeping (busy, database away): a retry runs it
         with contextlib.suppress(Exception):  # the database may be the reason
             await db.run(lambda s: IdempotencyRepository(s).release(owner, key))

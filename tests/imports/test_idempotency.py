@@ -110,6 +110,26 @@ async def test_keys_belong_to_their_api_key(app: FastAPI, client: httpx.AsyncCli
     assert "idempotent-replayed" not in theirs.headers
 
 
+async def test_a_recreated_api_key_of_the_same_name_is_another_key(app: FastAPI) -> None:
+    with app.state.session_factory.begin() as session:
+        _, first = ApiKeyRepository(session).create("temp", Role.ADMIN)
+    async with make_client(app, {"Authorization": f"Bearer {first}"}) as temp:
+        kept = await post(temp, "nightly-run")
+    with app.state.session_factory.begin() as session:
+        keys = ApiKeyRepository(session)
+        revoked = keys.active_by_name("temp")
+        assert revoked is not None
+        keys.revoke(revoked)
+        session.flush()
+        _, second = keys.create("temp", Role.ADMIN)
+    async with make_client(app, {"Authorization": f"Bearer {second}"}) as new_temp:
+        again = await post(new_temp, "nightly-run")
+
+    assert kept.status_code == 201
+    assert "idempotent-replayed" not in again.headers  # run anew, not the old key's answer
+    assert (again.status_code, again.json()["code"]) == (422, "import_refused")
+
+
 async def test_a_key_is_forgotten_after_its_ttl(app_factory: AppFactory) -> None:
     app = app_factory(idempotency_ttl_hours=0.0002)  # 0.72 s
     async with make_client(app) as http:
