@@ -14,23 +14,45 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from app.auth.keys import ApiKeyRepository, Role
 from app.core.config import Settings
 from app.core.db import create_db_engine, create_session_factory
 from app.core.logs import configure_logging
+from app.core.models import MAX_KEY_NAME_LENGTH
 from app.core.sealing import ensure_key_file
 from app.http.server import serve
 
 BOOTSTRAP_KEY_NAME = "first-admin"
 
 
+class _Parser(argparse.ArgumentParser):
+    """Input errors as one line (`userimport: error: ...`) and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _key_name(value: str) -> str:
+    name = value.strip()
+    if not 1 <= len(name) <= MAX_KEY_NAME_LENGTH:
+        raise argparse.ArgumentTypeError(
+            f"a key name is 1 to {MAX_KEY_NAME_LENGTH} characters (got {len(name)})"
+        )
+    if not name.isprintable():
+        raise argparse.ArgumentTypeError("a key name holds no control characters")
+    return name
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="userimport", description="Manage the service.")
+    parser = _Parser(prog="userimport", description="Manage the service.")
     groups = parser.add_subparsers(dest="group", required=True)
     keys = groups.add_parser("keys", help="API keys").add_subparsers(dest="command", required=True)
     create = keys.add_parser("create", help="create a key and print it once")
-    create.add_argument("--name", required=True, help="who or what uses the key")
+    create.add_argument(
+        "--name", required=True, type=_key_name, help="who or what uses the key (1-64 characters)"
+    )
     create.add_argument("--role", required=True, choices=[role.value for role in Role])
     keys.add_parser("list", help="list keys (never the keys themselves)")
     revoke = keys.add_parser("revoke", help="revoke a key at once")

@@ -63,6 +63,19 @@ async def test_duplicate_active_name_is_refused(
     assert status == 1 and "exists already" in err
 
 
+@pytest.mark.parametrize("name", ["n" * 70, "  ", "tab\there"])
+async def test_a_bad_key_name_is_one_line_and_exit_2(
+    keyless_app: FastAPI, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["keys", "create", "--name", name, "--role", "admin"])
+    _, err = capsys.readouterr()
+
+    assert exited.value.code == 2
+    assert err.count("\n") == 1 and err.startswith("userimport keys create: error: argument --name")
+    assert "Traceback" not in err
+
+
 async def test_ensure_creates_one_admin_key_on_first_start_only(
     keyless_app: FastAPI, capsys: pytest.CaptureFixture[str]
 ) -> None:
