@@ -23,6 +23,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from app.core.codes import ProblemCode
 from app.core.config import Settings, get_settings
 from app.core.errors import PROBLEM_MEDIA_TYPE, problem_type
+from app.core.logs import configure_logging
 
 MAX_HEAD_BYTES = 16 * 1024  # request line + headers: more is a 431
 _HEAD_ENDS = (b"\r\n\r\n", b"\n\n")
@@ -159,10 +160,14 @@ def server_config(
         "timeout_keep_alive": settings.keep_alive_seconds,
         # Our own access log (app/http/request_context.py) names the route, never a query string.
         "access_log": False,
+        # uvicorn's own lines go through the root logger: in the service's format (JSON).
+        "log_config": None,
     }
     return uvicorn.Config(app, host=host, port=port, **{**limits, **extra})
 
 
 def serve(host: str, port: int, log_level: str = "info") -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)  # before uvicorn's first line
     config = server_config("app.main:create_app", host, port, log_level=log_level, factory=True)
     uvicorn.Server(config).run()
