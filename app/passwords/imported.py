@@ -27,6 +27,7 @@ class Bounds:
     argon2_memory_kib: int = 256 * 1024
     argon2_time: int = 10
     argon2_lanes: int = 8
+    argon2_work_kib: int = 1024 * 1024  # m x t: 1 GiB of memory passes (256 MiB x 4)
     scrypt_memory_bytes: int = 256 * 1024 * 1024  # 128 * r * N
     scrypt_parallelism: int = 16
 
@@ -60,6 +61,11 @@ def hash_problem(value: str, bounds: Bounds = BOUNDS) -> str | None:
             return (
                 f"The argon2 hash's m must be 8 x p to {bounds.argon2_memory_kib} KiB "
                 f"({bounds.argon2_memory_kib // 1024} MiB)."
+            )
+        if memory * time > bounds.argon2_work_kib:
+            return (
+                f"The argon2 hash's m x t must be at most {bounds.argon2_work_kib} KiB "
+                f"({bounds.argon2_work_kib // 2**20} GiB, e.g. 256 MiB x 4)."
             )
         return None
     if found := _BCRYPT.fullmatch(value):
