@@ -21,6 +21,7 @@ from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import JobsUnavailableError
 from app.core.models import UserImport
+from app.core.processes import end_with
 from app.imports.admission import ImportGate
 from app.imports.options import ErrorsFormat, ImportOptions
 from app.imports.service import import_file, new_import
@@ -54,10 +55,14 @@ def plan_file(
 _processes: ProcessPoolExecutor | None = None
 
 
-def _lower_priority() -> None:
-    """Checking files is batch work: the server's event loop gets a core first."""
+def _start_worker(server: int) -> None:
+    """Checking files is batch work: the server's event loop gets a core first. And a worker
+    ends with its server, however the server ends (SIGKILL too): the worker holds both ends of
+    its own queue's pipes, so it would never see them close, and it keeps the fork server and
+    the resource tracker alive in turn; they end once the workers have."""
     with contextlib.suppress(AttributeError, OSError):  # not Unix: keep the default
         os.nice(CHECKING_NICENESS)
+    end_with(server)
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:
@@ -69,7 +74,10 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["app.imports.planning"])
         _processes = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_lower_priority
+            max_workers=workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
         )
     return _processes
 
