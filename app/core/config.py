@@ -127,6 +127,12 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: float = Field(
         default=24, gt=0, description="How long an Idempotency-Key and its answer are kept."
     )
+    idempotency_lease_seconds: float = Field(
+        default=30,
+        gt=0,
+        description="A request running with an Idempotency-Key renews its claim this often x 3; "
+        "a claim not renewed for this long (its process died) is taken over by a retry.",
+    )
     min_password_length: int = Field(default=8, ge=1, description="Shortest password accepted.")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins of browser front ends, comma-separated."

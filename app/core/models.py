@@ -173,6 +173,17 @@ class JobChunk(Base):
     hashes: Mapped[str | None] = mapped_column(Text)  # PHC strings, one a line
 
 
+class StagingKeyCheck(Base):
+    """A value sealed with the staging key by the first process that used it: a process
+    whose key does not open it refuses to start (every process needs the same key)."""
+
+    __tablename__ = "staging_key_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # one row: 1
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class IdempotencyRecord(Base):
     """The first answer to a POST /imports sent with an Idempotency-Key, kept for retries."""
 
@@ -193,3 +204,6 @@ class IdempotencyRecord(Base):
     csv_errors: Mapped[bool] = mapped_column(Boolean, default=False)  # answered as a CSV file
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # While the first request runs, its claim is renewed; a claim not renewed by then (its
+    # process died) is taken over by a retry. None once answered.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

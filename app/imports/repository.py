@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
@@ -66,20 +66,52 @@ class IdempotencyRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def claim(self, owner: str, key: str, request: str, ttl: timedelta) -> IdempotencyRecord | None:
+    def claim(
+        self, owner: str, key: str, request: str, ttl: timedelta, lease: timedelta
+    ) -> IdempotencyRecord | None:
         """Take the key for this request (None), or the record of the one that took it first.
-        Expired keys are forgotten first."""
+        Expired keys are forgotten first; a claim for the same request whose lease ran out
+        (its process died before answering) is taken over."""
         now = utcnow()
         self.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= now))
         record = IdempotencyRecord(
-            owner=owner, key=key, fingerprint=request, csv_errors=False, expires_at=now + ttl
-        )
+            owner=owner, key=key, fingerprint=request, csv_errors=False, expires_at=now + ttl,
+            lease_until=now + lease,
+        )  # fmt: skip
         try:
             with self.session.begin_nested():
                 self.session.add(record)
         except IntegrityError:
+            taken = (
+                update(IdempotencyRecord)
+                .where(
+                    IdempotencyRecord.owner == owner,
+                    IdempotencyRecord.key == key,
+                    IdempotencyRecord.fingerprint == request,
+                    IdempotencyRecord.status_code.is_(None),
+                    or_(
+                        IdempotencyRecord.lease_until.is_(None),
+                        IdempotencyRecord.lease_until <= now,
+                    ),
+                )
+                .values(lease_until=now + lease, expires_at=now + ttl)
+            )
+            if self.session.execute(taken).rowcount:  # type: ignore[attr-defined]
+                return None
             return self.session.scalars(self._select(owner, key)).one()
         return None
+
+    def renew(self, owner: str, key: str, lease: timedelta) -> None:
+        """The request still runs: its claim holds for another lease."""
+        self.session.execute(
+            update(IdempotencyRecord)
+            .where(
+                IdempotencyRecord.owner == owner,
+                IdempotencyRecord.key == key,
+                IdempotencyRecord.status_code.is_(None),
+            )
+            .values(lease_until=utcnow() + lease)
+        )
 
     def complete(self, owner: str, key: str, answer: Answer) -> None:
         record = self._get(owner, key)
@@ -88,6 +120,7 @@ class IdempotencyRepository:
             record.body = answer.body
             record.location = answer.location
             record.csv_errors = answer.csv_errors
+            record.lease_until = None
 
     def release(self, owner: str, key: str) -> None:
         """The request did not get an answer worth keeping: a retry runs it again."""

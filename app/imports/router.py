@@ -1,6 +1,8 @@
 """HTTP routes for the template and for imports."""
 
+import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -10,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.deps import AdminDep, ReaderDep
 from app.core.codes import ProblemCode
+from app.core.db import Database
 from app.core.errors import (
     PROBLEM_MEDIA_TYPE,
     IdempotencyInProgressError,
@@ -133,6 +136,26 @@ def _respond(
     return Response(answer.body, answer.status_code, headers, media_type=media_type)
 
 
+@contextlib.asynccontextmanager
+async def _renewed(db: Database, owner: str, key: str, lease: timedelta) -> AsyncIterator[None]:
+    """The claim is renewed every third of its lease while the request runs, so it outlives a
+    process that died only by one lease."""
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(lease.total_seconds() / 3)
+            with contextlib.suppress(Exception):  # a missed renewal: the next one may work
+                await db.run(lambda s: IdempotencyRepository(s).renew(owner, key, lease))
+
+    renewing = asyncio.create_task(renew())
+    try:
+        yield
+    finally:
+        renewing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewing
+
+
 def _replay(kept: IdempotencyRecord, request: str, upload: Upload) -> Response:
     if kept.fingerprint != request:
         raise IdempotencyKeyReusedError(
@@ -210,12 +233,14 @@ async def create_import(
     key = check_key(idempotency_key)
     request = fingerprint(upload.data, options)
     ttl = timedelta(hours=services.settings.idempotency_ttl_hours)
+    lease = timedelta(seconds=services.settings.idempotency_lease_seconds)
     db = services.db
-    kept = await db.run(lambda s: IdempotencyRepository(s).claim(owner, key, request, ttl))
+    kept = await db.run(lambda s: IdempotencyRepository(s).claim(owner, key, request, ttl, lease))
     if kept is not None:
         return _replay(kept, request, upload)
     try:
-        answer, cells = await _run_import(upload, options, created_by, services)
+        async with _renewed(db, owner, key, lease):
+            answer, cells = await _run_import(upload, options, created_by, services)
     except BaseException:  # no answer worth keeping (busy, database away): a retry runs it
         with contextlib.suppress(Exception):  # the database may be the reason
             await db.run(lambda s: IdempotencyRepository(s).release(owner, key))

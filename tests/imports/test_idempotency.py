@@ -1,6 +1,7 @@
 """Idempotency-Key on POST /imports: a retry gets the first answer; the import runs once."""
 
 import asyncio
+import contextlib
 import http.client
 import threading
 import time
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import create_engine, text
 
 from app.auth.keys import ApiKeyRepository, Role
 from bench.server import Server
@@ -208,3 +210,60 @@ def test_the_answer_lost_on_the_way_is_given_again(server: Server) -> None:
     assert retry.headers["idempotent-replayed"] == "true"
     assert retry.json()["id"] == record["id"]
     assert len(users) == 3
+
+
+def _claimed_and_unanswered(database_url: str) -> bool:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            query = text("SELECT count(*) FROM idempotency_record WHERE status_code IS NULL")
+            return bool(connection.execute(query).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_a_retry_after_the_server_died_runs_the_import_once(
+    live_service: Callable[..., AbstractContextManager[Server]], database_url: str
+) -> None:
+    """SIGKILL while the first request hashes: its claim is not renewed, so once the lease
+    (here 2 s) runs out the retry runs the import, once."""
+    data = csv_bytes(user_rows(60))
+    slow_hashes = {"USERIMPORT_ARGON2_MEMORY_COST": "65536", "USERIMPORT_ARGON2_TIME_COST": "3"}
+    settings = {"USERIMPORT_IDEMPOTENCY_LEASE_SECONDS": "2", **slow_hashes}
+    headers = {**ADMIN_AUTH, "Idempotency-Key": "nightly-42"}
+    files = {"file": ("users.csv", data, "text/csv")}
+    with live_service(**settings) as first:
+        sender = threading.Thread(
+            target=lambda: _ignore_errors(
+                lambda: httpx.post(f"{first.url}/imports", headers=headers, files=files, timeout=30)
+            )
+        )
+        sender.start()
+        deadline = time.monotonic() + 10
+        while not _claimed_and_unanswered(database_url):
+            assert time.monotonic() < deadline, "the first request never claimed its key"
+            time.sleep(0.05)
+        first.process.kill()  # while it hashes: nothing written, the claim left behind
+        first.process.wait(timeout=10)
+        sender.join(timeout=30)
+    with live_service(**settings) as second:
+        statuses = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            retry = httpx.post(f"{second.url}/imports", headers=headers, files=files, timeout=60)
+            statuses.append(retry.status_code)
+            if retry.status_code != 409:
+                break
+            time.sleep(float(retry.headers["retry-after"]))
+        users = httpx.get(f"{second.url}/users?limit=500", headers=ADMIN_AUTH).json()["items"]
+        imports = httpx.get(f"{second.url}/imports", headers=ADMIN_AUTH).json()["items"]
+
+    assert statuses[-1] == 201, statuses
+    assert "idempotent-replayed" not in retry.headers
+    assert len(users) == 60
+    assert [item["status"] for item in imports] == ["completed"]
+
+
+def _ignore_errors(call: Callable[[], object]) -> None:
+    with contextlib.suppress(httpx.HTTPError):
+        call()
