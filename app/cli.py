@@ -88,10 +88,15 @@ def _worker(settings: Settings, concurrency: int) -> int:
     if concurrency < 1:
         print("--concurrency must be at least 1", file=sys.stderr)
         return 2
+    from app.core.sealing import StagingKeyError
     from app.imports.jobs import run_import_worker  # the queue only where it is used
 
     configure_logging(settings.log_level, settings.log_format)
-    run_import_worker(settings, concurrency)
+    try:
+        run_import_worker(settings, concurrency)
+    except StagingKeyError as exc:
+        print(f"userimport worker: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

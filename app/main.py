@@ -22,6 +22,7 @@ from app.imports.admission import ImportGate
 from app.imports.jobs import web_jobs
 from app.imports.planning import FileValidator, ImportServices, shutdown_processes
 from app.imports.schemas import user_row_schema
+from app.imports.staging import check_staging_key
 from app.passwords.hashing import PasswordHasherPool
 from app.routes import health
 from app.routes import metrics as metrics_routes
@@ -52,6 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if jobs is not None:  # another process's key: refuse to start (StagingKeyError)
+            sealer = jobs.sealer
+            await db.run(lambda session: check_staging_key(session, sealer))
         if runner is not None:
             await runner.start()
         yield

@@ -5,13 +5,17 @@ tasks owed from the jobs' own state. The same task functions (app/imports/tasks.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Protocol
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
+from app.core.db import create_db_engine, create_session_factory
 from app.core.sealing import Sealer, StagingKeyError
+from app.imports.staging import check_staging_key
 from app.imports.tasks import IMPORT_TASKS, JobRuntime, pending_tasks
 from app.imports.validation import Validation, validate_file
 from app.passwords.hashing import PasswordHasherPool
@@ -66,9 +70,34 @@ def web_jobs(
     return embedded.runtime, embedded
 
 
+STARTUP_ATTEMPTS = 30  # the database may come up after the worker: 2 s apart
+
+
+def checked_sealer(settings: Settings) -> Sealer:
+    """The worker's sealer, once its key is known to be the one the database's jobs are
+    sealed with (the first process to use a key stores a check value sealed with it).
+    Raises StagingKeyError naming USERIMPORT_STAGING_KEY: missing, malformed or another key."""
+    sealer = Sealer.from_settings(settings)
+    engine = create_db_engine(settings.database_url, pool_size=1, max_overflow=0)
+    try:
+        for attempt in range(1, STARTUP_ATTEMPTS + 1):
+            try:
+                with create_session_factory(engine).begin() as session:
+                    check_staging_key(session, sealer)
+                return sealer
+            except OperationalError:
+                if attempt == STARTUP_ATTEMPTS:
+                    raise
+                logger.warning("the database does not answer yet; trying again")
+                time.sleep(2)
+    finally:
+        engine.dispose()
+    raise AssertionError("unreachable")
+
+
 def run_import_worker(settings: Settings, concurrency: int) -> None:
     """`userimport worker`: the import tasks on procrastinate's queue (PostgreSQL)."""
-    sealer = Sealer.from_settings(settings)
+    sealer = checked_sealer(settings)
     hasher = PasswordHasherPool.from_settings(settings)
 
     def runtime(sessions: sessionmaker[Session], defer: Defer) -> JobRuntime:

@@ -7,8 +7,8 @@ from typing import NamedTuple
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from app.core.models import JobChunk, JobFile
-from app.core.sealing import Sealer
+from app.core.models import JobChunk, JobFile, StagingKeyCheck
+from app.core.sealing import Sealer, StagingKeyError
 
 
 class StagedRow(NamedTuple):
@@ -21,6 +21,29 @@ class StagedRow(NamedTuple):
     imported: bool  # secret is a password hash imported as it is: nothing to hash
     force_change_password: bool
     existing: bool  # the directory holds the address: this user is updated
+
+
+CHECK_CONTEXT = "staging-key-check"
+CHECK_VALUE = b"user-import-service staging key"
+
+
+def check_staging_key(session: Session, sealer: Sealer) -> None:
+    """Store the check value sealed with this key if none is stored yet; raise
+    StagingKeyError when the stored one does not open with it (another key)."""
+    stored = session.get(StagingKeyCheck, 1)
+    if stored is None:
+        session.add(StagingKeyCheck(id=1, sealed=sealer.seal(CHECK_VALUE, CHECK_CONTEXT)))
+        session.flush()
+        return
+    try:
+        opened = sealer.open(stored.sealed, CHECK_CONTEXT)
+    except StagingKeyError:
+        opened = None
+    if opened != CHECK_VALUE:
+        raise StagingKeyError(
+            "USERIMPORT_STAGING_KEY is not the key this database's jobs are sealed with: "
+            "every web process and worker needs the same key."
+        )
 
 
 def file_context(import_id: int) -> str:

@@ -65,6 +65,16 @@ INTERRUPTED = RowError(
 )
 
 
+KEY_MISMATCH = RowError(
+    row=None,
+    column=None,
+    code=RowCode.INTERRUPTED,
+    message="The import job's staged file could not be opened: a worker runs with another "
+    "USERIMPORT_STAGING_KEY than the web process that staged it. Nothing was added; give "
+    "every process the same key and upload the file again.",
+)
+
+
 class IllegalTransitionError(Exception):
     """A step tried to move an import from a status that does not lead there (a bug)."""
 
@@ -178,10 +188,10 @@ def chunk_hashed(record: UserImport, rows: int) -> bool:
     return True
 
 
-def interrupted(record: UserImport) -> None:
+def interrupted(record: UserImport, *, key_mismatch: bool = False) -> None:
     """A job whose tasks kept failing: nothing written."""
     _move(record, ImportStatus.FAILED, planned=_planned(record))
-    record.errors = [INTERRUPTED.model_dump()]
+    record.errors = [(KEY_MISMATCH if key_mismatch else INTERRUPTED).model_dump()]
     record.error_count = 1
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core.config import Settings
 from app.core.metrics import hashing_time
 from app.core.models import JobChunk, UserImport
-from app.core.sealing import Sealer
+from app.core.sealing import Sealer, StagingKeyError
 from app.imports import status
 from app.imports.options import OnExisting
 from app.imports.repository import ImportRepository
@@ -190,15 +190,16 @@ def commit(rt: JobRuntime, import_id: int) -> None:
     log_attempt(record, started, job=True)
 
 
-def interrupt(rt: JobRuntime, import_id: int) -> None:
-    """The job's tasks kept failing: it fails as interrupted, nothing added, nothing kept."""
+def interrupt(rt: JobRuntime, import_id: int, cause: Exception | None = None) -> None:
+    """The job's tasks kept failing: it fails as interrupted, nothing added, nothing kept;
+    its error names the cause when it is known to be the staging key."""
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_unfinished(record):
             return
-        status.interrupted(record)
+        status.interrupted(record, key_mismatch=isinstance(cause, StagingKeyError))
         StagingRepository(session).discard(import_id)
-    logger.warning("import job %s failed: its tasks kept failing", import_id)
+    logger.warning("import job %s failed: its tasks kept failing (%s)", import_id, cause)
 
 
 def cancel(session: Session, record: UserImport) -> None:
@@ -224,8 +225,8 @@ def pending_tasks(session: Session) -> list[tuple[str, TaskArgs]]:
     return found
 
 
-def _give_up(rt: JobRuntime, args: TaskArgs) -> None:
-    interrupt(rt, int(args["import_id"]))
+def _give_up(rt: JobRuntime, args: TaskArgs, error: Exception | None) -> None:
+    interrupt(rt, int(args["import_id"]), error)
 
 
 IMPORT_TASKS = (

@@ -36,12 +36,12 @@ class GiveBack(Exception):
 
 @dataclass(frozen=True)
 class Task:
-    """A task: run(runtime, args, should_stop); give_up(runtime, args) once its last attempt
-    failed (the domain marks its work failed)."""
+    """A task: run(runtime, args, should_stop); give_up(runtime, args, error) once its last
+    attempt failed (the domain marks its work failed; error: why, when known)."""
 
     name: str
     run: Callable[[Any, TaskArgs, Callable[[], bool]], None]
-    give_up: Callable[[Any, TaskArgs], None]
+    give_up: Callable[[Any, TaskArgs, Exception | None], None]
 
     def attempt(self, runtime: Any, args: TaskArgs, stop: Callable[[], bool], last: bool) -> None:
         """One run; when it fails and it was the last attempt, give up first, then raise."""
@@ -49,10 +49,10 @@ class Task:
             self.run(runtime, args, stop)
         except GiveBack:
             raise
-        except Exception:
+        except Exception as error:
             if last:
                 try:
-                    self.give_up(runtime, args)
+                    self.give_up(runtime, args, error)
                 except Exception:
                     logger.exception("task %s %s could not give up", self.name, args)
             raise

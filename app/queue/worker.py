@@ -60,7 +60,7 @@ async def recover_stalled(
         try:
             if job.attempts + 1 >= settings.job_max_attempts:
                 await queue.job_manager.finish_job(job, Status.FAILED, delete_job=False)
-                await asyncio.to_thread(task.give_up, runtime, dict(job.task_kwargs))
+                await asyncio.to_thread(task.give_up, runtime, dict(job.task_kwargs), None)
             else:
                 await queue.job_manager.retry_job(job)
             recovered += 1
