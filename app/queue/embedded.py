@@ -65,11 +65,12 @@ class EmbeddedRunner:
         self._main = asyncio.create_task(self._run_owed())
 
     async def stop(self) -> None:
+        # A flag, not a cancellation: asyncio.wait_for (3.11) swallows a cancellation that
+        # arrives as the event it waits for is set, and the loop would then run on forever.
         self._stopping = True
         if self._main is not None:
-            self._main.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._main
+            self.wake()
+            await self._main
         if self._running:
             await asyncio.wait(list(self._running.values()), timeout=GRACEFUL_SECONDS)
         self._threads.shutdown(wait=False, cancel_futures=True)
@@ -83,7 +84,7 @@ class EmbeddedRunner:
 
     async def _run_owed(self) -> None:
         assert self._loop is not None and self._wake is not None
-        while True:
+        while not self._stopping:
             self._wake.clear()
             owed = await self._loop.run_in_executor(None, self._read_owed)
             keys = set()
@@ -93,7 +94,7 @@ class EmbeddedRunner:
                 ready = self._not_before.get(key, 0.0) <= time.monotonic()
                 if key in self._running or not ready or name not in self.tasks:
                     continue
-                if len(self._running) >= self.concurrency:
+                if len(self._running) >= self.concurrency or self._stopping:
                     break
                 future = self._loop.run_in_executor(
                     self._threads, self._attempt, key, self.tasks[name], args
@@ -103,6 +104,8 @@ class EmbeddedRunner:
             for gone in set(self._attempts) - keys - set(self._running):  # done with
                 self._attempts.pop(gone, None)
                 self._not_before.pop(gone, None)
+            if self._stopping:
+                break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
 
