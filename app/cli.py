@@ -7,12 +7,14 @@ userimport keys ensure [--url URL]   first start: create an admin key if none ex
 userimport serve [--host HOST] [--port PORT]   uvicorn with the service's limits
 userimport worker [--concurrency N]   run import jobs' tasks (PostgreSQL), until SIGTERM
 userimport staging-key ensure   write a key for sealing staged jobs to USERIMPORT_STAGING_KEY_FILE
+userimport prune [--older-than DAYS]   delete ended import records (never users), expired rows
 """
 
 import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -45,6 +47,34 @@ def _key_name(value: str) -> str:
     return name
 
 
+def _days(value: str) -> float:
+    try:
+        days = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of days: {value!r}") from None
+    if not 0 <= days <= 36500:
+        raise argparse.ArgumentTypeError("days must be 0 to 36500")
+    return days
+
+
+def _prune(settings: Settings, older_than: float | None) -> int:
+    from app.imports.retention import prune
+
+    days = settings.retention_days if older_than is None else older_than
+    engine = create_db_engine(settings.database_url)
+    try:
+        with create_session_factory(engine).begin() as session:
+            pruned = prune(session, settings, timedelta(days=days))
+    finally:
+        engine.dispose()
+    print(
+        f"pruned {pruned.imports} import record(s) older than {days:g} day(s), "
+        f"{pruned.idempotency_records} expired idempotency record(s), {pruned.queue_tasks} "
+        f"finished queue task(s), {pruned.dead_workers} dead worker(s); no user"
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="userimport", description="Manage the service.")
     groups = parser.add_subparsers(dest="group", required=True)
@@ -69,6 +99,16 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=os.cpu_count() or 1,
         help="chunks hashed at once, a thread each (default: the CPU count)",
+    )
+    prune = groups.add_parser(
+        "prune", help="delete ended import records older than DAYS, and what has expired"
+    )
+    prune.add_argument(
+        "--older-than",
+        type=_days,
+        default=None,
+        metavar="DAYS",
+        help="default USERIMPORT_RETENTION_DAYS (90); 0 removes every ended record (never a user)",
     )
     staging = groups.add_parser("staging-key", help="the key that seals staged jobs")
     staging.add_subparsers(dest="command", required=True).add_parser(
@@ -169,6 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _worker(settings, args.concurrency)
     if args.group == "staging-key":
         return _staging_key(settings)
+    if args.group == "prune":
+        return _prune(settings, args.older_than)
     engine = create_db_engine(settings.database_url)
     try:
         with create_session_factory(engine)() as session:

@@ -1,6 +1,8 @@
 """The application factory: `uvicorn --factory app.main:create_app` serves the configuration
 the environment gives. Importing this module creates nothing and connects to nothing."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,6 +23,7 @@ from app.imports import router as imports
 from app.imports.admission import ImportGate
 from app.imports.jobs import web_jobs
 from app.imports.planning import FileValidator, ImportServices, shutdown_processes
+from app.imports.retention import prune_periodically
 from app.imports.schemas import user_row_schema
 from app.imports.staging import check_staging_key
 from app.passwords.hashing import PasswordHasherPool
@@ -58,7 +61,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await db.run(lambda session: check_staging_key(session, sealer))
         if runner is not None:
             await runner.start()
+        pruning = asyncio.create_task(prune_periodically(db, settings))
         yield
+        pruning.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pruning
         if runner is not None:
             await runner.stop()
         hasher.shutdown()

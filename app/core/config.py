@@ -133,6 +133,15 @@ class Settings(BaseSettings):
         description="A request running with an Idempotency-Key renews its claim this often x 3; "
         "a claim not renewed for this long (its process died) is taken over by a retry.",
     )
+    retention_days: float = Field(
+        default=90,
+        ge=0,
+        description="Ended import records (with their errors) older than this are pruned, with "
+        "expired idempotency records, finished queue tasks and dead workers' rows; never a user.",
+    )
+    prune_interval_hours: float = Field(
+        default=6, gt=0, description="How often each web process prunes (and once at start)."
+    )
     min_password_length: int = Field(default=8, ge=1, description="Shortest password accepted.")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins of browser front ends, comma-separated."

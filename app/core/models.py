@@ -123,7 +123,8 @@ class DirectoryUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     force_change_password: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    import_id: Mapped[int] = mapped_column(ForeignKey("user_import.id"))
+    # The import that added the user; None once that import's record was pruned.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("user_import.id"))
 
 
 class ApiKey(Base):

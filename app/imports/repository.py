@@ -1,13 +1,13 @@
 """All SQL about import records."""
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
-from app.core.models import IdempotencyRecord, UserImport, utcnow
+from app.core.models import DirectoryUser, IdempotencyRecord, UserImport, utcnow
 from app.imports.idempotency import Answer
 from app.imports.status import UNFINISHED
 
@@ -45,6 +45,25 @@ class ImportRepository:
     def unfinished(self) -> Sequence[UserImport]:
         query = select(UserImport).where(UserImport.status.in_(UNFINISHED))
         return self.session.scalars(query).all()
+
+    def delete_ended_before(self, cutoff: datetime) -> int:
+        """Ended records made before cutoff, with their errors; their users stay (their
+        import_id becomes NULL). How many records were deleted."""
+        ended = select(UserImport.id).where(
+            UserImport.created_at < cutoff, UserImport.status.not_in(UNFINISHED)
+        )
+        self.session.execute(
+            update(DirectoryUser)
+            .where(DirectoryUser.import_id.in_(ended))
+            .values(import_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        deleted = self.session.execute(
+            delete(UserImport)
+            .where(UserImport.id.in_(ended))
+            .execution_options(synchronize_session=False)
+        )
+        return int(deleted.rowcount)  # type: ignore[attr-defined]
 
     def page(self, limit: int, before_id: int | None = None) -> Sequence[UserImport]:
         """Newest first, limit + 1 of them (to tell if more follow); their error lists are
@@ -100,6 +119,12 @@ class IdempotencyRepository:
                 return None
             return self.session.scalars(self._select(owner, key)).one()
         return None
+
+    def delete_expired(self) -> int:
+        deleted = self.session.execute(
+            delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= utcnow())
+        )
+        return int(deleted.rowcount)  # type: ignore[attr-defined]
 
     def renew(self, owner: str, key: str, lease: timedelta) -> None:
         """The request still runs: its claim holds for another lease."""

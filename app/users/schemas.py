@@ -13,7 +13,10 @@ class UserOut(Schema):
     name: str = Field(description="Display name.")
     force_change_password: bool = Field(description="Must change the password at next sign-in.")
     created_at: datetime = Field(description="When the user was added (UTC).")
-    import_id: int = Field(description="The import that added the user.")
+    import_id: int | None = Field(
+        description="The import that added the user; null once that import's record has been "
+        "pruned (USERIMPORT_RETENTION_DAYS)."
+    )
 
 
 class UserPage(Schema):

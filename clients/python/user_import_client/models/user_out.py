@@ -29,7 +29,8 @@ class UserOut:
             name (str): Display name.
             force_change_password (bool): Must change the password at next sign-in.
             created_at (datetime.datetime): When the user was added (UTC).
-            import_id (int): The import that added the user.
+            import_id (int | None): The import that added the user; null once that import's record has been pruned
+                (USERIMPORT_RETENTION_DAYS).
      """
 
     id: int
@@ -37,7 +38,7 @@ class UserOut:
     name: str
     force_change_password: bool
     created_at: datetime.datetime
-    import_id: int
+    import_id: int | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -55,6 +56,7 @@ class UserOut:
 
         created_at = self.created_at.isoformat()
 
+        import_id: int | None
         import_id = self.import_id
 
 
@@ -89,7 +91,13 @@ class UserOut:
 
 
 
-        import_id = d.pop("import_id")
+        def _parse_import_id(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        import_id = _parse_import_id(d.pop("import_id"))
+
 
         user_out = cls(
             id=id,

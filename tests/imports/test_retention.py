@@ -1,0 +1,76 @@
+"""`userimport prune` (and each web process, periodically) deletes ended import records older
+than the retention, expired idempotency records, finished queue tasks and dead workers' rows;
+never a user."""
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text, update
+
+from app.cli import main
+from app.core.models import IdempotencyRecord, utcnow
+from tests.conftest import PG_URL
+from tests.helpers import all_users, csv_bytes, upload, user_rows
+
+pytestmark = pytest.mark.anyio
+
+
+def prune(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main(["prune", *args]) == 0
+    return capsys.readouterr().out
+
+
+async def test_prune_keeps_recent_records_then_removes_them_and_no_user(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    added = await upload(client, csv_bytes(user_rows(3)))
+    refused = await upload(client, csv_bytes([["bad", "X", "Long-Enough-1", "TRUE"]]))
+    checked = await upload(client, csv_bytes(user_rows(2, start=10)), dry_run=True)
+    replayable = await client.post(
+        "/imports",
+        headers={"Idempotency-Key": "old-one"},
+        files={"file": ("u.csv", csv_bytes(user_rows(1, start=20)), "text/csv")},
+    )
+    with app.state.session_factory.begin() as session:  # its 24 h are over
+        session.execute(update(IdempotencyRecord).values(expires_at=utcnow() - timedelta(hours=1)))
+    assert [r.status_code for r in (added, refused, checked, replayable)] == [201, 422, 200, 201]
+
+    kept = prune(capsys, "--older-than", "1")
+    listed_after_one_day = (await client.get("/imports")).json()["items"]
+    removed = prune(capsys, "--older-than", "0")
+    listed_after_zero = (await client.get("/imports")).json()["items"]
+    users = await all_users(client)
+
+    assert "pruned 0 import record(s)" in kept and "1 expired idempotency record(s)" in kept
+    assert len(listed_after_one_day) == 4
+    assert "pruned 4 import record(s)" in removed
+    assert listed_after_zero == []
+    assert len(users) == 4 and {user["import_id"] for user in users} == {None}
+
+
+# The queue's tables live in PostgreSQL: wherever TEST_DATABASE_URL is set (always in CI).
+@pytest.mark.parametrize("database_url", ["postgresql"] if PG_URL else [], indirect=True)
+async def test_dead_workers_rows_are_pruned(
+    app: FastAPI,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    with app.state.session_factory.begin() as session:
+        session.execute(
+            text(
+                "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() - interval '1 hour')"
+            )
+        )
+
+    out = prune(capsys)
+
+    assert "1 dead worker(s)" in out
