@@ -40,7 +40,6 @@ UNFINISHED = (
     ImportStatus.HASHING,
     ImportStatus.INSERTING,
 )
-ENDED = tuple(status for status in ImportStatus if status not in UNFINISHED)
 
 _ENDINGS = {ImportStatus.FAILED, ImportStatus.CANCELLED}
 _NEXT: dict[ImportStatus | None, set[ImportStatus]] = {
