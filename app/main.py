@@ -22,7 +22,8 @@ from app.http.security_headers import SecurityHeaders
 from app.imports import router as imports
 from app.imports.admission import ImportGate
 from app.imports.jobs import web_jobs
-from app.imports.planning import FileValidator, ImportServices, shutdown_processes
+from app.imports.pipeline import ImportServices
+from app.imports.planning import FileValidator, shutdown_processes
 from app.imports.retention import prune_periodically
 from app.imports.schemas import user_row_schema
 from app.imports.staging import check_staging_key

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.imports.planning import ImportServices
+from app.imports.pipeline import ImportServices
 
 
 async def get_import_services(request: Request) -> ImportServices:

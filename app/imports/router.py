@@ -34,7 +34,7 @@ from app.imports.error_file import RowCells, error_csv, read_cells
 from app.imports.idempotency import HEADER as IDEMPOTENCY_HEADER
 from app.imports.idempotency import Answer, check_key, fingerprint
 from app.imports.options import ErrorsFormat, ImportOptions, OnExisting, resolve_options
-from app.imports.planning import ImportServices, import_upload
+from app.imports.pipeline import ImportServices, import_upload
 from app.imports.repository import IdempotencyRepository, ImportRepository
 from app.imports.schemas import ImportListItem, ImportPage, ImportRecord, ImportSummary
 from app.imports.status import ImportStatus
