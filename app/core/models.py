@@ -108,6 +108,10 @@ class UserImport(Base):
     created_by: Mapped[str | None] = mapped_column(String(64))  # the API key's name
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    # A job's file limits as accepted (app/imports/validation.py: FileLimits); None otherwise.
+    limits: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON().with_variant(JSONB(), "postgresql")
+    )
 
 
 class DirectoryUser(Base):

@@ -20,7 +20,7 @@ import anyio.to_thread
 
 from app.core.config import Settings
 from app.core.processes import end_with
-from app.imports.validation import Validation, merge_parts, validate_file
+from app.imports.validation import FileLimits, Validation, merge_parts, validate_file
 
 CHECKING_NICENESS = 10  # as the hashing threads (app/passwords/hashing.py)
 
@@ -40,7 +40,11 @@ def plan_file(
     A dry run is always answered at once."""
     job_above = None if dry_run else settings.sync_max_rows
     validation = validate_file(
-        data, settings, keep_users=not dry_run, job_above=job_above, keep_cells=keep_cells
+        data,
+        FileLimits.from_settings(settings),
+        keep_users=not dry_run,
+        job_above=job_above,
+        keep_cells=keep_cells,
     )
     return JobPlan(validation.rows) if validation.job_sized else validation
 
@@ -109,7 +113,7 @@ class FileValidator:
                 pool,
                 partial(validate_file, keep_users=False, part=n, parts=workers),
                 data,
-                settings,
+                FileLimits.from_settings(settings),
             )
             for n in range(workers)
         ]
@@ -119,9 +123,9 @@ class FileValidator:
             return await loop.run_in_executor(pool, plan_file, data, settings, dry_run)
         return merged
 
-    def validate_blocking(self, data: bytes) -> Validation:
+    def validate_blocking(self, data: bytes, limits: FileLimits) -> Validation:
         """A job's check, from the job's own thread: the users are kept for hashing."""
         if not self.in_process(data):
-            return validate_file(data, self.settings)
+            return validate_file(data, limits)
         pool = _process_pool(self.settings.max_concurrent_imports)
-        return pool.submit(validate_file, data, self.settings).result()
+        return pool.submit(validate_file, data, limits).result()

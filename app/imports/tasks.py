@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
-from app.core.metrics import hashing_time
+from app.core.metrics import CHUNKS_HASHED, ROWS_HASHED, hashing_time
 from app.core.models import JobChunk, UserImport
 from app.core.sealing import Sealer, StagingKeyError
 from app.imports import status
@@ -37,7 +37,7 @@ from app.imports.staging import (
     seal_rows,
 )
 from app.imports.status import ImportStatus
-from app.imports.validation import Validation
+from app.imports.validation import FileLimits, Validation
 from app.passwords.hashing import PasswordHasherPool, lower_thread_priority
 from app.queue.tasks import Defer, GiveBack, Task, TaskArgs
 from app.users.repository import UserRepository
@@ -63,16 +63,26 @@ class JobRuntime:
     settings: Settings
     sealer: Sealer
     hasher: PasswordHasherPool
-    check: Callable[[bytes], Validation]  # read and check the rows (app/imports/validation.py)
+    # Read and check the rows (app/imports/validation.py) by the limits the job was accepted under.
+    check: Callable[[bytes, FileLimits], Validation]
     defer: Defer  # defers tasks with the session's transaction (or once it commits)
 
 
 def submit(rt: JobRuntime, session: Session, record: UserImport, data: bytes, rows: int) -> None:
     """Record a queued job, stage its file sealed and defer its validation: one transaction."""
     status.queued(record, rows)
+    record.limits = FileLimits.from_settings(rt.settings).to_json()
     ImportRepository(session).add(record)
     StagingRepository(session).add_file(record.id, rt.sealer.seal(data, file_context(record.id)))
     rt.defer(session, VALIDATE, [{"import_id": record.id}])
+
+
+def _limits(rt: JobRuntime, record: UserImport) -> FileLimits:
+    """The limits the job was accepted under; a job queued before they were recorded (an
+    upgrade) is judged by this worker's settings."""
+    if record.limits is None:
+        return FileLimits.from_settings(rt.settings)
+    return FileLimits.from_json(record.limits)
 
 
 def _chunks(rt: JobRuntime, import_id: int, rows: list[StagedRow]) -> list[JobChunk]:
@@ -100,10 +110,11 @@ def validate(rt: JobRuntime, import_id: int) -> None:
         if record is None or not status.is_in(record, ImportStatus.QUEUED, ImportStatus.VALIDATING):
             return
         status.validating(record)
+        limits = _limits(rt, record)
         sealed = StagingRepository(session).file(import_id)
     if sealed is None:
         return
-    validation = rt.check(rt.sealer.open(sealed, file_context(import_id)))
+    validation = rt.check(rt.sealer.open(sealed, file_context(import_id)), limits)
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_in(record, ImportStatus.VALIDATING):
@@ -113,7 +124,7 @@ def validate(rt: JobRuntime, import_id: int) -> None:
         on_existing = OnExisting(record.on_existing)
         checked = check_directory(validation, UserRepository(session), on_existing)
         if isinstance(checked, Refusal):
-            status.refused(record, checked.errors, checked.count, rt.settings.max_errors)
+            status.refused(record, checked.errors, checked.count, limits.max_errors)
             staging.discard(import_id)
             log_attempt(record, started, job=True)
             return
@@ -165,6 +176,8 @@ def hash_chunk(
             return
         if not StagingRepository(session).store_hashes(import_id, start, hashes):
             return
+        CHUNKS_HASHED.inc()
+        ROWS_HASHED.inc(len(made))
         logger.info("import job %s: rows %d-%d hashed", import_id, start + 1, start + len(rows))
         if status.chunk_hashed(record, len(rows)):
             rt.defer(session, COMMIT, [{"import_id": import_id}])
@@ -185,7 +198,7 @@ def commit(rt: JobRuntime, import_id: int) -> None:
             rows += open_rows(rt.sealer, import_id, chunk.start, chunk.sealed)
             hashes += chunk.hashes.split("\n")
         skipped = record.planned_skipped
-        write_users(session, record, rows, hashes, skipped, rt.settings.max_errors)
+        write_users(session, record, rows, hashes, skipped, _limits(rt, record).max_errors)
         staging.discard(import_id)
     log_attempt(record, started, job=True)
 
@@ -193,12 +206,14 @@ def commit(rt: JobRuntime, import_id: int) -> None:
 def interrupt(rt: JobRuntime, import_id: int, cause: Exception | None = None) -> None:
     """The job's tasks kept failing: it fails as interrupted, nothing added, nothing kept;
     its error names the cause when it is known to be the staging key."""
+    started = time.perf_counter()
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_unfinished(record):
             return
         status.interrupted(record, key_mismatch=isinstance(cause, StagingKeyError))
         StagingRepository(session).discard(import_id)
+    log_attempt(record, started, job=True)
     logger.warning("import job %s failed: its tasks kept failing (%s)", import_id, cause)
 
 

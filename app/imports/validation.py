@@ -3,6 +3,7 @@
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.core.codes import RowCode
 from app.core.config import Settings
@@ -83,13 +84,37 @@ def _count_rest(
     return result
 
 
-def row_policy(settings: Settings) -> RowPolicy:
-    return RowPolicy(settings.min_password_length, tuple(settings.allowed_domains))
+@dataclass(frozen=True, slots=True)
+class FileLimits:
+    """What a file is judged by. Fixed when an upload is accepted: a job carries its limits
+    (UserImport.limits), so a worker never judges it again by its own settings."""
+
+    max_rows: int
+    max_errors: int
+    policy: RowPolicy
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "FileLimits":
+        policy = RowPolicy(settings.min_password_length, tuple(settings.allowed_domains))
+        return cls(settings.max_rows, settings.max_errors, policy)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "max_rows": self.max_rows,
+            "max_errors": self.max_errors,
+            "min_password_length": self.policy.min_password_length,
+            "allowed_domains": list(self.policy.allowed_domains),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "FileLimits":
+        policy = RowPolicy(int(data["min_password_length"]), tuple(data["allowed_domains"]))
+        return cls(int(data["max_rows"]), int(data["max_errors"]), policy)
 
 
 def validate_file(
     data: bytes,
-    settings: Settings,
+    limits: FileLimits,
     *,
     keep_users: bool = True,
     part: int = 0,
@@ -105,10 +130,10 @@ def validate_file(
     With parts > 1 only a share of the rows is checked, for merge_parts to join: a large file
     whose rows are its lines (no quotes) is split into ranges of lines and only the part-th is
     read; any other file is read whole and every parts-th row, from the part-th on, checked."""
-    max_rows = settings.max_rows
+    max_rows = limits.max_rows
     checked_rows = max_rows if job_above is None else min(job_above, max_rows)
     result = Validation(cells={} if keep_cells else None)
-    checker = FileChecker(settings.max_errors, row_policy(settings), keep_users)
+    checker = FileChecker(limits.max_errors, limits.policy, keep_users)
     try:
         decoded = decode(data)
         result.encoding = decoded.encoding

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 from app.core.config import Settings
 from app.imports import csv_reader
-from app.imports.validation import Validation, merge_parts, validate_file
+from app.imports.validation import FileLimits, Validation, merge_parts, validate_file
 from tests.helpers import csv_bytes, user_rows
 
-CHECKS = Settings(max_errors=10_000, min_password_length=4, max_rows=25)
+CHECKS = FileLimits.from_settings(Settings(max_errors=10_000, min_password_length=4, max_rows=25))
 addresses = st.sampled_from(["a@example.com", "A@example.com", "b@example.com", "bad", ""])
 cells = st.tuples(
     addresses,
