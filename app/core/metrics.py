@@ -4,7 +4,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -38,6 +38,20 @@ HASHING_SECONDS = Counter(
     "Wall time spent waiting for password hashes (argon2id) in this process.",
     registry=REGISTRY,
 )
+TASKS = Counter(
+    "userimport_tasks",
+    "Queued tasks run by this process, by task name and outcome (done; given_back: the worker "
+    "stopped and the task went back to the queue; failed: it will be tried again; gave_up: its "
+    "last attempt failed and its job failed).",
+    ["task", "outcome"],
+    registry=REGISTRY,
+)
+CHUNKS_HASHED = Counter(
+    "userimport_job_chunks_hashed", "Chunks of import jobs hashed here.", registry=REGISTRY
+)
+ROWS_HASHED = Counter(
+    "userimport_job_rows_hashed", "Passwords of import jobs hashed here.", registry=REGISTRY
+)
 JOBS = Gauge(
     "userimport_jobs", "Import jobs by status, read at scrape time.", ["status"], registry=REGISTRY
 )
@@ -63,3 +77,15 @@ def hashing_time() -> Iterator[None]:
         yield
     finally:
         HASHING_SECONDS.inc(time.perf_counter() - started)
+
+
+# Read at scrape time from the web process's own state: not served by a worker process.
+_WEB_ONLY = (REQUESTS, LATENCY, JOBS, QUEUE_DEPTH, LIVE_WORKERS, POOL_IN_USE)
+
+
+def serve_worker_metrics(host: str, port: int) -> None:
+    """A worker process's metrics (tasks, chunks and rows hashed, hashing time, jobs that
+    ended here) in the Prometheus text format on host:port, from a daemon thread."""
+    for collector in _WEB_ONLY:
+        REGISTRY.unregister(collector)
+    start_http_server(port, addr=host, registry=REGISTRY)

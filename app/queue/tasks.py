@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
+from app.core.metrics import TASKS
 
 logger = logging.getLogger("userimport.jobs")
 QUEUE_NAME = "imports"
@@ -48,14 +49,17 @@ class Task:
         try:
             self.run(runtime, args, stop)
         except GiveBack:
+            TASKS.labels(self.name, "given_back").inc()
             raise
         except Exception as error:
+            TASKS.labels(self.name, "gave_up" if last else "failed").inc()
             if last:
                 try:
                     self.give_up(runtime, args, error)
                 except Exception:
                     logger.exception("task %s %s could not give up", self.name, args)
             raise
+        TASKS.labels(self.name, "done").inc()
 
 
 def conninfo(database_url: str) -> str:
