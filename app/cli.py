@@ -4,8 +4,9 @@ userimport keys create --name NAME --role admin|reader   prints the new key once
 userimport keys list
 userimport keys revoke NAME
 userimport keys ensure [--url URL]   first start: create an admin key if none exists
+userimport migrate   bring the database's schema up to date (any number at once: they queue)
 userimport serve [--host HOST] [--port PORT]   uvicorn with the service's limits
-userimport worker [--concurrency N]   run import jobs' tasks (PostgreSQL), until SIGTERM
+userimport worker [--concurrency N] [--metrics-port PORT]   run import jobs' tasks (PostgreSQL)
 userimport staging-key ensure   write a key for sealing staged jobs to USERIMPORT_STAGING_KEY_FILE
 userimport prune [--older-than DAYS]   delete ended import records (never users), expired rows
 """
@@ -75,6 +76,12 @@ def _prune(settings: Settings, older_than: float | None) -> int:
     return 0
 
 
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1 to 65535 (got {value!r})")
+    return int(value)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="userimport", description="Manage the service.")
     groups = parser.add_subparsers(dest="group", required=True)
@@ -89,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("name")
     ensure = keys.add_parser("ensure", help="create an admin key if there is no key at all")
     ensure.add_argument("--url", default="http://127.0.0.1:8000", help="for the curl line")
-    serve = groups.add_parser("serve", help="serve the API (run `alembic upgrade head` first)")
+    groups.add_parser("migrate", help="bring the database's schema up to date (Alembic)")
+    serve = groups.add_parser("serve", help="serve the API (run `userimport migrate` first)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info", help="uvicorn's own log level")
@@ -99,6 +107,16 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=os.cpu_count() or 1,
         help="chunks hashed at once, a thread each (default: the CPU count)",
+    )
+    worker.add_argument(
+        "--metrics-port",
+        type=_port,
+        default=None,
+        help="serve Prometheus metrics on this port (default USERIMPORT_WORKER_METRICS_PORT; "
+        "none when unset)",
+    )
+    worker.add_argument(
+        "--metrics-host", default=None, help="default USERIMPORT_WORKER_METRICS_HOST (127.0.0.1)"
     )
     prune = groups.add_parser(
         "prune", help="delete ended import records older than DAYS, and what has expired"
@@ -117,6 +135,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _alembic_ini() -> Path:
+    """The project's alembic.ini: in the working directory (the image's /srv), else beside the
+    app package (a checkout)."""
+    for folder in (Path.cwd(), Path(__file__).resolve().parents[1]):
+        if (folder / "alembic.ini").is_file():
+            return folder / "alembic.ini"
+    raise FileNotFoundError("alembic.ini: run `userimport migrate` from the project's folder")
+
+
+def _migrate(settings: Settings) -> int:
+    """alembic upgrade head, holding an advisory lock on PostgreSQL (migrations/env.py)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(_alembic_ini()))
+    config.attributes["database_url"] = settings.database_url
+    command.upgrade(config, "head")
+    print("The database is up to date.")
+    return 0
+
+
 def _worker(settings: Settings, concurrency: int) -> int:
     if not settings.uses_postgresql:
         print(
@@ -132,6 +171,10 @@ def _worker(settings: Settings, concurrency: int) -> int:
     from app.imports.jobs import run_import_worker  # the queue only where it is used
 
     configure_logging(settings.log_level, settings.log_format)
+    if settings.worker_metrics_port is not None:
+        from app.core.metrics import serve_worker_metrics
+
+        serve_worker_metrics(settings.worker_metrics_host, settings.worker_metrics_port)
     try:
         run_import_worker(settings, concurrency)
     except StagingKeyError as exc:
@@ -205,7 +248,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(args.host, args.port, args.log_level)
         return 0
     settings = Settings()
+    if args.group == "migrate":
+        return _migrate(settings)
     if args.group == "worker":
+        updates = {
+            "worker_metrics_port": args.metrics_port,
+            "worker_metrics_host": args.metrics_host,
+        }
+        settings = settings.model_copy(update={k: v for k, v in updates.items() if v is not None})
         return _worker(settings, args.concurrency)
     if args.group == "staging-key":
         return _staging_key(settings)

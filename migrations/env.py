@@ -3,6 +3,7 @@
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy import text
 
 from app.core.config import Settings
 from app.core.db import create_db_engine
@@ -13,6 +14,9 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+# Held (PostgreSQL advisory lock, per session) while migrating: any number of `userimport
+# migrate` started together run one after another; the later ones find nothing left to do.
+MIGRATION_LOCK = 0x75736572696D7074  # "userimpt"
 
 
 def database_url() -> str:
@@ -30,14 +34,25 @@ def run_migrations_online() -> None:
     engine = create_db_engine(database_url())
     try:
         with engine.connect() as connection:
+            locks = connection.dialect.name == "postgresql"
+            if locks:
+                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+                connection.commit()  # the lock outlives this transaction: it is the session's
             context.configure(
                 connection=connection,
                 target_metadata=target_metadata,
                 include_name=include_name,
                 render_as_batch=connection.dialect.name == "sqlite",
             )
-            with context.begin_transaction():
-                context.run_migrations()
+            try:
+                with context.begin_transaction():
+                    context.run_migrations()
+            finally:
+                if locks:
+                    connection.rollback()  # a failed migration leaves its transaction aborted
+                    unlock = text("SELECT pg_advisory_unlock(:key)")
+                    connection.execute(unlock, {"key": MIGRATION_LOCK})
+                    connection.commit()
     finally:
         engine.dispose()
 

@@ -1,11 +1,19 @@
-"""Settings from the environment: prefix USERIMPORT_, the database from DATABASE_URL."""
+"""Settings from the environment: prefix USERIMPORT_, the database from DATABASE_URL. Secrets
+may come from files instead (mounted secrets): NAME_FILE names the file of setting NAME."""
 
 import os
 from functools import lru_cache
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 from sqlalchemy.engine import make_url
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/userimport.db"
@@ -15,6 +23,34 @@ def uses_postgresql(database_url: str) -> bool:
     """The one decision of the backend: PostgreSQL (the job queue lives there), else the
     embedded SQLite. Settings ask it once; an engine made from a bare URL asks it too."""
     return make_url(database_url).get_backend_name() == "postgresql"
+
+
+# Settings that may be read from a file named by an environment variable (container secrets);
+# the variable itself wins when both are set. The staging key has USERIMPORT_STAGING_KEY_FILE.
+SECRET_FILES = {
+    "database_url": "DATABASE_URL_FILE",
+    "api_key": "USERIMPORT_API_KEY_FILE",
+    "metrics_token": "USERIMPORT_METRICS_TOKEN_FILE",
+}
+
+
+class SecretFiles(PydanticBaseSettingsSource):
+    """Each SECRET_FILES setting from the file its variable names (stripped of line ends)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        variable = SECRET_FILES.get(field_name)
+        path = os.environ.get(variable) if variable else None
+        if not path:
+            return None, field_name, False
+        return Path(path).read_text(encoding="utf-8").strip(), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values = {}
+        for name, field in self.settings_cls.model_fields.items():
+            value, _, _ = self.get_field_value(field, name)
+            if value is not None:
+                values[name] = value
+        return values
 
 
 class Settings(BaseSettings):
@@ -80,6 +116,17 @@ class Settings(BaseSettings):
     )
     worker_heartbeat_seconds: float = Field(
         default=10, gt=0, description="How often a worker tells the queue it is alive."
+    )
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="`userimport worker` serves its metrics (Prometheus text) on this port; "
+        "unset: none. `--metrics-port` sets it too.",
+    )
+    worker_metrics_host: str = Field(
+        default="127.0.0.1",
+        description="The address a worker's metrics listen on (0.0.0.0 in a container).",
     )
     worker_stalled_seconds: float = Field(
         default=30,
@@ -157,6 +204,17 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, SecretFiles(settings_cls), dotenv_settings
 
     @property
     def uses_postgresql(self) -> bool:
