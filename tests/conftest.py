@@ -29,6 +29,18 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+# For `parametrize("database_url", POSTGRESQL_ONLY, indirect=True)`: tests of what needs
+# PostgreSQL (the queue, its workers); skipped, saying what to set, when it is not given.
+POSTGRESQL_ONLY = [
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(
+            not PG_URL,
+            reason="needs PostgreSQL: set TEST_DATABASE_URL="
+            "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        ),
+    )
+]
 
 
 # Tests that start processes (`userimport serve`, workers, uvicorn, a browser, the SDK's
@@ -36,6 +48,7 @@ BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 SLOW_MODULES = {
     "test_sdk", "test_factory", "test_operations", "test_under_load", "test_job_restarts",
     "test_workers", "test_browser", "test_schemathesis", "test_hostile_http", "test_transport",
+    "test_migrate_command",
 }  # fmt: skip
 
 

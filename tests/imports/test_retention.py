@@ -11,7 +11,7 @@ from sqlalchemy import text, update
 
 from app.cli import main
 from app.core.models import IdempotencyRecord, utcnow
-from tests.conftest import PG_URL
+from tests.conftest import POSTGRESQL_ONLY
 from tests.helpers import all_users, csv_bytes, upload, user_rows
 
 pytestmark = pytest.mark.anyio
@@ -56,7 +56,7 @@ async def test_prune_keeps_recent_records_then_removes_them_and_no_user(
 
 
 # The queue's tables live in PostgreSQL: wherever TEST_DATABASE_URL is set (always in CI).
-@pytest.mark.parametrize("database_url", ["postgresql"] if PG_URL else [], indirect=True)
+@pytest.mark.parametrize("database_url", POSTGRESQL_ONLY, indirect=True)
 async def test_dead_workers_rows_are_pruned(
     app: FastAPI,
     database_url: str,

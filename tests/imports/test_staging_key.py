@@ -10,7 +10,7 @@ import pytest
 
 from app.core.sealing import new_key
 from bench.server import Server, running_workers, userimport_command
-from tests.conftest import PG_URL
+from tests.conftest import POSTGRESQL_ONLY
 from tests.helpers import user_rows
 from tests.imports.test_workers import (
     JOB_SETTINGS,
@@ -21,9 +21,7 @@ from tests.imports.test_workers import (
     submit,
 )
 
-pytestmark = pytest.mark.parametrize(
-    "database_url", ["postgresql"] if PG_URL else [], indirect=True
-)
+pytestmark = pytest.mark.parametrize("database_url", POSTGRESQL_ONLY, indirect=True)
 
 
 @pytest.fixture

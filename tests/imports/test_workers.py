@@ -3,27 +3,28 @@ PostgreSQL (the queue needs it), with real signals."""
 
 import os
 import signal
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+import bcrypt
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.imports.tasks import MIN_CHUNK_ROWS, MIN_CHUNKS
-from bench.server import Server, running_workers
-from tests.conftest import ADMIN_AUTH, LIVE_SETTINGS, PG_URL
-from tests.helpers import csv_bytes, user_rows
+from bench.server import Server, free_port, running_workers, userimport_command
+from tests.conftest import ADMIN_AUTH, LIVE_SETTINGS, POSTGRESQL_ONLY
+from tests.helpers import HEADER, csv_bytes, user_rows
 from tests.tcp_proxy import tcp_proxy
 
 # The queue lives in PostgreSQL: these run wherever TEST_DATABASE_URL is set (always in CI).
-pytestmark = pytest.mark.parametrize(
-    "database_url", ["postgresql"] if PG_URL else [], indirect=True
-)
+pytestmark = pytest.mark.parametrize("database_url", POSTGRESQL_ONLY, indirect=True)
 ROWS = 3000
 JOB_SETTINGS = {
     "USERIMPORT_SYNC_MAX_ROWS": "100",
@@ -35,6 +36,7 @@ JOB_SETTINGS = {
     "USERIMPORT_ARGON2_MEMORY_COST": "4096",
 }
 WORKER_SETTINGS = {**LIVE_SETTINGS, **JOB_SETTINGS, "USERIMPORT_LOG_LEVEL": "INFO"}
+PREHASHED_HEADER = [*HEADER, "Password Hash"]
 ServiceFactory = Callable[..., AbstractContextManager[Server]]
 
 
@@ -212,3 +214,66 @@ def test_a_database_outage_during_hashing_is_ridden_out(
     assert during["status"] == "hashing"
     assert (final["status"], final["added"]) == ("completed", ROWS)
     assert count_users(database_url) == ROWS
+
+
+def metric_values(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    text_format = httpx.get(url, timeout=10).text
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text_format)
+        for sample in family.samples
+    }
+
+
+def test_a_worker_with_default_settings_runs_a_job_by_the_limits_it_was_accepted_under(
+    live_service: ServiceFactory, database_url: str, tmp_path: Path
+) -> None:
+    """The web process takes 5,000 rows; a worker given only the database and the staging key
+    (every limit at its default: 500 rows) still completes the 1,500-row job, and its metrics
+    port shows what it did. Most rows come hashed (bcrypt): only 100 passwords are hashed, with
+    the default argon2id parameters."""
+    plain = 100
+    rows = [[*row, ""] for row in user_rows(plain)]
+    cheap = bcrypt.hashpw(b"Imported-Pass-1", bcrypt.gensalt(rounds=4)).decode()
+    rows += [[f"hashed{n}@example.com", f"Hashed {n}", "", "FALSE", cheap] for n in range(1400)]
+    port = free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/root"),
+        "DATABASE_URL": database_url,
+        "USERIMPORT_STAGING_KEY": LIVE_SETTINGS["USERIMPORT_STAGING_KEY"],
+    }
+    command = [userimport_command(), "worker", "--metrics-port", str(port)]
+    log = (tmp_path / "worker.log").open("wb")
+    worker = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+    try:
+        with live_service(USERIMPORT_MAX_ROWS="5000") as server:
+            files = {"file": ("users.csv", csv_bytes(rows, PREHASHED_HEADER), "text/csv")}
+            answer = httpx.post(
+                f"{server.url}/imports", headers=ADMIN_AUTH, files=files, timeout=30
+            )
+            assert answer.status_code == 202, answer.text
+            final = poll(f"{server.url}{answer.headers['location']}", ended, seconds=120)
+        metrics = metric_values(f"http://127.0.0.1:{port}/metrics")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
+
+    assert (final["status"], final["added"], final["errors"]) == ("completed", 1500, [])
+    assert count_users(database_url) == 1500
+
+    def value(name: str, **labels: str) -> float:
+        return metrics.get((name, tuple(sorted(labels.items()))), 0.0)
+
+    assert value("userimport_tasks_total", task="import.validate", outcome="done") == 1
+    assert value("userimport_tasks_total", task="import.commit", outcome="done") == 1
+    hashed_chunks = value("userimport_job_chunks_hashed_total")
+    assert hashed_chunks == value(
+        "userimport_tasks_total", task="import.hash_chunk", outcome="done"
+    )
+    assert hashed_chunks >= 1
+    assert value("userimport_job_rows_hashed_total") == plain
+    assert value("userimport_hashing_seconds_total") > 0
+    assert value("userimport_imports_total", outcome="completed", job="true") == 1
+    assert not any(name.startswith("userimport_http_") for name, _ in metrics)
