@@ -4,7 +4,7 @@ and the connection-level refusals of the server protocol (app/http/server.py).""
 import asyncio
 import socket
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
@@ -110,28 +110,49 @@ async def test_head_works_on_every_get_route(client: httpx.AsyncClient, path: st
     assert head.headers["content-type"] == got.headers["content-type"]
 
 
+class HeldHashing:
+    """Imports stop before hashing until released (bounded by a timeout); `reached` is set
+    once one import has got there."""
+
+    def __init__(self) -> None:
+        self.reached = asyncio.Event()
+        self.released = asyncio.Event()
+
+    def set(self) -> None:
+        self.released.set()
+
+
 @pytest.fixture
-def held_hashing(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
-    """Imports stop before hashing until the event is set (bounded by a timeout)."""
-    release = asyncio.Event()
+def held_hashing(monkeypatch: pytest.MonkeyPatch) -> HeldHashing:
+    held = HeldHashing()
     real = PasswordHasherPool.hash_all
 
-    async def held(self: PasswordHasherPool, passwords: Sequence[str]) -> list[str]:
-        await asyncio.wait_for(release.wait(), 20)
+    async def hash_when_released(self: PasswordHasherPool, passwords: Sequence[str]) -> list[str]:
+        held.reached.set()
+        await asyncio.wait_for(held.released.wait(), 60)
         return await real(self, passwords)
 
-    monkeypatch.setattr(PasswordHasherPool, "hash_all", held)
-    return release
+    monkeypatch.setattr(PasswordHasherPool, "hash_all", hash_when_released)
+    return held
+
+
+async def until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    """Yield to the event loop until the condition holds (bounded)."""
+    async with asyncio.timeout(seconds):
+        while not condition():  # noqa: ASYNC110 - the gate has no event to await
+            await asyncio.sleep(0.01)
 
 
 async def test_imports_beyond_the_queue_get_a_429_with_retry_after(
-    app_factory: AppFactory, held_hashing: asyncio.Event
+    app_factory: AppFactory, held_hashing: HeldHashing
 ) -> None:
     app = app_factory(max_concurrent_imports=1, import_queue=1)
+    gate = app.state.imports.gate
     async with make_client(app) as client:
         running = asyncio.create_task(upload(client, csv_bytes(user_rows(2))))
+        await asyncio.wait_for(held_hashing.reached.wait(), 30)  # one hashes
         waiting = asyncio.create_task(upload(client, csv_bytes(user_rows(2, start=10))))
-        await asyncio.sleep(0.3)  # one hashes, one waits for its turn
+        await until(lambda: gate.waiting == 1)  # one waits for its turn
         refused = await upload(client, csv_bytes(user_rows(2, start=20)))
         held_hashing.set()
         answers = await asyncio.gather(running, waiting)
@@ -142,12 +163,12 @@ async def test_imports_beyond_the_queue_get_a_429_with_retry_after(
 
 
 async def test_requests_beyond_the_limit_get_a_503_problem_not_plain_text(
-    app_factory: AppFactory, held_hashing: asyncio.Event
+    app_factory: AppFactory, held_hashing: HeldHashing
 ) -> None:
     app = app_factory(max_requests=1)
     async with make_client(app) as client:
         running = asyncio.create_task(upload(client, csv_bytes(user_rows(2))))
-        await asyncio.sleep(0.3)
+        await asyncio.wait_for(held_hashing.reached.wait(), 30)
         refused = await client.get("/healthz")
         held_hashing.set()
         assert (await running).status_code == 201
