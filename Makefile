@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-SDK := clients/python/user_import_client
+SDK := clients/python
 
 .PHONY: run test test-fast lint openapi sdk migrate bench bench-compare bench-memory bench-workers bench-prehashed clean
 
@@ -65,11 +65,12 @@ bench-memory: $(VENV)/.installed-dev
 openapi: $(VENV)/.installed-dev
 	$(BIN)/python -m scripts.export_openapi
 
-# The Python SDK, generated from the committed document (a test fails when it is stale).
+# The Python SDK, a package pip installs, generated from the committed document (a test fails
+# when it is stale).
 sdk: openapi
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate \
-		--path openapi/openapi.json --meta none --output-path $(SDK) --overwrite \
-		--config clients/python/generator.yaml
+		--path openapi/openapi.json --meta setup --output-path $(SDK) --overwrite \
+		--config clients/generator.yaml
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .pytest_cache .ruff_cache .hypothesis
