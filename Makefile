@@ -7,7 +7,7 @@ PORT ?= 8000
 
 SDK := clients/python
 
-.PHONY: run test test-fast lint openapi sdk migrate bench bench-compare bench-memory bench-workers bench-prehashed clean
+.PHONY: run test test-fast lint openapi sdk migrate image image-test compose-test bench bench-compare bench-memory bench-workers bench-prehashed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 migrate: $(VENV)/.installed-run
-	$(BIN)/alembic upgrade head
+	$(BIN)/userimport migrate
 
 run: migrate
 	$(BIN)/userimport staging-key ensure
@@ -41,6 +41,22 @@ test: lint
 # The inner loop: no process started, SQLite only (TEST_DATABASE_URL unset), under a minute.
 test-fast: $(VENV)/.installed-dev
 	TEST_DATABASE_URL= CI= $(BIN)/pytest -q -m "not slow"
+
+# The image (docs/operations.md). FROM=IMAGE builds on another base than python:3.11-slim.
+IMAGE ?= localhost/user-import-service:latest
+image:
+	podman build --format docker $(if $(FROM),--from $(FROM)) -t $(IMAGE) .
+
+$(VENV)/.installed-deploy: pyproject.toml $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -e '.[dev,deploy]'
+	touch $@
+
+# The image and deploy/compose.yaml run with podman (installed with apt when missing; root).
+image-test: $(VENV)/.installed-dev
+	$(BIN)/python -m scripts.image_test
+
+compose-test: $(VENV)/.installed-deploy
+	$(BIN)/python -m scripts.compose_test
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -5,7 +5,8 @@ userimport keys list
 userimport keys revoke NAME
 userimport keys ensure [--url URL]   first start: create an admin key if none exists
 userimport migrate   bring the database's schema up to date (any number at once: they queue)
-userimport serve [--host HOST] [--port PORT]   uvicorn with the service's limits
+userimport serve [--host HOST] [--port PORT] [--prepare]   uvicorn with the service's limits
+userimport healthcheck [--url URL]   exit 0 when the URL answers 200 (the image's HEALTHCHECK)
 userimport worker [--concurrency N] [--metrics-port PORT]   run import jobs' tasks (PostgreSQL)
 userimport staging-key ensure   write a key for sealing staged jobs to USERIMPORT_STAGING_KEY_FILE
 userimport prune [--older-than DAYS]   delete ended import records (never users), expired rows
@@ -14,10 +15,13 @@ userimport prune [--older-than DAYS]   delete ended import records (never users)
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import NoReturn
+
+from sqlalchemy.exc import OperationalError
 
 from app.auth.keys import ApiKeyRepository, Role
 from app.core.config import Settings
@@ -28,6 +32,7 @@ from app.core.sealing import ensure_key_file
 from app.http.server import serve
 
 BOOTSTRAP_KEY_NAME = "first-admin"
+MIGRATE_ATTEMPTS = 30  # 2 s apart
 
 
 class _Parser(argparse.ArgumentParser):
@@ -101,6 +106,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info", help="uvicorn's own log level")
+    serve.add_argument(
+        "--prepare",
+        action="store_true",
+        help="first migrate, write a staging key file if there is no key, and make an admin key "
+        "if there is none (printed once): a single container's first start",
+    )
+    health = groups.add_parser("healthcheck", help="exit 0 when URL answers 200, else 1")
+    health.add_argument(
+        "--url",
+        default=os.environ.get("USERIMPORT_HEALTHCHECK_URL", "http://127.0.0.1:8000/readyz"),
+        help="default USERIMPORT_HEALTHCHECK_URL or http://127.0.0.1:8000/readyz",
+    )
     worker = groups.add_parser("worker", help="run import jobs' tasks (PostgreSQL only)")
     worker.add_argument(
         "--concurrency",
@@ -149,9 +166,20 @@ def _migrate(settings: Settings) -> int:
     from alembic import command
     from alembic.config import Config
 
+    configure_logging(settings.log_level, settings.log_format)
     config = Config(str(_alembic_ini()))
     config.attributes["database_url"] = settings.database_url
-    command.upgrade(config, "head")
+    config.attributes["configure_logger"] = False  # the service's own format (JSON)
+    for attempt in range(1, MIGRATE_ATTEMPTS + 1):  # the database may be starting with us
+        try:
+            command.upgrade(config, "head")
+            break
+        except OperationalError as exc:
+            if attempt == MIGRATE_ATTEMPTS:
+                print(f"userimport migrate: the database does not answer: {exc}", file=sys.stderr)
+                return 1
+            print("the database does not answer yet; trying again in 2 s", file=sys.stderr)
+            time.sleep(2)
     print("The database is up to date.")
     return 0
 
@@ -194,6 +222,34 @@ def _staging_key(settings: Settings) -> int:
     else:
         print(f"A staging key exists at {path}.")
     return 0
+
+
+def _healthcheck(url: str) -> int:
+    import urllib.error
+    import urllib.request
+
+    if not url.startswith(("http://", "https://")):
+        print(f"not an http(s) URL: {url!r}", file=sys.stderr)
+        return 2
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - checked above
+            return 0 if answer.status == 200 else 1
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"{url}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _prepare(settings: Settings, url: str) -> None:
+    """A single container's first start: the schema, a staging key, an admin key."""
+    if _migrate(settings) != 0:
+        raise SystemExit(1)
+    _staging_key(settings)
+    engine = create_db_engine(settings.database_url)
+    try:
+        with create_session_factory(engine).begin() as session:
+            _ensure(ApiKeyRepository(session), settings, url)
+    finally:
+        engine.dispose()
 
 
 def _show_new_key(key: str, url: str) -> None:
@@ -244,7 +300,11 @@ def _ensure(keys: ApiKeyRepository, settings: Settings, url: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.group == "healthcheck":
+        return _healthcheck(args.url)
     if args.group == "serve":
+        if args.prepare:
+            _prepare(Settings(), f"http://{args.host}:{args.port}")
         serve(args.host, args.port, args.log_level)
         return 0
     settings = Settings()

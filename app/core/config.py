@@ -26,7 +26,8 @@ def uses_postgresql(database_url: str) -> bool:
 
 
 # Settings that may be read from a file named by an environment variable (container secrets);
-# the variable itself wins when both are set. The staging key has USERIMPORT_STAGING_KEY_FILE.
+# the file, named explicitly, wins over the setting's own variable (an image's default
+# DATABASE_URL, say). The staging key has USERIMPORT_STAGING_KEY_FILE of its own.
 SECRET_FILES = {
     "database_url": "DATABASE_URL_FILE",
     "api_key": "USERIMPORT_API_KEY_FILE",
@@ -49,7 +50,10 @@ class SecretFiles(PydanticBaseSettingsSource):
         for name, field in self.settings_cls.model_fields.items():
             value, _, _ = self.get_field_value(field, name)
             if value is not None:
-                values[name] = value
+                # Under the name the environment's own value has, so this one replaces it.
+                alias = field.validation_alias
+                key = alias.choices[0] if isinstance(alias, AliasChoices) else name
+                values[str(key)] = value
         return values
 
 
@@ -214,7 +218,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return init_settings, env_settings, SecretFiles(settings_cls), dotenv_settings
+        return init_settings, SecretFiles(settings_cls), env_settings, dotenv_settings
 
     @property
     def uses_postgresql(self) -> bool:

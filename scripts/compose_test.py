@@ -1,0 +1,105 @@
+"""`make compose-test`: deploy/compose.yaml as written, with podman-compose: PostgreSQL, the
+one-shot migrate, the web service and two workers; a job through the web service and both
+workers, a refused file, then down (volumes too). The images are swapped for the locally built
+ones through the file's own variables (USERIMPORT_IMAGE, POSTGRES_IMAGE)."""
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from scripts.containers import (
+    ENV,
+    IMAGE,
+    POSTGRES_IMAGE,
+    ROOT,
+    build_image,
+    expect,
+    free_port,
+    job_csv,
+    podman,
+    prepare_machine,
+    ready,
+    refuse_file,
+    run,
+    step,
+    submit_job,
+    wait_for,
+)
+
+JOB_ROWS = 600  # over the web service's USERIMPORT_SYNC_MAX_ROWS (500): a job
+READ_METRICS = (
+    "import urllib.request;"
+    "print(urllib.request.urlopen('http://127.0.0.1:9100/metrics', timeout=5).read().decode())"
+)
+
+
+def compose_command() -> list[str]:
+    found = shutil.which(
+        "podman-compose", path=f"{Path(sys.executable).parent}:{os.environ['PATH']}"
+    )
+    if found is None:
+        raise SystemExit("podman-compose is missing: pip install -e '.[deploy]'")
+    return [found]
+
+
+def hashed_chunks(container: str) -> float:
+    metrics = podman("exec", container, "python3", "-c", READ_METRICS)
+    for line in metrics.splitlines():
+        if line.startswith('userimport_tasks_total{outcome="done",task="import.hash_chunk"}'):
+            return float(line.split()[-1])
+    return 0.0
+
+
+def main() -> int:
+    started = time.monotonic()
+    prepare_machine()
+    build_image()
+    project = f"uict{os.getpid()}"
+    folder = Path(tempfile.mkdtemp(prefix="compose-test-"))
+    compose_file = folder / "compose.yaml"
+    shutil.copy(ROOT / "deploy" / "compose.yaml", compose_file)
+    run(["bash", str(ROOT / "deploy" / "secrets.sh"), str(folder / "secrets")])
+    port = free_port()
+    ENV.update(USERIMPORT_IMAGE=IMAGE, POSTGRES_IMAGE=POSTGRES_IMAGE, WEB_PORT=str(port))
+    compose = [*compose_command(), "-p", project, "-f", str(compose_file)]
+    url = f"http://127.0.0.1:{port}"
+    key = (folder / "secrets" / "api_key").read_text().strip()
+    try:
+        run([*compose, "up", "-d", "--no-deps"], timeout=300)
+        step("compose up")
+        wait_for("the web service to be ready", ready(url), 120)
+        names = podman("ps", "--filter", f"label=io.podman.compose.project={project}",
+                       "--format", "{{.Names}}").split()  # fmt: skip
+        workers = sorted(name for name in names if "worker" in name)
+        expect(len(workers) == 2, f"two workers run: {names}")
+        for worker in workers:
+            wait_for(f"{worker}'s metrics", lambda w=worker: hashed_chunks(w) == 0 or None, 60)
+        record = submit_job(url, key, job_csv(JOB_ROWS))
+        expect(
+            (record["status"], record["added"]) == ("completed", JOB_ROWS),
+            f"a {JOB_ROWS}-row job completes through web and workers: {record}",
+        )
+        shares = [hashed_chunks(worker) for worker in workers]
+        expect(min(shares) > 0, f"both workers hashed chunks of it: {shares}")
+        refuse_file(url, key)
+        migrate = [name for name in podman("ps", "-a", "--filter",
+                   f"label=io.podman.compose.project={project}", "--format",
+                   "{{.Names}} {{.Status}}").splitlines() if "migrate" in name]  # fmt: skip
+        expect(len(migrate) == 1 and "Exited (0)" in migrate[0], f"migrate ran once: {migrate}")
+    except BaseException:
+        sys.stderr.write(run([*compose, "logs"], check=False)[-20000:])
+        raise
+    finally:
+        run([*compose, "down", "-v", "-t", "5"], check=False, timeout=120)
+        shutil.rmtree(folder, ignore_errors=True)
+    left = podman("ps", "-a", "--filter", f"label=io.podman.compose.project={project}", "-q")
+    expect(left.strip() == "", "down removes every container")
+    step(f"compose-test passed in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
