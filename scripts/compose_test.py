@@ -8,6 +8,7 @@ import shutil
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from scripts.containers import (
@@ -45,12 +46,21 @@ def compose_command() -> list[str]:
     return [found]
 
 
+def worker_metrics(container: str) -> str:
+    """The worker's metrics, read inside its container (empty while it serves none)."""
+    return podman("exec", container, "python3", "-c", READ_METRICS, check=False)
+
+
 def hashed_chunks(container: str) -> float:
-    metrics = podman("exec", container, "python3", "-c", READ_METRICS)
+    metrics = worker_metrics(container)
     for line in metrics.splitlines():
         if line.startswith('userimport_tasks_total{outcome="done",task="import.hash_chunk"}'):
             return float(line.split()[-1])
     return 0.0
+
+
+def serves_metrics(container: str) -> bool | None:
+    return "# TYPE userimport_tasks_total counter" in worker_metrics(container) or None
 
 
 def main() -> int:
@@ -76,7 +86,7 @@ def main() -> int:
         workers = sorted(name for name in names if "worker" in name)
         expect(len(workers) == 2, f"two workers run: {names}")
         for worker in workers:
-            wait_for(f"{worker}'s metrics", lambda w=worker: hashed_chunks(w) == 0 or None, 60)
+            wait_for(f"{worker}'s metrics", partial(serves_metrics, worker), 60)
         record = submit_job(url, key, job_csv(JOB_ROWS))
         expect(
             (record["status"], record["added"]) == ("completed", JOB_ROWS),
