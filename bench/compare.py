@@ -21,11 +21,10 @@ from bench.run import (
     AUTH,
     SERVER_SETTINGS,
     floor_per_row,
-    postgres_schema,
     timed_import,
     users_csv,
 )
-from bench.server import ROOT, running_server
+from bench.server import ROOT, postgres_schema, running_server
 
 ROWS = 500
 

@@ -16,12 +16,11 @@ from bench.run import (
     AUTH,
     SERVER_SETTINGS,
     Row,
-    postgres_schema,
     print_table,
     timed_dry_run,
     timed_import,
 )
-from bench.server import running_server, running_workers
+from bench.server import postgres_schema, running_server, running_workers
 
 ROWS = 100_000
 

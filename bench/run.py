@@ -10,20 +10,17 @@ import statistics
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 from argon2 import PasswordHasher, Type
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.core.config import Settings
 from app.core.sealing import new_key
-from bench.server import running_server, running_workers
+from bench.server import postgres_schema, running_server, running_workers
 
 KEY = "bench-admin-key-7c1e"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -113,21 +110,6 @@ def healthz_latencies(client: httpx.Client, count: int) -> list[float]:
         client.get("/healthz")
         latencies.append(time.perf_counter() - started)
     return latencies
-
-
-@contextmanager
-def postgres_schema(url: str) -> Iterator[str]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        in_schema = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield in_schema.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 SERVER_SETTINGS = {

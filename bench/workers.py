@@ -17,12 +17,11 @@ from bench.run import (
     SERVER_SETTINGS,
     Row,
     hash_median_seconds,
-    postgres_schema,
     print_table,
     timed_import,
     users_csv,
 )
-from bench.server import running_server, running_workers
+from bench.server import postgres_schema, running_server, running_workers
 
 JOB_ROWS = 10_000
 

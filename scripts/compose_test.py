@@ -11,6 +11,7 @@ import time
 from functools import partial
 from pathlib import Path
 
+from bench.server import free_port
 from scripts.containers import (
     ENV,
     IMAGE,
@@ -18,7 +19,6 @@ from scripts.containers import (
     ROOT,
     build_image,
     expect,
-    free_port,
     job_csv,
     podman,
     prepare_machine,

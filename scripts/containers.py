@@ -5,15 +5,11 @@ import os
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DIR = ROOT / "deploy" / "test"
@@ -115,28 +111,3 @@ def expect(condition: bool, what: str) -> None:
     if not condition:
         raise SystemExit(f"FAILED: {what}")
     step(f"ok: {what.split(':')[0]}")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def fresh_schema(database_url: str) -> Iterator[str]:
-    """A schema of its own on the test PostgreSQL, dropped at the end: its URL."""
-    schema = f"containers_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(database_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()

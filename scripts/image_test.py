@@ -15,12 +15,11 @@ import time
 
 import httpx
 
+from bench.server import free_port, postgres_schema
 from scripts.containers import (
     IMAGE,
     build_image,
     expect,
-    free_port,
-    fresh_schema,
     job_csv,
     podman,
     prepare_machine,
@@ -102,7 +101,7 @@ def main() -> int:
     build_image()
     tag = f"uit-{os.getpid()}"
     try:
-        with fresh_schema(database_url) as url:
+        with postgres_schema(database_url, "containers") as url:
             with_postgresql(url, tag)
         alone(tag)
     except BaseException:

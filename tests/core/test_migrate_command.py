@@ -3,14 +3,12 @@
 
 import os
 import subprocess
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from app.core.db import create_db_engine
-from bench.server import userimport_command
+from bench.server import postgres_schema, userimport_command
 from tests.conftest import PG_URL, ROOT
 
 pytestmark = pytest.mark.skipif(
@@ -19,13 +17,8 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_three_migrations_started_together_all_succeed() -> None:
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
-    try:
+    with postgres_schema(PG_URL, "test") as url:
+        env = {**os.environ, "DATABASE_URL": url}
         started = [
             subprocess.Popen(  # noqa: S603
                 [userimport_command(), "migrate"],
@@ -46,7 +39,3 @@ def test_three_migrations_started_together_all_succeed() -> None:
                 assert len(versions.all()) == 1
         finally:
             engine.dispose()
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
