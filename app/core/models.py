@@ -165,7 +165,8 @@ class JobFile(Base):
 
 
 class JobChunk(Base):
-    """A share of a job's valid rows (sealed), and their hashes once a worker made them."""
+    """A share of a job's valid rows (sealed) waiting for a worker to hash its passwords; once
+    hashed, its users are staged (StagedUser) and the chunk is deleted."""
 
     __tablename__ = "job_chunk"
 
@@ -175,7 +176,24 @@ class JobChunk(Base):
     start: Mapped[int] = mapped_column(Integer, primary_key=True)  # index of its first row
     size: Mapped[int] = mapped_column(Integer)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    hashes: Mapped[str | None] = mapped_column(Text)  # PHC strings, one a line
+
+
+class StagedUser(Base):
+    """A job's user ready to be written (its password hashed: nothing secret is kept): the
+    job's commit moves them all into the directory set-wise, in one transaction."""
+
+    __tablename__ = "job_user"
+
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("user_import.id", ondelete="CASCADE"), primary_key=True
+    )
+    row: Mapped[int] = mapped_column(Integer, primary_key=True)  # the spreadsheet row
+    email: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
+    email_key: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
+    name: Mapped[str] = mapped_column(String(256))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    force_change_password: Mapped[bool] = mapped_column(Boolean)
+    existing: Mapped[bool] = mapped_column(Boolean)  # the address is in the directory: update
 
 
 class StagingKeyCheck(Base):

@@ -20,7 +20,7 @@ from app.imports import status
 from app.imports.options import ImportOptions, OnExisting
 from app.imports.repository import ImportRepository
 from app.imports.rules import already_exists
-from app.imports.staging import StagedRow
+from app.imports.staging import StagedRow, StagingRepository
 from app.imports.status import Counts, ImportStatus
 from app.imports.validation import Validation
 from app.passwords.hashing import PasswordHasherPool
@@ -126,12 +126,11 @@ def write_users(
     record: UserImport,
     rows: Sequence[StagedRow],
     hashes: Sequence[str],
-    skipped: int,
     max_errors: int,
 ) -> None:
-    """Step: add the new users and update the existing ones in the session's transaction and
-    mark the record (inserting) completed; if another import took some of the new addresses
-    meanwhile, write nothing and mark it refused. hashes: one per row, in order."""
+    """Step (a sync import): add the new users and update the existing ones in the session's
+    transaction and mark the record (inserting) completed; if another import took some of the
+    new addresses meanwhile, write nothing and mark it refused. hashes: one per row, in order."""
     new = [(row, hashed) for row, hashed in zip(rows, hashes, strict=True) if not row.existing]
     changed = [(row, hashed) for row, hashed in zip(rows, hashes, strict=True) if row.existing]
     ImportRepository(session).add(record)  # written first: the savepoint nests in its transaction
@@ -143,12 +142,38 @@ def write_users(
             users.update_many([_change(row, hashed) for row, hashed in changed])
     except IntegrityError:
         first_rows = {row.email.lower(): row.row for row, _hashed in new}
-        raced = already_exists(first_rows, users.existing_keys(first_rows.keys()))
-        if not raced:
+        if not _lost_race(record, first_rows, users.existing_keys(first_rows.keys()), max_errors):
             raise
-        status.refused(record, raced, len(raced), max_errors)
         return
-    status.completed(record, Counts(len(new), len(changed), skipped))
+    status.completed(record, Counts(len(new), len(changed), record.planned_skipped))
+
+
+def write_staged_users(session: Session, record: UserImport, max_errors: int) -> None:
+    """Step (a job's): move the job's staged users into the directory set-wise (two
+    statements, however many users) in the session's transaction and mark the record
+    (inserting) completed; if another import took some of the new addresses meanwhile, write
+    nothing and mark it refused."""
+    staging = StagingRepository(session)
+    try:
+        with session.begin_nested():
+            added, updated = staging.move_users(record.id, utcnow())
+    except IntegrityError:
+        taken = staging.taken(record.id)
+        if not _lost_race(record, taken, set(taken), max_errors):
+            raise
+        return
+    status.completed(record, Counts(added, updated, record.planned_skipped))
+
+
+def _lost_race(
+    record: UserImport, first_rows: dict[str, int], taken: set[str], max_errors: int
+) -> bool:
+    """The insert failed: refuse the import at the rows whose address another import took
+    meanwhile. False when none was (the failure was something else)."""
+    raced = already_exists(first_rows, taken)
+    if raced:
+        status.refused(record, raced, len(raced), max_errors)
+    return bool(raced)
 
 
 def _user(row: StagedRow, password_hash: str, import_id: int, now: object) -> dict[str, object]:
@@ -223,9 +248,7 @@ async def import_file(
         hashes = await hash_passwords(hasher, plan.rows)
         status.inserting(record, plan.counts)
         await db.run(
-            lambda session: write_users(
-                session, record, plan.rows, hashes, plan.counts.skipped, settings.max_errors
-            )
+            lambda session: write_users(session, record, plan.rows, hashes, settings.max_errors)
         )
     log_attempt(record, started)
     return record

@@ -1,13 +1,16 @@
-"""A job's staged rows (a named type) and all SQL about its staged (sealed) file and chunks."""
+"""A job's staged rows (a named type) and all SQL about what a job stages: its file and chunks
+(sealed: they hold passwords), and its hashed users, which its commit moves into the directory
+set-wise."""
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from app.core.models import JobChunk, JobFile, StagingKeyCheck
+from app.core.models import DirectoryUser, JobChunk, JobFile, StagedUser, StagingKeyCheck
 from app.core.sealing import Sealer, StagingKeyError
 
 
@@ -86,35 +89,96 @@ class StagingRepository:
         return self.session.get(JobChunk, (import_id, start))
 
     def unhashed_starts(self, import_id: int) -> list[int]:
-        query = select(JobChunk.start).where(
-            JobChunk.import_id == import_id, JobChunk.hashes.is_(None)
-        )
+        """The chunks still to hash (a hashed chunk is deleted)."""
+        query = select(JobChunk.start).where(JobChunk.import_id == import_id)
         return list(self.session.scalars(query.order_by(JobChunk.start)))
 
-    def store_hashes(self, import_id: int, start: int, hashes: str) -> bool:
-        """The chunk's hashes, unless another run stored them first; True when stored."""
-        query = (
-            update(JobChunk)
-            .where(
-                JobChunk.import_id == import_id,
-                JobChunk.start == start,
-                JobChunk.hashes.is_(None),
-            )
-            .values(hashes=hashes)
+    def stage_users(self, import_id: int, rows: Sequence[StagedRow], hashes: Sequence[str]) -> None:
+        """Users ready to write: the rows with their hashes (one per row), never a password."""
+        if not rows:
+            return
+        self.session.execute(
+            insert(StagedUser),
+            [
+                {
+                    "import_id": import_id,
+                    "row": row.row,
+                    "email": row.email,
+                    "email_key": row.email.lower(),
+                    "name": row.name,
+                    "password_hash": password_hash,
+                    "force_change_password": row.force_change_password,
+                    "existing": row.existing,
+                }
+                for row, password_hash in zip(rows, hashes, strict=True)
+            ],
         )
+
+    def hashed(self, import_id: int, start: int) -> bool:
+        """The chunk's users are staged and the chunk deleted, unless another run did it
+        first: True when this one did."""
+        query = delete(JobChunk).where(JobChunk.import_id == import_id, JobChunk.start == start)
         return bool(self.session.execute(query).rowcount)  # type: ignore[attr-defined]
 
-    def chunks(self, import_id: int) -> Sequence[JobChunk]:
-        query = select(JobChunk).where(JobChunk.import_id == import_id)
-        return self.session.scalars(query.order_by(JobChunk.start)).all()
+    def move_users(self, import_id: int, now: datetime) -> tuple[int, int]:
+        """Every staged user of the job into the directory, in two statements: the new ones
+        added in their rows' order, the existing ones updated (name, hash, flag). Raises
+        IntegrityError when another import took one of the new addresses meanwhile.
+        Answers (added, updated)."""
+        staged = StagedUser.__table__.c
+        new = (
+            select(
+                staged.email,
+                staged.email_key,
+                staged.name,
+                staged.password_hash,
+                staged.force_change_password,
+                literal(now, DirectoryUser.__table__.c.created_at.type),
+                literal(import_id),
+            )
+            .where(staged.import_id == import_id, staged.existing.is_(False))
+            .order_by(staged.row)
+        )
+        columns = ["email", "email_key", "name", "password_hash", "force_change_password",
+                   "created_at", "import_id"]  # fmt: skip
+        adding = insert(DirectoryUser).from_select(columns, new)
+        # SQLAlchemy reports an INSERT's row count only when asked to keep it.
+        added = self.session.execute(adding, execution_options={"preserve_rowcount": True}).rowcount  # type: ignore[attr-defined]
+        changes = (
+            update(DirectoryUser)
+            .where(
+                DirectoryUser.email_key == staged.email_key,
+                staged.import_id == import_id,
+                staged.existing.is_(True),
+            )
+            .values(
+                name=staged.name,
+                password_hash=staged.password_hash,
+                force_change_password=staged.force_change_password,
+            )
+        )
+        updated = self.session.execute(changes).rowcount  # type: ignore[attr-defined]
+        return int(added), int(updated)
+
+    def taken(self, import_id: int) -> dict[str, int]:
+        """The staged new users whose address the directory holds now (a race lost with
+        another import): their rows, by lower-cased address."""
+        query = (
+            select(StagedUser.email_key, StagedUser.row)
+            .join(DirectoryUser, DirectoryUser.email_key == StagedUser.email_key)
+            .where(StagedUser.import_id == import_id, StagedUser.existing.is_(False))
+        )
+        return {key: row for key, row in self.session.execute(query.order_by(StagedUser.row))}
 
     def discard(self, import_id: int) -> None:
         """Everything staged for the job: it ended, whatever the way."""
         self.session.execute(delete(JobChunk).where(JobChunk.import_id == import_id))
         self.session.execute(delete(JobFile).where(JobFile.import_id == import_id))
+        self.session.execute(delete(StagedUser).where(StagedUser.import_id == import_id))
 
     def staged_count(self) -> int:
-        """Files and chunks staged for any job (for tests and operators)."""
-        files = self.session.scalar(select(func.count()).select_from(JobFile)) or 0
-        chunks = self.session.scalar(select(func.count()).select_from(JobChunk)) or 0
-        return files + chunks
+        """Files, chunks and users staged for any job (for tests and operators)."""
+        return sum(
+            self.session.scalar(select(func.count()).select_from(table)) or 0
+            for table in (JobFile, JobChunk, StagedUser)
+        )

@@ -27,7 +27,7 @@ from app.imports.service import (
     log_attempt,
     passwords_to_hash,
     stored_hashes,
-    write_users,
+    write_staged_users,
 )
 from app.imports.staging import (
     StagedRow,
@@ -85,20 +85,10 @@ def _limits(rt: JobRuntime, record: UserImport) -> FileLimits:
     return FileLimits.from_json(record.limits)
 
 
-def _chunks(rt: JobRuntime, import_id: int, rows: list[StagedRow]) -> list[JobChunk]:
-    """The rows in sealed chunks; a chunk of imported hashes only needs no hashing task: its
-    hashes are stored with it at once."""
+def _shares(rt: JobRuntime, rows: list[StagedRow]) -> list[tuple[int, list[StagedRow]]]:
+    """The rows cut into chunks (their first row's index, the rows)."""
     size = min(rt.settings.job_chunk_rows, max(MIN_CHUNK_ROWS, -(-len(rows) // MIN_CHUNKS)))
-    chunks = []
-    for start in range(0, len(rows), size):
-        share = rows[start : start + size]
-        hashes = None if passwords_to_hash(share) else "\n".join(stored_hashes(share, []))
-        sealed = seal_rows(rt.sealer, import_id, start, share)
-        chunks.append(
-            JobChunk(import_id=import_id, start=start, size=len(share), sealed=sealed,
-                     hashes=hashes)
-        )  # fmt: skip
-    return chunks
+    return [(start, rows[start : start + size]) for start in range(0, len(rows), size)]
 
 
 def validate(rt: JobRuntime, import_id: int) -> None:
@@ -128,10 +118,18 @@ def validate(rt: JobRuntime, import_id: int) -> None:
             staging.discard(import_id)
             log_attempt(record, started, job=True)
             return
-        chunks = _chunks(rt, import_id, checked.rows)
-        staging.replace_file_with_chunks(import_id, chunks)
-        to_hash = [chunk for chunk in chunks if chunk.hashes is None]
-        hashed = len(checked.rows) - sum(chunk.size for chunk in to_hash)
+        # A chunk with passwords waits sealed for a worker to hash them; one of imported
+        # hashes only is staged at once, as users ready to write.
+        to_hash, hashed = [], 0
+        for start, share in _shares(rt, checked.rows):
+            if passwords_to_hash(share):
+                sealed = seal_rows(rt.sealer, import_id, start, share)
+                to_hash.append(JobChunk(import_id=import_id, start=start, size=len(share),
+                                        sealed=sealed))  # fmt: skip
+            else:
+                staging.stage_users(import_id, share, stored_hashes(share, []))
+                hashed += len(share)
+        staging.replace_file_with_chunks(import_id, to_hash)
         status.planned(record, checked.counts, len(checked.rows), hashed)
         if to_hash:
             tasks = [{"import_id": import_id, "start": chunk.start} for chunk in to_hash]
@@ -156,9 +154,7 @@ def hash_chunk(
         record = ImportRepository(session).get(import_id)
         chunk = StagingRepository(session).chunk(import_id, start)
         if record is None or not status.is_in(record, ImportStatus.HASHING) or chunk is None:
-            return
-        if chunk.hashes is not None:
-            return  # a run before this one stored them (and, being last, deferred the write)
+            return  # ended, or a run before this one staged the chunk's users
         sealed = chunk.sealed
     rows = open_rows(rt.sealer, import_id, start, sealed)
     made = []
@@ -169,13 +165,15 @@ def hash_chunk(
             made.append(rt.hasher.hash(password))
         if n % CANCEL_CHECK_EVERY == 0 and not _is_hashing(rt, import_id):
             return
-    hashes = "\n".join(stored_hashes(rows, made))
+    hashes = stored_hashes(rows, made)
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_in(record, ImportStatus.HASHING):
             return
-        if not StagingRepository(session).store_hashes(import_id, start, hashes):
-            return
+        staging = StagingRepository(session)
+        if not staging.hashed(import_id, start):
+            return  # another run staged them first
+        staging.stage_users(import_id, rows, hashes)
         CHUNKS_HASHED.inc()
         ROWS_HASHED.inc(len(made))
         logger.info("import job %s: rows %d-%d hashed", import_id, start + 1, start + len(rows))
@@ -184,22 +182,15 @@ def hash_chunk(
 
 
 def commit(rt: JobRuntime, import_id: int) -> None:
-    """Step: write every user of the job in one transaction, then drop what was staged."""
+    """Step: move every staged user of the job into the directory in one transaction (set-wise:
+    no worker holds the job's users), then drop what was staged."""
     started = time.perf_counter()
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_in(record, ImportStatus.INSERTING):
             return
-        staging = StagingRepository(session)
-        rows: list[StagedRow] = []
-        hashes: list[str] = []
-        for chunk in staging.chunks(import_id):  # by start: the rows in their staged order
-            assert chunk.hashes is not None
-            rows += open_rows(rt.sealer, import_id, chunk.start, chunk.sealed)
-            hashes += chunk.hashes.split("\n")
-        skipped = record.planned_skipped
-        write_users(session, record, rows, hashes, skipped, _limits(rt, record).max_errors)
-        staging.discard(import_id)
+        write_staged_users(session, record, _limits(rt, record).max_errors)
+        StagingRepository(session).discard(import_id)
     log_attempt(record, started, job=True)
 
 

@@ -155,7 +155,10 @@ def test_cancel_stops_a_running_job(service: Server, database_url: str, tmp_path
     try:
         with engine.connect() as connection:
             left = connection.execute(
-                text("SELECT (SELECT count(*) FROM job_file) + (SELECT count(*) FROM job_chunk)")
+                text(
+                    "SELECT (SELECT count(*) FROM job_file) + (SELECT count(*) FROM job_chunk)"
+                    " + (SELECT count(*) FROM job_user)"
+                )
             ).scalar_one()
     finally:
         engine.dispose()

@@ -1,0 +1,117 @@
+"""`make bench-scale`: big jobs of pre-hashed users (bcrypt, so the time is the service's own,
+not argon2's) on PostgreSQL through `userimport serve` and `userimport worker` processes, and a
+dry run of the same file: wall time against csv.reader decoding and parsing the same bytes,
+rows/s, and the peak resident memory (VmHWM) of every process: the server with its children,
+each worker.
+
+TEST_DATABASE_URL=postgresql+psycopg://... .venv/bin/python -m bench.scale [ROWS ...]
+    [--workers N ...] [--dry-run-rows N]
+"""
+
+import argparse
+import csv
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.prehashed import prehashed_csv
+from bench.run import AUTH, SERVER_SETTINGS, Row, print_table
+from bench.server import _status_kib, postgres_schema, running_server, running_workers
+
+
+def parse_floor(data: bytes, repeat: int = 3) -> float:
+    """The fastest of a few csv.reader passes over the decoded bytes, nothing kept."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for _row in csv.reader(io.StringIO(data.decode("utf-8"))):
+            pass
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def settings_for(rows: int) -> dict[str, str]:
+    return {
+        **SERVER_SETTINGS,
+        "USERIMPORT_MAX_ROWS": str(rows),
+        "USERIMPORT_MAX_UPLOAD_BYTES": str(2**31 - 1),
+        "USERIMPORT_EMBEDDED_WORKER": "false",
+    }
+
+
+def run_job(database_url: str, data: bytes, rows: int, workers: int, dry_run: bool) -> list[str]:
+    settings = settings_for(rows)
+    with (
+        running_server(database_url, settings) as server,
+        tempfile.TemporaryDirectory() as logs,
+        running_workers(database_url, settings, workers, os.cpu_count() or 1, Path(logs)) as ps,
+    ):
+        client = httpx.Client(base_url=server.url, headers=AUTH, timeout=3600)
+        started = time.perf_counter()
+        files = {"file": ("big.csv", data, "text/csv")}
+        answer = client.post("/imports", files=files, params={"dry_run": str(dry_run).lower()})
+        expected = 200 if dry_run else 202
+        if answer.status_code != expected:
+            raise RuntimeError(f"answered {answer.status_code}: {answer.text[:300]}")
+        if not dry_run:
+            location = answer.headers["location"]
+            while (record := client.get(location).json())["status"] not in (
+                "completed", "failed", "cancelled",
+            ):  # fmt: skip
+                time.sleep(0.5)
+            if record["status"] != "completed" or record["added"] != rows:
+                raise RuntimeError(f"the job ended {record['status']}: {record.get('errors')}")
+        elapsed = time.perf_counter() - started
+        server_mb = server.peak_rss_mb()
+        worker_mb = [_status_kib(p.pid, "VmHWM") / 1024 for p in ps]
+    peaks = f"server+children {server_mb:,.0f} MB" + "".join(
+        f", worker {n} {mb:,.0f} MB" for n, mb in enumerate(worker_mb, 1)
+    )
+    return [f"{elapsed:.1f}", peaks]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("rows", nargs="*", type=int, default=[1_000_000, 5_000_000])
+    parser.add_argument("--workers", nargs="*", type=int, default=[2, 1])
+    parser.add_argument("--dry-run-rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    pg = os.environ.get("TEST_DATABASE_URL")
+    if not pg:
+        sys.exit("bench.scale needs PostgreSQL: set TEST_DATABASE_URL")
+    table: list[Row] = []
+    for rows in args.rows:
+        data = prehashed_csv(rows)
+        floor = parse_floor(data)
+        print(f"{rows:,} rows, {len(data) / 1e6:,.0f} MB, csv.reader {floor:.2f} s", flush=True)
+        times = {}
+        for workers in args.workers:
+            with postgres_schema(pg) as url:
+                elapsed, peaks = run_job(url, data, rows, workers, dry_run=False)
+            times[workers] = float(elapsed)
+            print(f"  job, {workers} worker(s): {elapsed} s; {peaks}", flush=True)
+            ratio = float(elapsed) / floor
+            label = f"job {rows:,}, {workers} worker(s)"
+            table.append(Row(label, f"{elapsed} s", f"csv.reader {floor:.2f} s", ratio, "<=25"))
+            table.append(Row(f"  rows/s; {peaks}", f"{rows / float(elapsed):,.0f}", "", None, ""))
+        if 1 in times and 2 in times:
+            table.append(Row(f"speed-up {rows:,}, 2 workers vs 1", f"{times[1] / times[2]:.2f}x",
+                             "", times[1] / times[2], ">=1.5"))  # fmt: skip
+    if args.dry_run_rows:
+        data = prehashed_csv(args.dry_run_rows)
+        floor = parse_floor(data)
+        with postgres_schema(pg) as url:
+            elapsed, peaks = run_job(url, data, args.dry_run_rows, 1, dry_run=True)
+        print(f"dry run {args.dry_run_rows:,}: {elapsed} s; {peaks}", flush=True)
+        table.append(Row(f"dry run {args.dry_run_rows:,}; {peaks}", f"{elapsed} s",
+                         f"csv.reader {floor:.2f} s", None, ""))  # fmt: skip
+    print_table(table)
+
+
+if __name__ == "__main__":
+    main()
