@@ -7,7 +7,7 @@ PORT ?= 8000
 
 SDK := clients/python
 
-.PHONY: run test test-fast lint openapi sdk migrate image image-test compose-test bench bench-compare bench-memory bench-workers bench-prehashed clean
+.PHONY: run test test-fast lint openapi sdk migrate image image-test compose-test bench bench-compare bench-memory bench-scale bench-workers bench-prehashed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,12 @@ bench-workers: $(VENV)/.installed-dev
 
 bench-memory: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.memory
+
+# Big jobs of pre-hashed users on PostgreSQL (TEST_DATABASE_URL): 1M and 5M rows, 2 workers
+# then 1, and a 1M dry run; ROWS="200000" for a quicker look.
+ROWS ?= 1000000 5000000
+bench-scale: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.scale $(ROWS)
 
 openapi: $(VENV)/.installed-dev
 	$(BIN)/python -m scripts.export_openapi

@@ -157,7 +157,10 @@ class StagingRepository:
                 force_change_password=staged.force_change_password,
             )
         )
-        updated = self.session.execute(changes).rowcount  # type: ignore[attr-defined]
+        # No session objects to keep in step: without this the ORM asks for every updated id.
+        updated = self.session.execute(
+            changes, execution_options={"synchronize_session": False}
+        ).rowcount  # type: ignore[attr-defined]
         return int(added), int(updated)
 
     def taken(self, import_id: int) -> dict[str, int]:

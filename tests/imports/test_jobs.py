@@ -12,6 +12,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
+from sqlalchemy import event
 
 from app.imports.staging import StagingRepository
 from tests.conftest import AppFactory, make_client
@@ -232,3 +233,35 @@ async def test_a_job_whose_chunks_keep_failing_fails_as_interrupted(
     assert [e["code"] for e in failed["errors"]] == ["interrupted"]
     assert users == []
     assert staged(app) == 0
+
+
+async def test_a_job_writes_its_users_in_one_statement_however_many(
+    client: httpx.AsyncClient, job_app: FastAPI
+) -> None:
+    """Set-wise: the commit moves the staged users with one INSERT ... SELECT (and one UPDATE
+    ... FROM for existing users), never a statement or a batch of parameters per user, and
+    nothing comes back per user (no RETURNING)."""
+    engine = job_app.state.session_factory.kw["bind"]
+    writes: list[tuple[str, bool, bool]] = []  # (verb, executemany, returning)
+
+    def seen(_c: object, _cur: object, statement: str, _p: object, _x: object, many: bool) -> None:
+        words = statement.split(None, 3)
+        if (
+            words[0] in ("INSERT", "UPDATE")
+            and "directory_user" in words[1:3]
+            and "job_user" in statement
+        ):
+            writes.append((words[0], many, "RETURNING" in statement))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        response = await upload(client, csv_bytes(user_rows(300)))
+        done = await wait_for(client, response.headers["location"], "completed", "failed")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+    assert (done["status"], done["added"]) == ("completed", 300)
+    assert sorted(writes) == [("INSERT", False, False), ("UPDATE", False, False)]
+    assert [user["email"] for user in await all_users(client)] == [
+        row[0] for row in user_rows(300)
+    ]  # in the file's order
