@@ -1,6 +1,8 @@
 """The checks across rows: each row is a UserRow (app/imports/rows.py); here the file's rows are
 checked one by one, their errors counted, and duplicates within the file found."""
 
+from typing import NamedTuple
+
 from app.core.codes import RowCode
 from app.core.schemas import RowError
 from app.imports.rows import (
@@ -23,6 +25,25 @@ def duplicate_error(row: int, first: int) -> RowError:
     return _error(row, EMAIL, RowCode.DUPLICATE_IN_FILE, message)
 
 
+class CheckedUser(NamedTuple):
+    """A valid row, kept compact (a job's file may hold millions): what is written of it."""
+
+    row: int
+    email: str
+    name: str
+    secret: str  # the password, or the imported hash when `imported`
+    imported: bool
+    force_change_password: bool
+
+    @classmethod
+    def of(cls, row: int, user: UserRow) -> "CheckedUser":
+        if user.password is None:  # an imported hash, kept as it is
+            return cls(row, user.email, user.name, user.password_hash or "", True,
+                       user.force_change_password)  # fmt: skip
+        secret = user.password.get_secret_value()
+        return cls(row, user.email, user.name, secret, False, user.force_change_password)
+
+
 class FileChecker:
     """Checks rows one by one; remembers addresses to find duplicates within the file."""
 
@@ -30,7 +51,7 @@ class FileChecker:
         self.max_errors = max_errors
         self.context = RowContext(policy)
         self.keep_users = keep_users  # a dry run needs the verdict, not the users
-        self.users: list[UserRow] = []
+        self.users: list[CheckedUser] = []
         self.errors: list[RowError] = []  # the first max_errors of them
         self.error_count = 0
         # First row of every valid address, rows with other errors included.
@@ -56,7 +77,7 @@ class FileChecker:
         if isinstance(checked, list):
             self.report(checked)
         elif checked is not None and self.keep_users:
-            self.users.append(checked)
+            self.users.append(CheckedUser.of(row, checked))
 
     def _check_hashed(
         self, row: int, cells: tuple[str, str, str, str], password_hash: str, function: str

@@ -83,16 +83,7 @@ def check_directory(
         is_existing = user.email.lower() in existing
         if is_existing and not update:
             continue
-        staged = StagedRow(
-            row=checker.first_rows[user.email.lower()],
-            email=user.email,
-            name=user.name,
-            secret=user.password.get_secret_value() if user.password else user.password_hash or "",
-            imported=user.password is None,
-            force_change_password=user.force_change_password,
-            existing=is_existing,
-        )
-        (kept if is_existing else new).append(staged)
+        (kept if is_existing else new).append(StagedRow(*user, existing=is_existing))
     rows = len(checker.first_rows)
     counts = Counts(
         added=rows - len(existing),
