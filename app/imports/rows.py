@@ -308,11 +308,27 @@ def check_row(
 ) -> UserRow | list[RowError] | None:
     """The row's errors, or (keep) the row as a UserRow, else None; context.address is the
     row's address if valid. password_hash: the row's Password Hash cell, when the file has
-    that column; hashed: the row gives a hash (default: when that cell is not empty).
+    that column; hashed: the row gives a hash (default: when that cell is not empty)."""
+    checked = checked_values(row, cells, context, password_hash, hashed=hashed)
+    if isinstance(checked, list):
+        return checked
+    return UserRow.model_construct(**checked) if keep else None
+
+
+def checked_values(
+    row: int,
+    cells: tuple[str, str, str, str],
+    context: RowContext,
+    password_hash: str = "",
+    *,
+    hashed: bool | None = None,
+) -> dict[str, Any] | list[RowError]:
+    """The row's errors, or its checked values by UserRow field (what check_row builds the
+    model from; a job keeps them without the model's cost).
 
     UserRow's own rules are called in its field order, as model_validate calls them, without
-    pydantic's machinery around them (a third of a row's cost); the model is then built from
-    the checked values. tests/imports/test_row_verdict.py keeps this equal to model_validate."""
+    pydantic's machinery around them (a third of a row's cost).
+    tests/imports/test_row_verdict.py keeps this equal to model_validate."""
     email, name, password, force = cells
     context.address = None
     context.hashed = bool(password_hash.strip(_AROUND)) if hashed is None else hashed
@@ -331,9 +347,7 @@ def check_row(
             values[field_name] = check()
         except PydanticCustomError as exc:
             errors.append(_failed(row, column, exc))
-    if errors:
-        return errors
-    return UserRow.model_construct(**values) if keep else None
+    return errors or values
 
 
 def google_hash_cells(password: str, function: str) -> tuple[str, str] | RowCode:

@@ -1,7 +1,9 @@
 """The checks across rows: each row is a UserRow (app/imports/rows.py); here the file's rows are
 checked one by one, their errors counted, and duplicates within the file found."""
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from pydantic import SecretStr
 
 from app.core.codes import RowCode
 from app.core.schemas import RowError
@@ -10,8 +12,7 @@ from app.imports.rows import (
     HASH_FUNCTION,
     RowContext,
     RowPolicy,
-    UserRow,
-    check_row,
+    checked_values,
     google_hash_cells,
 )
 
@@ -36,12 +37,13 @@ class CheckedUser(NamedTuple):
     force_change_password: bool
 
     @classmethod
-    def of(cls, row: int, user: UserRow) -> "CheckedUser":
-        if user.password is None:  # an imported hash, kept as it is
-            return cls(row, user.email, user.name, user.password_hash or "", True,
-                       user.force_change_password)  # fmt: skip
-        secret = user.password.get_secret_value()
-        return cls(row, user.email, user.name, secret, False, user.force_change_password)
+    def of(cls, row: int, values: dict[str, Any]) -> "CheckedUser":
+        """From a valid row's checked values (rows.checked_values: UserRow's fields)."""
+        password: SecretStr | None = values["password"]
+        force: bool = values["force_change_password"]
+        if password is None:  # an imported hash, kept as it is
+            return cls(row, values["email"], values["name"], values["password_hash"], True, force)
+        return cls(row, values["email"], values["name"], password.get_secret_value(), False, force)
 
 
 class FileChecker:
@@ -62,11 +64,11 @@ class FileChecker:
     ) -> None:
         """Check one row's Email, Name, Password and Force Change Password cells, and its
         Password Hash and Password Hash Function cells when the file has those columns."""
-        checked: UserRow | list[RowError] | None
+        checked: dict[str, Any] | list[RowError]
         if optional is not None:
             checked = self._check_hashed(row, cells, *optional)
-        else:  # a dry run needs the verdict, not the model (None when valid)
-            checked = check_row(row, cells, self.context, hashed=False, keep=self.keep_users)
+        else:
+            checked = checked_values(row, cells, self.context, hashed=False)
         address = self.context.address
         if address is not None:
             earlier = self.first_rows.setdefault(address.lower(), row)
@@ -76,28 +78,25 @@ class FileChecker:
                 return
         if isinstance(checked, list):
             self.report(checked)
-        elif checked is not None and self.keep_users:
+        elif self.keep_users:  # a dry run needs the verdict, not the users
             self.users.append(CheckedUser.of(row, checked))
 
     def _check_hashed(
         self, row: int, cells: tuple[str, str, str, str], password_hash: str, function: str
-    ) -> UserRow | list[RowError] | None:
+    ) -> dict[str, Any] | list[RowError]:
         email, name, password, force = cells
         google = google_hash_cells(password, function)
         if isinstance(google, RowCode):  # the rest is checked as a row with a hash
             message = "Only crypt hashes are kept; unsalted MD5 and SHA-1 hashes are not."
             refused = _error(row, HASH_FUNCTION, google, message)
-            checked = check_row(row, (email, name, "", force), self.context, hashed=True)
+            checked = checked_values(row, (email, name, "", force), self.context, hashed=True)
             return [refused, *checked] if isinstance(checked, list) else [refused]
-        keep = self.keep_users
         password, from_password = google
         if from_password:
             password, password_hash = (
                 (password, password_hash) if password_hash else ("", from_password)
             )
-        return check_row(
-            row, (email, name, password, force), self.context, password_hash, keep=keep
-        )
+        return checked_values(row, (email, name, password, force), self.context, password_hash)
 
     def report(self, errors: list[RowError]) -> None:
         """Count every error; keep only the first max_errors, so a broken file stays cheap."""
