@@ -66,6 +66,11 @@ def open_rows(sealer: Sealer, import_id: int, start: int, sealed: bytes) -> list
     return [StagedRow(*row) for row in json.loads(opened)]
 
 
+_STAGED_USER_COLUMNS = ("import_id", "row", "email", "email_key", "name", "password_hash",
+                        "force_change_password", "existing")  # fmt: skip
+_COPY_STAGED_USERS = f"COPY job_user ({', '.join(_STAGED_USER_COLUMNS)}) FROM STDIN"
+
+
 class StagingRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -94,25 +99,23 @@ class StagingRepository:
         return list(self.session.scalars(query.order_by(JobChunk.start)))
 
     def stage_users(self, import_id: int, rows: Sequence[StagedRow], hashes: Sequence[str]) -> None:
-        """Users ready to write: the rows with their hashes (one per row), never a password."""
-        if not rows:
+        """Users ready to write: the rows with their hashes (one per row), never a password.
+        PostgreSQL takes them with COPY (a job stages up to millions)."""
+        staged = (
+            (import_id, row.row, row.email, row.email.lower(), row.name, password_hash,
+             row.force_change_password, row.existing)
+            for row, password_hash in zip(rows, hashes, strict=True)
+        )  # fmt: skip
+        if self.session.get_bind().dialect.name == "postgresql":
+            raw = self.session.connection().connection.driver_connection
+            assert raw is not None
+            with raw.cursor() as cursor, cursor.copy(_COPY_STAGED_USERS) as copy:
+                for values in staged:
+                    copy.write_row(values)
             return
-        self.session.execute(
-            insert(StagedUser),
-            [
-                {
-                    "import_id": import_id,
-                    "row": row.row,
-                    "email": row.email,
-                    "email_key": row.email.lower(),
-                    "name": row.name,
-                    "password_hash": password_hash,
-                    "force_change_password": row.force_change_password,
-                    "existing": row.existing,
-                }
-                for row, password_hash in zip(rows, hashes, strict=True)
-            ],
-        )
+        parameters = [dict(zip(_STAGED_USER_COLUMNS, values, strict=True)) for values in staged]
+        if parameters:
+            self.session.execute(insert(StagedUser), parameters)
 
     def hashed(self, import_id: int, start: int) -> bool:
         """The chunk's users are staged and the chunk deleted, unless another run did it
