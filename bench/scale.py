@@ -58,15 +58,18 @@ def run_job(database_url: str, data: bytes, rows: int, workers: int, dry_run: bo
         expected = 200 if dry_run else 202
         if answer.status_code != expected:
             raise RuntimeError(f"answered {answer.status_code}: {answer.text[:300]}")
+        seen = {"accepted": time.perf_counter() - started}  # when each status was first seen
         if not dry_run:
             location = answer.headers["location"]
             while (record := client.get(location).json())["status"] not in (
                 "completed", "failed", "cancelled",
             ):  # fmt: skip
+                seen.setdefault(record["status"], time.perf_counter() - started)
                 time.sleep(0.5)
             if record["status"] != "completed" or record["added"] != rows:
                 raise RuntimeError(f"the job ended {record['status']}: {record.get('errors')}")
         elapsed = time.perf_counter() - started
+        print("    first seen: " + ", ".join(f"{k} {v:.1f} s" for k, v in seen.items()), flush=True)
         server_mb = server.peak_rss_mb()
         worker_mb = [_status_kib(p.pid, "VmHWM") / 1024 for p in ps]
     peaks = f"server+children {server_mb:,.0f} MB" + "".join(
