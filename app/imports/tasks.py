@@ -104,7 +104,10 @@ def validate(rt: JobRuntime, import_id: int) -> None:
         sealed = StagingRepository(session).file(import_id)
     if sealed is None:
         return
-    validation = rt.check(rt.sealer.open(sealed, file_context(import_id)), limits)
+    data = rt.sealer.open(sealed, file_context(import_id))
+    del sealed  # a job's file is held once at a time, not twice, while it is checked
+    validation = rt.check(data, limits)
+    del data
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_in(record, ImportStatus.VALIDATING):
