@@ -85,7 +85,7 @@ def _limits(rt: JobRuntime, record: UserImport) -> FileLimits:
     return FileLimits.from_json(record.limits)
 
 
-def _shares(rt: JobRuntime, rows: list[StagedRow]) -> list[tuple[int, list[StagedRow]]]:
+def _chunked(rt: JobRuntime, rows: list[StagedRow]) -> list[tuple[int, list[StagedRow]]]:
     """The rows cut into chunks (their first row's index, the rows)."""
     size = min(rt.settings.job_chunk_rows, max(MIN_CHUNK_ROWS, -(-len(rows) // MIN_CHUNKS)))
     return [(start, rows[start : start + size]) for start in range(0, len(rows), size)]
@@ -124,14 +124,14 @@ def validate(rt: JobRuntime, import_id: int) -> None:
         # A chunk with passwords waits sealed for a worker to hash them; one of imported
         # hashes only is staged at once, as users ready to write.
         to_hash, hashed = [], 0
-        for start, share in _shares(rt, checked.rows):
-            if passwords_to_hash(share):
-                sealed = seal_rows(rt.sealer, import_id, start, share)
-                to_hash.append(JobChunk(import_id=import_id, start=start, size=len(share),
-                                        sealed=sealed))  # fmt: skip
+        for start, chunk in _chunked(rt, checked.rows):
+            if passwords_to_hash(chunk):
+                sealed_rows = seal_rows(rt.sealer, import_id, start, chunk)
+                to_hash.append(JobChunk(import_id=import_id, start=start, size=len(chunk),
+                                        sealed=sealed_rows))  # fmt: skip
             else:
-                staging.stage_users(import_id, share, stored_hashes(share, []))
-                hashed += len(share)
+                staging.stage_users(import_id, chunk, stored_hashes(chunk, []))
+                hashed += len(chunk)
         staging.replace_file_with_chunks(import_id, to_hash)
         status.planned(record, checked.counts, len(checked.rows), hashed)
         if to_hash:
