@@ -219,6 +219,55 @@ def test_a_database_outage_during_hashing_is_ridden_out(
     assert count_users(database_url) == ROWS
 
 
+def waiting_inserts(database_url: str) -> int:
+    """Sessions whose INSERT into the directory waits for a lock."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            query = text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO directory_user%'"
+            )
+            return int(connection.execute(query).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_workers_killed_during_the_commit_leave_no_user_and_the_job_then_completes(
+    service: Server, database_url: str, tmp_path: Path
+) -> None:
+    """The commit is one transaction: the test holds a lock that makes the job's INSERT wait,
+    kills every worker while it waits, and finds no user of the job; a worker started after
+    takes the stalled commit up again and completes the job."""
+    rows = user_rows(300)
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as blocker:
+            blocker.execute(text("LOCK TABLE directory_user IN SHARE ROW EXCLUSIVE MODE"))
+            with running_workers(database_url, WORKER_SETTINGS, 2, 1, tmp_path) as workers:
+                location = submit(service, rows)
+                inserting = poll(location, lambda r: r["status"] == "inserting" or ended(r))
+                deadline = time.monotonic() + 60
+                while waiting_inserts(database_url) == 0:  # the commit waits for the lock
+                    assert time.monotonic() < deadline, "the commit never reached its INSERT"
+                    time.sleep(0.1)
+                for worker in workers:
+                    worker.send_signal(signal.SIGKILL)
+                    worker.wait(timeout=30)
+            blocker.rollback()  # the lock is released
+        users_after_kill = count_users(database_url)
+        (tmp_path / "after").mkdir()
+        with running_workers(database_url, WORKER_SETTINGS, 1, 1, tmp_path / "after"):
+            final = poll(location, ended, seconds=120)
+    finally:
+        engine.dispose()
+
+    assert inserting["status"] == "inserting"
+    assert users_after_kill == 0
+    assert (final["status"], final["added"]) == ("completed", len(rows))
+    assert count_users(database_url) == len(rows)
+
+
 def metric_values(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     text_format = httpx.get(url, timeout=10).text
     return {
