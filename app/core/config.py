@@ -113,6 +113,12 @@ class Settings(BaseSettings):
         description="Most rows of a job hashed by one task (any worker's); a job is cut into "
         "at least 64 chunks of 50 rows or more.",
     )
+    job_part_rows: int = Field(
+        default=100_000,
+        ge=10,
+        description="A job of more than twice this many rows is checked in parts of about this "
+        "many rows, by any workers at once.",
+    )
     job_max_attempts: int = Field(
         default=5,
         ge=1,

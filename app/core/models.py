@@ -178,6 +178,49 @@ class JobChunk(Base):
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class JobPart(Base):
+    """A share of a big job's rows, checked by any worker apart from the others: what its
+    check found (the rows' errors; the users go to sealed chunks, their addresses to
+    JobKey), until the job's plan joins the parts' verdicts."""
+
+    __tablename__ = "job_part"
+
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("user_import.id", ondelete="CASCADE"), primary_key=True
+    )
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The file could not be read as rows (or its rows were too many) in this part: the plan
+    # checks the file whole instead.
+    whole: Mapped[bool] = mapped_column(Boolean, default=False)
+    lines_share: Mapped[bool] = mapped_column(Boolean, default=False)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON().with_variant(JSONB(), "postgresql"), default=list
+    )
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    delimiter: Mapped[str | None] = mapped_column(String(16))
+    columns: Mapped[dict[str, str]] = mapped_column(
+        JSON().with_variant(JSONB(), "postgresql"), default=dict
+    )
+
+
+class JobKey(Base):
+    """The first row of each address in a part of a big job: duplicates across parts and the
+    addresses the directory holds are found set-wise from these."""
+
+    __tablename__ = "job_key"
+    __table_args__ = (Index("ix_job_key_import_id_email_key", "import_id", "email_key"),)
+
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("user_import.id", ondelete="CASCADE"), primary_key=True
+    )
+    row: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email_key: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
+    existing: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class StagedUser(Base):
     """A job's user ready to be written (its password hashed: nothing secret is kept): the
     job's commit moves them all into the directory set-wise, in one transaction."""

@@ -39,7 +39,7 @@ def web_jobs(
     settings: Settings,
     sessions: sessionmaker[Session],
     hasher: PasswordHasherPool,
-    check: Callable[[bytes, FileLimits], Validation],
+    check: Callable[[bytes, FileLimits, int, int], Validation],
 ) -> tuple[JobRuntime | None, Runner | None]:
     """What this web process submits jobs with, and the runner it starts (if any); no jobs
     without a staging key (a job-sized upload is then answered 503)."""
@@ -95,13 +95,17 @@ def checked_sealer(settings: Settings) -> Sealer:
     raise AssertionError("unreachable")
 
 
+def _check(data: bytes, limits: FileLimits, part: int, parts: int) -> Validation:
+    return validate_file(data, limits, part=part, parts=parts)
+
+
 def run_import_worker(settings: Settings, concurrency: int) -> None:
     """`userimport worker`: the import tasks on procrastinate's queue (PostgreSQL)."""
     sealer = checked_sealer(settings)
     hasher = PasswordHasherPool.from_settings(settings)
 
     def runtime(sessions: sessionmaker[Session], defer: Defer) -> JobRuntime:
-        return JobRuntime(sessions, settings, sealer, hasher, validate_file, defer)
+        return JobRuntime(sessions, settings, sealer, hasher, _check, defer)
 
     try:
         run_worker(settings, concurrency, IMPORT_TASKS, runtime)

@@ -123,9 +123,13 @@ class FileValidator:
             return await loop.run_in_executor(pool, plan_file, data, settings, dry_run)
         return merged
 
-    def validate_blocking(self, data: bytes, limits: FileLimits) -> Validation:
-        """A job's check, from the job's own thread: the users are kept for hashing."""
+    def validate_blocking(
+        self, data: bytes, limits: FileLimits, part: int = 0, parts: int = 1
+    ) -> Validation:
+        """A job's check (of a part of its rows), from the job's own thread: the users are
+        kept for hashing."""
+        check = partial(validate_file, part=part, parts=parts)
         if not self.in_process(data):
-            return validate_file(data, limits)
+            return check(data, limits)
         pool = _process_pool(self.settings.max_concurrent_imports)
-        return pool.submit(validate_file, data, limits).result()
+        return pool.submit(check, data, limits).result()

@@ -5,12 +5,20 @@ set-wise."""
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from app.core.models import DirectoryUser, JobChunk, JobFile, StagedUser, StagingKeyCheck
+from app.core.models import (
+    DirectoryUser,
+    JobChunk,
+    JobFile,
+    JobKey,
+    JobPart,
+    StagedUser,
+    StagingKeyCheck,
+)
 from app.core.sealing import Sealer, StagingKeyError
 
 
@@ -89,6 +97,17 @@ class StagingRepository:
         self.session.add_all(chunks)
         self.session.execute(delete(JobFile).where(JobFile.import_id == import_id))
         self.session.flush()
+
+    def add_chunks(self, chunks: Sequence[JobChunk]) -> None:
+        self.session.add_all(chunks)
+        self.session.flush()
+
+    def chunk_rows(self, import_id: int) -> int:
+        query = select(func.sum(JobChunk.size)).where(JobChunk.import_id == import_id)
+        return int(self.session.scalar(query) or 0)
+
+    def drop_file(self, import_id: int) -> None:
+        self.session.execute(delete(JobFile).where(JobFile.import_id == import_id))
 
     def chunk(self, import_id: int, start: int) -> JobChunk | None:
         return self.session.get(JobChunk, (import_id, start))
@@ -176,15 +195,100 @@ class StagingRepository:
         )
         return {key: row for key, row in self.session.execute(query.order_by(StagedUser.row))}
 
+    # A big job's parts, checked apart (app/imports/tasks.py: check_part, plan).
+
+    def add_parts(self, import_id: int, parts: int) -> None:
+        self.session.add_all(
+            [JobPart(import_id=import_id, part=n, checked=False, whole=False, lines_share=False,
+                     rows=0, error_count=0, errors=[], columns={}) for n in range(parts)]
+        )  # fmt: skip
+        self.session.flush()
+
+    def part(self, import_id: int, part: int) -> JobPart | None:
+        return self.session.get(JobPart, (import_id, part))
+
+    def parts(self, import_id: int) -> Sequence[JobPart]:
+        query = select(JobPart).where(JobPart.import_id == import_id).order_by(JobPart.part)
+        return self.session.scalars(query).all()
+
+    def stage_keys(self, import_id: int, first_rows: dict[str, int]) -> None:
+        """Each address's first row in a part."""
+        keys = [(import_id, row, key, False) for key, row in first_rows.items()]
+        if self.session.get_bind().dialect.name == "postgresql":
+            raw = self.session.connection().connection.driver_connection
+            assert raw is not None
+            copying = "COPY job_key (import_id, row, email_key, existing) FROM STDIN"
+            with raw.cursor() as cursor, cursor.copy(copying) as copy:
+                for values in keys:
+                    copy.write_row(values)
+        elif keys:
+            names = ("import_id", "row", "email_key", "existing")
+            self.session.execute(insert(JobKey), [dict(zip(names, k, strict=True)) for k in keys])
+
+    def duplicates(self, import_id: int, limit: int) -> tuple[list[tuple[int, int]], int]:
+        """Addresses first seen in one part and again in another: (row, first row) of each
+        later row, the first `limit` by row, and how many there are."""
+        first = func.min(JobKey.row).over(partition_by=JobKey.email_key)
+        rows = select(JobKey.row, first.label("first")).where(JobKey.import_id == import_id)
+        seen = rows.subquery()
+        later = select(seen.c.row, seen.c.first).where(seen.c.row != seen.c.first)
+        count = self.session.scalar(select(func.count()).select_from(later.subquery())) or 0
+        found = self.session.execute(later.order_by(seen.c.row).limit(limit))
+        return [(row, first_row) for row, first_row in found], count
+
+    def _in_directory(self, import_id: int) -> Any:
+        return (
+            select(JobKey.email_key, func.min(JobKey.row).label("row"))
+            .join(DirectoryUser, DirectoryUser.email_key == JobKey.email_key)
+            .where(JobKey.import_id == import_id)
+            .group_by(JobKey.email_key)
+        )
+
+    def known(self, import_id: int, limit: int) -> tuple[dict[str, int], int]:
+        """The addresses the directory holds: the first `limit` by row (address -> its first
+        row), and how many there are."""
+        found = self._in_directory(import_id).subquery()
+        count = self.session.scalar(select(func.count()).select_from(found)) or 0
+        first = self.session.execute(select(found).order_by(found.c.row).limit(limit))
+        return {key: row for key, row in first}, count
+
+    def distinct_keys(self, import_id: int) -> int:
+        query = select(func.count(func.distinct(JobKey.email_key))).where(
+            JobKey.import_id == import_id
+        )
+        return self.session.scalar(query) or 0
+
+    def mark_known(self, import_id: int) -> None:
+        """Flag the addresses the directory holds (updated or skipped at the commit)."""
+        query = (
+            update(JobKey)
+            .where(JobKey.import_id == import_id, JobKey.email_key == DirectoryUser.email_key)
+            .values(existing=True)
+        )
+        self.session.execute(query, execution_options={"synchronize_session": False})
+
+    def known_rows(self, import_id: int, first: int, last: int) -> set[int]:
+        """The rows first..last whose address the directory held at the plan (a job checked
+        in parts: its chunks were made before the directory was asked)."""
+        query = select(JobKey.row).where(
+            JobKey.import_id == import_id,
+            JobKey.existing.is_(True),
+            JobKey.row.between(first, last),
+        )
+        return set(self.session.scalars(query))
+
+    def drop_parts(self, import_id: int) -> None:
+        """The parts' verdicts, once joined (their keys stay until the commit)."""
+        self.session.execute(delete(JobPart).where(JobPart.import_id == import_id))
+
     def discard(self, import_id: int) -> None:
         """Everything staged for the job: it ended, whatever the way."""
-        self.session.execute(delete(JobChunk).where(JobChunk.import_id == import_id))
-        self.session.execute(delete(JobFile).where(JobFile.import_id == import_id))
-        self.session.execute(delete(StagedUser).where(StagedUser.import_id == import_id))
+        for table in (JobChunk, JobFile, StagedUser, JobPart, JobKey):
+            self.session.execute(delete(table).where(table.import_id == import_id))
 
     def staged_count(self) -> int:
         """Files, chunks and users staged for any job (for tests and operators)."""
         return sum(
             self.session.scalar(select(func.count()).select_from(table)) or 0
-            for table in (JobFile, JobChunk, StagedUser)
+            for table in (JobFile, JobChunk, StagedUser, JobPart, JobKey)
         )

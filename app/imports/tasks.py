@@ -8,18 +8,20 @@ nothing the second time.
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.metrics import CHUNKS_HASHED, ROWS_HASHED, hashing_time
-from app.core.models import JobChunk, UserImport
+from app.core.models import JobChunk, JobPart, UserImport
+from app.core.schemas import RowError
 from app.core.sealing import Sealer, StagingKeyError
 from app.imports import status
 from app.imports.options import OnExisting
 from app.imports.repository import ImportRepository
+from app.imports.rules import already_exists, duplicate_error
 from app.imports.service import (
     Refusal,
     check_directory,
@@ -36,8 +38,8 @@ from app.imports.staging import (
     open_rows,
     seal_rows,
 )
-from app.imports.status import ImportStatus
-from app.imports.validation import FileLimits, Validation
+from app.imports.status import Counts, ImportStatus
+from app.imports.validation import FileLimits, Validation, merge_errors, too_many_rows
 from app.passwords.hashing import PasswordHasherPool, lower_thread_priority
 from app.queue.tasks import Defer, GiveBack, Task, TaskArgs
 from app.users.repository import UserRepository
@@ -45,6 +47,8 @@ from app.users.repository import UserRepository
 logger = logging.getLogger("userimport.jobs")
 
 VALIDATE = "import.validate"
+CHECK_PART = "import.check_part"
+PLAN = "import.plan"
 HASH_CHUNK = "import.hash_chunk"
 COMMIT = "import.commit"
 # A job is cut into at least this many chunks (of MIN_CHUNK_ROWS or more, at most
@@ -63,8 +67,9 @@ class JobRuntime:
     settings: Settings
     sealer: Sealer
     hasher: PasswordHasherPool
-    # Read and check the rows (app/imports/validation.py) by the limits the job was accepted under.
-    check: Callable[[bytes, FileLimits], Validation]
+    # Read and check the rows (app/imports/validation.py: validate_file) by the limits the job
+    # was accepted under: all of them, or (part, parts) a part of them.
+    check: Callable[[bytes, FileLimits, int, int], Validation]
     defer: Defer  # defers tasks with the session's transaction (or once it commits)
 
 
@@ -91,22 +96,47 @@ def _chunked(rt: JobRuntime, rows: list[StagedRow]) -> list[tuple[int, list[Stag
     return [(start, rows[start : start + size]) for start in range(0, len(rows), size)]
 
 
+def _part_count(rt: JobRuntime, rows: int) -> int:
+    """How many parts a job's rows are checked in: one, unless there are more than twice
+    USERIMPORT_JOB_PART_ROWS."""
+    part_rows = rt.settings.job_part_rows
+    return 1 if rows <= 2 * part_rows else -(-rows // part_rows)
+
+
 def validate(rt: JobRuntime, import_id: int) -> None:
-    """Step: check every row and the directory before any hash; stage the rows as chunks and
-    defer a task for each, or refuse the file."""
-    started = time.perf_counter()
+    """Step: check every row and the directory before any hash: here, or (a big job) in
+    parts by any workers at once (check_part, then plan)."""
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_in(record, ImportStatus.QUEUED, ImportStatus.VALIDATING):
             return
         status.validating(record)
+        parts = _part_count(rt, record.rows)
+        if parts > 1:
+            staging = StagingRepository(session)
+            if not staging.parts(import_id):  # not a run again
+                staging.add_parts(import_id, parts)
+                tasks = [{"import_id": import_id, "part": n} for n in range(parts)]
+                rt.defer(session, CHECK_PART, tasks)
+            return
+    _validate_whole(rt, import_id)
+
+
+def _validate_whole(rt: JobRuntime, import_id: int) -> None:
+    """The file's rows checked in one reading, then the directory; the rows staged as
+    chunks with a task for each, or the file refused."""
+    started = time.perf_counter()
+    with rt.sessions() as session:
+        record = ImportRepository(session).get(import_id)
+        if record is None or not status.is_in(record, ImportStatus.VALIDATING):
+            return
         limits = _limits(rt, record)
         sealed = StagingRepository(session).file(import_id)
     if sealed is None:
         return
     data = rt.sealer.open(sealed, file_context(import_id))
     del sealed  # a job's file is held once at a time, not twice, while it is checked
-    validation = rt.check(data, limits)
+    validation = rt.check(data, limits, 0, 1)
     del data
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
@@ -117,18 +147,14 @@ def validate(rt: JobRuntime, import_id: int) -> None:
         on_existing = OnExisting(record.on_existing)
         checked = check_directory(validation, UserRepository(session), on_existing)
         if isinstance(checked, Refusal):
-            status.refused(record, checked.errors, checked.count, limits.max_errors)
-            staging.discard(import_id)
-            log_attempt(record, started, job=True)
+            _refuse(record, staging, checked, limits, started)
             return
         # A chunk with passwords waits sealed for a worker to hash them; one of imported
         # hashes only is staged at once, as users ready to write.
         to_hash, hashed = [], 0
         for start, chunk in _chunked(rt, checked.rows):
             if passwords_to_hash(chunk):
-                sealed_rows = seal_rows(rt.sealer, import_id, start, chunk)
-                to_hash.append(JobChunk(import_id=import_id, start=start, size=len(chunk),
-                                        sealed=sealed_rows))  # fmt: skip
+                to_hash.append(_sealed_chunk(rt, import_id, start, chunk))
             else:
                 staging.stage_users(import_id, chunk, stored_hashes(chunk, []))
                 hashed += len(chunk)
@@ -139,6 +165,143 @@ def validate(rt: JobRuntime, import_id: int) -> None:
             rt.defer(session, HASH_CHUNK, tasks)
         else:  # every row came with its hash
             rt.defer(session, COMMIT, [{"import_id": import_id}])
+
+
+def _sealed_chunk(rt: JobRuntime, import_id: int, start: int, rows: list[StagedRow]) -> JobChunk:
+    sealed = seal_rows(rt.sealer, import_id, start, rows)
+    return JobChunk(import_id=import_id, start=start, size=len(rows), sealed=sealed)
+
+
+def _refuse(
+    record: UserImport, staging: StagingRepository, refusal: Refusal, limits: FileLimits,
+    started: float,
+) -> None:  # fmt: skip
+    status.refused(record, refusal.errors, refusal.count, limits.max_errors)
+    staging.discard(record.id)
+    log_attempt(record, started, job=True)
+
+
+def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
+    """Step (a big job): check one part of the file's rows, apart from the others; its users
+    are staged as sealed chunks (hashed once the plan accepts the file), the first row of each
+    of its addresses as a key, its errors with the part. The last part checked defers the
+    plan."""
+    with rt.sessions() as session:
+        record = ImportRepository(session).get(import_id)
+        staging = StagingRepository(session)
+        found = staging.part(import_id, part)
+        if record is None or not status.is_in(record, ImportStatus.VALIDATING):
+            return
+        if found is None or found.checked:
+            return  # a run before this one checked it
+        parts = len(staging.parts(import_id))
+        limits = _limits(rt, record)
+        sealed = staging.file(import_id)
+    if sealed is None:
+        return
+    data = rt.sealer.open(sealed, file_context(import_id))
+    del sealed
+    validation = rt.check(data, limits, part, parts)
+    del data
+    checker = validation.checker
+    with rt.sessions.begin() as session:
+        record = ImportRepository(session).lock(import_id)
+        if record is None or not status.is_in(record, ImportStatus.VALIDATING):
+            return
+        staging = StagingRepository(session)
+        found = staging.part(import_id, part)
+        if found is None or found.checked:
+            return
+        found.checked, found.whole = True, checker is None
+        found.rows, found.lines_share = validation.rows, validation.lines_share
+        found.error_count = validation.error_count
+        found.errors = [error.model_dump() for error in validation.errors]
+        found.encoding, found.delimiter = validation.encoding, validation.delimiter
+        found.columns = validation.columns
+        if checker is not None:
+            staging.stage_keys(import_id, checker.first_rows)
+            if not validation.error_count:  # a refused file needs no users staged
+                rows = [StagedRow(*user, existing=False) for user in checker.users]
+                staging.add_chunks(
+                    [_sealed_chunk(rt, import_id, chunk[0].row, chunk)
+                     for _start, chunk in _chunked(rt, rows)]
+                )  # fmt: skip
+        if all(other.checked for other in staging.parts(import_id)):
+            rt.defer(session, PLAN, [{"import_id": import_id}])
+
+
+def plan(rt: JobRuntime, import_id: int) -> None:
+    """Step (a big job): join its parts' verdicts: the rows' errors, addresses repeated across
+    parts and the addresses the directory holds, found set-wise; refuse the file, or plan it
+    and defer a hashing task for every chunk. A file that could not be read as rows (or has
+    too many) is checked whole, for its exact errors."""
+    started = time.perf_counter()
+    with rt.sessions.begin() as session:
+        record = ImportRepository(session).lock(import_id)
+        if record is None or not status.is_in(record, ImportStatus.VALIDATING):
+            return
+        staging = StagingRepository(session)
+        parts = staging.parts(import_id)
+        if not parts or not all(part.checked for part in parts):
+            return
+        limits = _limits(rt, record)
+        rows = sum(p.rows for p in parts) if parts[0].lines_share else parts[0].rows
+        whole = any(p.whole for p in parts) or too_many_rows(rows, limits.max_rows) is not None
+        if not whole:
+            _plan_parts(rt, record, staging, parts, rows, limits, started)
+            return
+    _validate_whole(rt, import_id)
+
+
+def _plan_parts(
+    rt: JobRuntime, record: UserImport, staging: StagingRepository, parts: Sequence[JobPart],
+    rows: int, limits: FileLimits, started: float,
+) -> None:  # fmt: skip
+    import_id = record.id
+    joined, count = merge_errors(
+        [([RowError.model_validate(e) for e in p.errors], p.error_count) for p in parts]
+    )
+    repeated, repeats = staging.duplicates(import_id, limits.max_errors)
+    errors = joined + [duplicate_error(row, first) for row, first in repeated]
+    count += repeats
+    on_existing = OnExisting(record.on_existing)
+    known, known_count = staging.known(import_id, limits.max_errors)
+    if on_existing == OnExisting.ERROR:
+        errors += already_exists(known, set(known))
+        count += known_count
+    first = parts[0]
+    describe(record, Validation(first.encoding, first.delimiter, first.columns, rows))
+    if count:
+        _refuse(record, staging, Refusal(errors, count), limits, started)
+        return
+    distinct = staging.distinct_keys(import_id)
+    counts = Counts(
+        added=distinct - known_count,
+        updated=known_count if on_existing == OnExisting.UPDATE else 0,
+        skipped=known_count if on_existing == OnExisting.SKIP else 0,
+    )
+    if known_count:
+        staging.mark_known(import_id)  # hash_chunk updates or skips their rows
+    starts = staging.unhashed_starts(import_id)
+    staging.drop_parts(import_id)
+    staging.drop_file(import_id)  # its rows are in the chunks now
+    status.planned(record, counts, staging.chunk_rows(import_id), 0)
+    tasks = [{"import_id": import_id, "start": start} for start in starts]
+    rt.defer(staging.session, HASH_CHUNK, tasks)
+
+
+def _as_planned(
+    rt: JobRuntime, import_id: int, rows: list[StagedRow], on_existing: OnExisting
+) -> list[StagedRow]:
+    """A chunk of a job checked in parts was made before the directory was asked: its rows
+    whose address the plan found there are updated, or (skip) left out."""
+    with rt.sessions() as session:
+        known = StagingRepository(session).known_rows(import_id, rows[0].row, rows[-1].row)
+    if not known:
+        return rows
+    if on_existing == OnExisting.SKIP:
+        return [row for row in rows if row.row not in known]
+    return [row._replace(existing=True) if row.row in known else row for row in rows]
 
 
 def _is_hashing(rt: JobRuntime, import_id: int) -> bool:
@@ -158,8 +321,9 @@ def hash_chunk(
         chunk = StagingRepository(session).chunk(import_id, start)
         if record is None or not status.is_in(record, ImportStatus.HASHING) or chunk is None:
             return  # ended, or a run before this one staged the chunk's users
-        sealed = chunk.sealed
-    rows = open_rows(rt.sealer, import_id, start, sealed)
+        sealed, on_existing = chunk.sealed, OnExisting(record.on_existing)
+    every = open_rows(rt.sealer, import_id, start, sealed)
+    rows = _as_planned(rt, import_id, every, on_existing)
     made = []
     for n, password in enumerate(passwords_to_hash(rows), 1):
         if should_stop():
@@ -180,7 +344,7 @@ def hash_chunk(
         CHUNKS_HASHED.inc()
         ROWS_HASHED.inc(len(made))
         logger.info("import job %s: rows %d-%d hashed", import_id, start + 1, start + len(rows))
-        if status.chunk_hashed(record, len(rows)):
+        if status.chunk_hashed(record, len(every)):
             rt.defer(session, COMMIT, [{"import_id": import_id}])
 
 
@@ -225,7 +389,14 @@ def pending_tasks(session: Session) -> list[tuple[str, TaskArgs]]:
     staging = StagingRepository(session)
     for record in ImportRepository(session).unfinished():
         if status.is_in(record, ImportStatus.QUEUED, ImportStatus.VALIDATING):
-            found.append((VALIDATE, {"import_id": record.id}))
+            parts = staging.parts(record.id)
+            unchecked = [part.part for part in parts if not part.checked]
+            if not parts:
+                found.append((VALIDATE, {"import_id": record.id}))
+            elif unchecked:
+                found += [(CHECK_PART, {"import_id": record.id, "part": n}) for n in unchecked]
+            else:
+                found.append((PLAN, {"import_id": record.id}))
         elif status.is_in(record, ImportStatus.HASHING):
             for start in staging.unhashed_starts(record.id):
                 found.append((HASH_CHUNK, {"import_id": record.id, "start": start}))
@@ -240,6 +411,12 @@ def _give_up(rt: JobRuntime, args: TaskArgs, error: Exception | None) -> None:
 
 IMPORT_TASKS = (
     Task(VALIDATE, lambda rt, args, _stop: validate(rt, args["import_id"]), _give_up),
+    Task(
+        CHECK_PART,
+        lambda rt, args, _stop: check_part(rt, args["import_id"], args["part"]),
+        _give_up,
+    ),
+    Task(PLAN, lambda rt, args, _stop: plan(rt, args["import_id"]), _give_up),
     Task(
         HASH_CHUNK,
         lambda rt, args, stop: hash_chunk(rt, args["import_id"], args["start"], stop),

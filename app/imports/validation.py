@@ -191,6 +191,16 @@ def _key(error: RowError) -> tuple[int | None, str | None, str, str]:
     return (error.row, error.column, error.code, error.message)
 
 
+def merge_errors(parts: list[tuple[list[RowError], int]]) -> tuple[list[RowError], int]:
+    """The row errors of a file's parts (each part's errors and count), joined: an error every
+    part found (a file error, when each part read the whole file) counts once."""
+    shared = set.intersection(*({_key(e) for e in errors} for errors, _count in parts))
+    joined = list(parts[0][0])
+    joined += [e for errors, _count in parts[1:] for e in errors if _key(e) not in shared]
+    count = sum(count for _errors, count in parts) - (len(parts) - 1) * len(shared)
+    return joined, count
+
+
 def merge_parts(parts: list[Validation], max_rows: int) -> Validation | None:
     """One verdict from the parts of a file checked in parallel (dry runs: no users kept), or
     None when the file must be checked whole after all.
@@ -208,10 +218,7 @@ def merge_parts(parts: list[Validation], max_rows: int) -> Validation | None:
         if too_many_rows(rows, max_rows) or any(part.checker is None for part in parts):
             return None
         merged.rows = rows
-    shared = set.intersection(*({_key(e) for e in part.errors} for part in parts))
-    errors = list(merged.errors)
-    errors += [e for part in parts[1:] for e in part.errors if _key(e) not in shared]
-    count = sum(part.error_count for part in parts) - (len(parts) - 1) * len(shared)
+    errors, count = merge_errors([(part.errors, part.error_count) for part in parts])
     checkers = [part.checker for part in parts]
     if merged.checker is None or None in checkers:
         merged.checker = None
