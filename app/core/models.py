@@ -189,11 +189,12 @@ class JobPart(Base):
         ForeignKey("user_import.id", ondelete="CASCADE"), primary_key=True
     )
     part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_row: Mapped[int] = mapped_column(Integer)  # the spreadsheet row of its first line
+    # The file's header and this part's lines (sealed), until the part is checked.
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     checked: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The file could not be read as rows (or its rows were too many) in this part: the plan
-    # checks the file whole instead.
+    # The part could not be read as rows: the plan checks the file whole instead.
     whole: Mapped[bool] = mapped_column(Boolean, default=False)
-    lines_share: Mapped[bool] = mapped_column(Boolean, default=False)
     rows: Mapped[int] = mapped_column(Integer, default=0)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(

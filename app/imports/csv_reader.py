@@ -211,11 +211,14 @@ def read_records(text: str, delimiter: str, first_row: int = 1) -> Iterator[Reco
         raise file_error(RowCode.MALFORMED_CSV, message, row + 1) from None
 
 
-def line_ranges(text: str, header_row: int, parts: int) -> list[tuple[int, int, int]] | None:
+def line_ranges(
+    text: str, header_row: int, parts: int, min_lines: int | None = None
+) -> list[tuple[int, int, int]] | None:
     """The user rows of a text split into parts of whole lines: (start, end, first row) each.
 
     Only when a row is a line: no quote (no quoted line break) and no lone CR line end.
-    None otherwise, or when a part would be too small to be worth its own reading."""
+    None otherwise, or when a part would have fewer than min_lines lines (default
+    MIN_LINES_PER_PART)."""
     if '"' in text or text.count("\r") != text.count("\r\n"):
         return None
     start = 0
@@ -223,7 +226,7 @@ def line_ranges(text: str, header_row: int, parts: int) -> list[tuple[int, int, 
         start = text.find("\n", start) + 1
         if start == 0:
             return None
-    if text.count("\n", start) < parts * MIN_LINES_PER_PART:
+    if text.count("\n", start) < parts * (MIN_LINES_PER_PART if min_lines is None else min_lines):
         return None
     size = len(text) - start
     bounds = [start]

@@ -39,7 +39,7 @@ def web_jobs(
     settings: Settings,
     sessions: sessionmaker[Session],
     hasher: PasswordHasherPool,
-    check: Callable[[bytes, FileLimits, int, int], Validation],
+    check: Callable[[bytes, FileLimits, int | None], Validation],
 ) -> tuple[JobRuntime | None, Runner | None]:
     """What this web process submits jobs with, and the runner it starts (if any); no jobs
     without a staging key (a job-sized upload is then answered 503)."""
@@ -95,8 +95,8 @@ def checked_sealer(settings: Settings) -> Sealer:
     raise AssertionError("unreachable")
 
 
-def _check(data: bytes, limits: FileLimits, part: int, parts: int) -> Validation:
-    return validate_file(data, limits, part=part, parts=parts)
+def _check(data: bytes, limits: FileLimits, first_row: int | None) -> Validation:
+    return validate_file(data, limits, first_row=first_row)
 
 
 def run_import_worker(settings: Settings, concurrency: int) -> None:

@@ -124,11 +124,11 @@ class FileValidator:
         return merged
 
     def validate_blocking(
-        self, data: bytes, limits: FileLimits, part: int = 0, parts: int = 1
+        self, data: bytes, limits: FileLimits, first_row: int | None = None
     ) -> Validation:
-        """A job's check (of a part of its rows), from the job's own thread: the users are
-        kept for hashing."""
-        check = partial(validate_file, part=part, parts=parts)
+        """A job's check (of a part of its rows, from first_row), from the job's own thread:
+        the users are kept for hashing."""
+        check = partial(validate_file, first_row=first_row)
         if not self.in_process(data):
             return check(data, limits)
         pool = _process_pool(self.settings.max_concurrent_imports)

@@ -49,8 +49,13 @@ class CheckedUser(NamedTuple):
 class FileChecker:
     """Checks rows one by one; remembers addresses to find duplicates within the file."""
 
-    def __init__(self, max_errors: int, policy: RowPolicy, keep_users: bool = True) -> None:
+    def __init__(
+        self, max_errors: int, policy: RowPolicy, keep_users: bool = True, repeats: bool = True
+    ) -> None:
         self.max_errors = max_errors
+        # False: a repeated address is only noted (self.repeats), not an error here (a part
+        # of a file, whose repeats are found across all parts at once).
+        self.report_repeats = repeats
         self.context = RowContext(policy)
         self.keep_users = keep_users  # a dry run needs the verdict, not the users
         self.users: list[CheckedUser] = []
@@ -58,6 +63,8 @@ class FileChecker:
         self.error_count = 0
         # First row of every valid address, rows with other errors included.
         self.first_rows: dict[str, int] = {}
+        # The later rows of an address seen before (each reported as duplicate_in_file).
+        self.repeats: list[tuple[str, int]] = []
 
     def check(
         self, row: int, cells: tuple[str, str, str, str], optional: tuple[str, str] | None = None
@@ -71,10 +78,12 @@ class FileChecker:
             checked = checked_values(row, cells, self.context, hashed=False)
         address = self.context.address
         if address is not None:
-            earlier = self.first_rows.setdefault(address.lower(), row)
+            key = address.lower()
+            earlier = self.first_rows.setdefault(key, row)
             if earlier != row:
-                duplicate = duplicate_error(row, earlier)
-                self.report([duplicate, *checked] if isinstance(checked, list) else [duplicate])
+                self.repeats.append((key, row))
+                found = [duplicate_error(row, earlier)] if self.report_repeats else []
+                self.report([*found, *checked] if isinstance(checked, list) else found)
                 return
         if isinstance(checked, list):
             self.report(checked)

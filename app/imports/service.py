@@ -145,6 +145,7 @@ def write_staged_users(session: Session, record: UserImport, max_errors: int) ->
     (inserting) completed; if another import took some of the new addresses meanwhile, write
     nothing and mark it refused."""
     staging = StagingRepository(session)
+    staging.apply_known(record.id, skip=record.on_existing == OnExisting.SKIP)
     try:
         with session.begin_nested():
             added, updated = staging.move_users(record.id, utcnow())

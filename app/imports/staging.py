@@ -3,12 +3,12 @@
 set-wise."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, insert, literal, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from app.core.models import (
     DirectoryUser,
@@ -59,6 +59,10 @@ def check_staging_key(session: Session, sealer: Sealer) -> None:
 
 def file_context(import_id: int) -> str:
     return f"file:{import_id}"
+
+
+def part_context(import_id: int, part: int) -> str:
+    return f"part:{import_id}:{part}"
 
 
 def chunk_context(import_id: int, start: int) -> str:
@@ -197,10 +201,13 @@ class StagingRepository:
 
     # A big job's parts, checked apart (app/imports/tasks.py: check_part, plan).
 
-    def add_parts(self, import_id: int, parts: int) -> None:
-        self.session.add_all(
-            [JobPart(import_id=import_id, part=n, checked=False, whole=False, lines_share=False,
-                     rows=0, error_count=0, errors=[], columns={}) for n in range(parts)]
+    def add_part(
+        self, import_id: int, part: int, first_row: int, sealed: bytes, encoding: str
+    ) -> None:
+        self.session.add(
+            JobPart(import_id=import_id, part=part, first_row=first_row, sealed=sealed,
+                    checked=False, whole=False, rows=0, error_count=0, errors=[],
+                    encoding=encoding, columns={})
         )  # fmt: skip
         self.session.flush()
 
@@ -208,12 +215,24 @@ class StagingRepository:
         return self.session.get(JobPart, (import_id, part))
 
     def parts(self, import_id: int) -> Sequence[JobPart]:
-        query = select(JobPart).where(JobPart.import_id == import_id).order_by(JobPart.part)
+        """The job's parts, without their sealed lines (a part task reads its own)."""
+        query = (
+            select(JobPart)
+            .options(defer(JobPart.sealed))
+            .where(JobPart.import_id == import_id)
+            .order_by(JobPart.part)
+        )
         return self.session.scalars(query).all()
 
-    def stage_keys(self, import_id: int, first_rows: dict[str, int]) -> None:
-        """Each address's first row in a part."""
-        keys = [(import_id, row, key, False) for key, row in first_rows.items()]
+    def unchecked_parts(self, import_id: int) -> int:
+        query = select(func.count()).where(
+            JobPart.import_id == import_id, JobPart.checked.is_(False)
+        )
+        return self.session.scalar(query) or 0
+
+    def stage_keys(self, import_id: int, keys_rows: Iterable[tuple[str, int]]) -> None:
+        """The address of every row of a part that has a valid one (its repeats too)."""
+        keys = [(import_id, row, key, False) for key, row in keys_rows]
         if self.session.get_bind().dialect.name == "postgresql":
             raw = self.session.connection().connection.driver_connection
             assert raw is not None
@@ -226,8 +245,8 @@ class StagingRepository:
             self.session.execute(insert(JobKey), [dict(zip(names, k, strict=True)) for k in keys])
 
     def duplicates(self, import_id: int, limit: int) -> tuple[list[tuple[int, int]], int]:
-        """Addresses first seen in one part and again in another: (row, first row) of each
-        later row, the first `limit` by row, and how many there are."""
+        """Addresses on more than one row of the file: (row, first row) of each later row,
+        the first `limit` by row, and how many there are."""
         first = func.min(JobKey.row).over(partition_by=JobKey.email_key)
         rows = select(JobKey.row, first.label("first")).where(JobKey.import_id == import_id)
         seen = rows.subquery()
@@ -276,6 +295,23 @@ class StagingRepository:
             JobKey.row.between(first, last),
         )
         return set(self.session.scalars(query))
+
+    def staged_users(self, import_id: int) -> int:
+        query = select(func.count()).where(StagedUser.import_id == import_id)
+        return self.session.scalar(query) or 0
+
+    def apply_known(self, import_id: int, skip: bool) -> None:
+        """Before the commit of a job checked in parts (its users staged before the directory
+        was asked): the users whose address the plan found known are updated, or (skip) left
+        out. Nothing for other jobs (no keys)."""
+        known = select(JobKey.row).where(JobKey.import_id == import_id, JobKey.existing.is_(True))
+        chosen = StagedUser.import_id == import_id, StagedUser.row.in_(known)
+        query: Any = (
+            delete(StagedUser).where(*chosen)
+            if skip
+            else update(StagedUser).where(*chosen).values(existing=True)
+        )
+        self.session.execute(query, execution_options={"synchronize_session": False})
 
     def drop_parts(self, import_id: int) -> None:
         """The parts' verdicts, once joined (their keys stay until the commit)."""

@@ -36,10 +36,17 @@ from app.imports.staging import (
     StagingRepository,
     file_context,
     open_rows,
+    part_context,
     seal_rows,
 )
 from app.imports.status import Counts, ImportStatus
-from app.imports.validation import FileLimits, Validation, merge_errors, too_many_rows
+from app.imports.validation import (
+    FileLimits,
+    Validation,
+    cut_parts,
+    merge_errors,
+    too_many_rows,
+)
 from app.passwords.hashing import PasswordHasherPool, lower_thread_priority
 from app.queue.tasks import Defer, GiveBack, Task, TaskArgs
 from app.users.repository import UserRepository
@@ -68,8 +75,8 @@ class JobRuntime:
     sealer: Sealer
     hasher: PasswordHasherPool
     # Read and check the rows (app/imports/validation.py: validate_file) by the limits the job
-    # was accepted under: all of them, or (part, parts) a part of them.
-    check: Callable[[bytes, FileLimits, int, int], Validation]
+    # was accepted under: a whole file, or (a row) a part cut by cut_parts, from that row.
+    check: Callable[[bytes, FileLimits, int | None], Validation]
     defer: Defer  # defers tasks with the session's transaction (or once it commits)
 
 
@@ -104,22 +111,45 @@ def _part_count(rt: JobRuntime, rows: int) -> int:
 
 
 def validate(rt: JobRuntime, import_id: int) -> None:
-    """Step: check every row and the directory before any hash: here, or (a big job) in
-    parts by any workers at once (check_part, then plan)."""
+    """Step: check every row and the directory before any hash: here, or (a big job whose
+    rows are its lines) in parts by any workers at once (check_part, then plan)."""
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_in(record, ImportStatus.QUEUED, ImportStatus.VALIDATING):
             return
         status.validating(record)
         parts = _part_count(rt, record.rows)
-        if parts > 1:
-            staging = StagingRepository(session)
-            if not staging.parts(import_id):  # not a run again
-                staging.add_parts(import_id, parts)
-                tasks = [{"import_id": import_id, "part": n} for n in range(parts)]
-                rt.defer(session, CHECK_PART, tasks)
+        staging = StagingRepository(session)
+        if parts > 1 and staging.parts(import_id):
+            return  # cut by a run before this one
+        sealed = staging.file(import_id) if parts > 1 else None
+    if sealed is not None:
+        data = rt.sealer.open(sealed, file_context(import_id))
+        del sealed
+        cut = cut_parts(data, parts)
+        del data
+        if cut is not None:
+            _stage_parts(rt, import_id, *cut)
             return
     _validate_whole(rt, import_id)
+
+
+def _stage_parts(
+    rt: JobRuntime, import_id: int, encoding: str, cut: list[tuple[int, bytes]]
+) -> None:
+    """The parts of the file, sealed, each with a task to check it: one transaction."""
+    with rt.sessions.begin() as session:
+        record = ImportRepository(session).lock(import_id)
+        if record is None or not status.is_in(record, ImportStatus.VALIDATING):
+            return
+        staging = StagingRepository(session)
+        if staging.parts(import_id):
+            return
+        for n, (first_row, data) in enumerate(cut):
+            sealed = rt.sealer.seal(data, part_context(import_id, n))
+            staging.add_part(import_id, n, first_row, sealed, encoding)
+        tasks = [{"import_id": import_id, "part": n} for n in range(len(cut))]
+        rt.defer(session, CHECK_PART, tasks)
 
 
 def _validate_whole(rt: JobRuntime, import_id: int) -> None:
@@ -136,7 +166,7 @@ def _validate_whole(rt: JobRuntime, import_id: int) -> None:
         return
     data = rt.sealer.open(sealed, file_context(import_id))
     del sealed  # a job's file is held once at a time, not twice, while it is checked
-    validation = rt.check(data, limits, 0, 1)
+    validation = rt.check(data, limits, None)
     del data
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
@@ -192,16 +222,12 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
         found = staging.part(import_id, part)
         if record is None or not status.is_in(record, ImportStatus.VALIDATING):
             return
-        if found is None or found.checked:
+        if found is None or found.checked or found.sealed is None:
             return  # a run before this one checked it
-        parts = len(staging.parts(import_id))
         limits = _limits(rt, record)
-        sealed = staging.file(import_id)
-    if sealed is None:
-        return
-    data = rt.sealer.open(sealed, file_context(import_id))
-    del sealed
-    validation = rt.check(data, limits, part, parts)
+        sealed, first_row = found.sealed, found.first_row
+    data = rt.sealer.open(sealed, part_context(import_id, part))
+    validation = rt.check(data, limits, first_row)
     del data
     checker = validation.checker
     with rt.sessions.begin() as session:
@@ -212,21 +238,26 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
         found = staging.part(import_id, part)
         if found is None or found.checked:
             return
-        found.checked, found.whole = True, checker is None
-        found.rows, found.lines_share = validation.rows, validation.lines_share
-        found.error_count = validation.error_count
+        found.checked, found.whole, found.sealed = True, checker is None, None
+        found.rows, found.delimiter, found.columns = (
+            validation.rows, validation.delimiter, validation.columns,
+        )  # fmt: skip
         found.errors = [error.model_dump() for error in validation.errors]
-        found.encoding, found.delimiter = validation.encoding, validation.delimiter
-        found.columns = validation.columns
+        found.error_count = validation.error_count
         if checker is not None:
-            staging.stage_keys(import_id, checker.first_rows)
-            if not validation.error_count:  # a refused file needs no users staged
+            # Every row's address, repeats too: the plan finds them across the whole file.
+            staging.stage_keys(import_id, [*checker.first_rows.items(), *checker.repeats])
+            if not validation.error_count and not checker.repeats:  # refused: no users needed
                 rows = [StagedRow(*user, existing=False) for user in checker.users]
-                staging.add_chunks(
-                    [_sealed_chunk(rt, import_id, chunk[0].row, chunk)
-                     for _start, chunk in _chunked(rt, rows)]
-                )  # fmt: skip
-        if all(other.checked for other in staging.parts(import_id)):
+                to_hash = []
+                for _start, chunk in _chunked(rt, rows):
+                    if passwords_to_hash(chunk):  # hashed once the plan accepts the file
+                        to_hash.append(_sealed_chunk(rt, import_id, chunk[0].row, chunk))
+                    else:  # imported hashes: users ready to write, here and now
+                        staging.stage_users(import_id, chunk, stored_hashes(chunk, []))
+                staging.add_chunks(to_hash)
+        session.flush()
+        if staging.unchecked_parts(import_id) == 0:
             rt.defer(session, PLAN, [{"import_id": import_id}])
 
 
@@ -245,7 +276,7 @@ def plan(rt: JobRuntime, import_id: int) -> None:
         if not parts or not all(part.checked for part in parts):
             return
         limits = _limits(rt, record)
-        rows = sum(p.rows for p in parts) if parts[0].lines_share else parts[0].rows
+        rows = sum(p.rows for p in parts)
         whole = any(p.whole for p in parts) or too_many_rows(rows, limits.max_rows) is not None
         if not whole:
             _plan_parts(rt, record, staging, parts, rows, limits, started)
@@ -284,10 +315,14 @@ def _plan_parts(
         staging.mark_known(import_id)  # hash_chunk updates or skips their rows
     starts = staging.unhashed_starts(import_id)
     staging.drop_parts(import_id)
-    staging.drop_file(import_id)  # its rows are in the chunks now
-    status.planned(record, counts, staging.chunk_rows(import_id), 0)
-    tasks = [{"import_id": import_id, "start": start} for start in starts]
-    rt.defer(staging.session, HASH_CHUNK, tasks)
+    staging.drop_file(import_id)  # its rows are in the chunks and staged users now
+    hashed = staging.staged_users(import_id)
+    status.planned(record, counts, staging.chunk_rows(import_id) + hashed, hashed)
+    if starts:
+        tasks = [{"import_id": import_id, "start": start} for start in starts]
+        rt.defer(staging.session, HASH_CHUNK, tasks)
+    else:  # every row came with its hash
+        rt.defer(staging.session, COMMIT, [{"import_id": import_id}])
 
 
 def _as_planned(

@@ -121,6 +121,7 @@ def validate_file(
     parts: int = 1,
     job_above: int | None = None,
     keep_cells: bool = False,
+    first_row: int | None = None,
 ) -> Validation:
     """Read and check the rows, in one reading: every row error of the file (the first
     max_errors), or the valid users; no database. A file with more than job_above rows (and
@@ -129,11 +130,14 @@ def validate_file(
 
     With parts > 1 only a share of the rows is checked, for merge_parts to join: a large file
     whose rows are its lines (no quotes) is split into ranges of lines and only the part-th is
-    read; any other file is read whole and every parts-th row, from the part-th on, checked."""
+    read; any other file is read whole and every parts-th row, from the part-th on, checked.
+
+    first_row: the data is a part cut by cut_parts (the file's header, then a range of its
+    lines), whose first line after the header is this row of the file."""
     max_rows = limits.max_rows
     checked_rows = max_rows if job_above is None else min(job_above, max_rows)
     result = Validation(cells={} if keep_cells else None)
-    checker = FileChecker(limits.max_errors, limits.policy, keep_users)
+    checker = FileChecker(limits.max_errors, limits.policy, keep_users, first_row is None)
     try:
         decoded = decode(data)
         result.encoding = decoded.encoding
@@ -149,7 +153,12 @@ def validate_file(
         result.columns = header.names
         ranges = line_ranges(decoded.text, first.row, parts) if parts > 1 else None
         stride = parts
-        if ranges is not None:
+        if first_row is not None:  # a part of a file: its lines after the header
+            begin = _after_lines(decoded.text, first.row)
+            records = read_records(decoded.text[begin:], delimiter, first_row)
+            result.lines_share = True
+            checked_rows = sys.maxsize
+        elif ranges is not None:
             begin, end, first_row = ranges[part]
             records = read_records(decoded.text[begin:end], delimiter, first_row)
             result.lines_share, stride = True, 1
@@ -159,6 +168,7 @@ def validate_file(
             if (
                 result.rows == 1
                 and (ranges is None or part == 0)
+                and (first_row is None or first_row == first.row + 1)
                 and (mismatch := delimiter_mismatch(header, record, delimiter))
             ):
                 raise mismatch
@@ -185,6 +195,36 @@ def validate_file(
     result.checker = checker
     result.errors, result.error_count = checker.errors, checker.error_count
     return result
+
+
+def _after_lines(text: str, lines: int) -> int:
+    """Where the text's line after its first `lines` lines begins."""
+    start = 0
+    for _ in range(lines):
+        start = text.find("\n", start) + 1
+    return start
+
+
+def cut_parts(data: bytes, parts: int) -> tuple[str, list[tuple[int, bytes]]] | None:
+    """A file whose rows are its lines cut into about `parts` parts, each the file's header
+    and a range of its lines (UTF-8), with the row of its first line: for validate_file's
+    first_row. Also the file's encoding. None when the file cannot be cut so (quotes, a lone
+    CR, too few lines, or not readable at all: it is checked whole)."""
+    try:
+        decoded = decode(data)
+        text = decoded.text
+        delimiter = detect_delimiter(text)
+        first = next(read_records(text, delimiter), None)
+    except FileRefusedError:
+        return None
+    if first is None:
+        return None
+    ranges = line_ranges(text, first.row, parts, min_lines=1)  # the job decided how many
+    if ranges is None:
+        return None
+    header = text[: ranges[0][0]]
+    cut = [(row, (header + text[begin:end]).encode()) for begin, end, row in ranges]
+    return decoded.encoding, cut
 
 
 def _key(error: RowError) -> tuple[int | None, str | None, str, str]:

@@ -3,16 +3,18 @@ planned set-wise: its verdict is the one the whole file gets, and it writes the 
 
 from typing import Any
 
+import bcrypt
 import pytest
 from fastapi import FastAPI
 
 from app.imports import tasks
 from app.imports.staging import StagingRepository
 from tests.conftest import AppFactory
-from tests.helpers import all_users, csv_bytes, upload, user_rows
+from tests.helpers import HEADER, all_users, csv_bytes, upload, user_rows
 from tests.imports.test_jobs import JOB_SETTINGS, started, wait_for
 
 pytestmark = pytest.mark.anyio
+HASH = bcrypt.hashpw(b"Imported-Pass-1", bcrypt.gensalt(rounds=4)).decode()
 IN_PARTS = {**JOB_SETTINGS, "job_part_rows": 10}  # more than 20 rows: parts of about 10
 WHOLE = {**JOB_SETTINGS, "job_part_rows": 100_000}
 
@@ -27,6 +29,20 @@ async def run(app: FastAPI, data: bytes, **options: Any) -> dict[str, Any]:
 def verdict(record: dict[str, Any]) -> tuple[object, ...]:
     errors = [(e["row"], e["column"], e["code"], e["message"]) for e in record["errors"]]
     return record["status"], record["rows"], record["error_count"], errors
+
+
+@pytest.fixture
+def parts_checked(monkeypatch: pytest.MonkeyPatch) -> set[tuple[int, int]]:
+    """The (import, part) pairs the check_part task was run for."""
+    seen: set[tuple[int, int]] = set()
+    real = tasks.check_part
+
+    def check_part(rt: tasks.JobRuntime, import_id: int, part: int) -> None:
+        seen.add((import_id, part))
+        real(rt, import_id, part)
+
+    monkeypatch.setattr(tasks, "check_part", check_part)
+    return seen
 
 
 def staged(app: FastAPI) -> int:
@@ -44,13 +60,14 @@ def flawed_rows() -> list[list[str]]:
 
 
 async def test_a_job_in_parts_completes_with_every_user_in_order(
-    app_factory: AppFactory,
+    app_factory: AppFactory, parts_checked: set[tuple[int, int]]
 ) -> None:
     app = app_factory(**IN_PARTS)
     rows = user_rows(95)
 
     done = await run(app, csv_bytes(rows))
 
+    assert len(parts_checked) == 10  # 95 rows in parts of about 10
     assert (done["status"], done["added"], done["rows"]) == ("completed", 95, 95)
     assert done["progress"] == {"done": 95, "total": 95}
     async with started(app) as http:
@@ -60,7 +77,7 @@ async def test_a_job_in_parts_completes_with_every_user_in_order(
 
 @pytest.mark.parametrize("quoted", [False, True], ids=["lines", "quoted"])
 async def test_a_flawed_file_gets_the_verdict_of_the_whole_file(
-    app_factory: AppFactory, quoted: bool
+    app_factory: AppFactory, quoted: bool, parts_checked: set[tuple[int, int]]
 ) -> None:
     data = csv_bytes(flawed_rows())
     if quoted:  # a quoted cell: the parts read the whole file, each checking every n-th row
@@ -69,6 +86,7 @@ async def test_a_flawed_file_gets_the_verdict_of_the_whole_file(
     in_parts = await run(app_factory(**IN_PARTS), data)
     whole = await run(app_factory(**WHOLE), data)
 
+    assert len(parts_checked) == (0 if quoted else 6)  # a quoted file is checked whole
     assert verdict(in_parts) == verdict(whole)
     assert in_parts["status"] == "failed"
     assert {(e["row"], e["code"]) for e in in_parts["errors"]} >= {
@@ -103,20 +121,28 @@ async def test_a_part_that_could_not_read_its_rows_makes_the_plan_check_the_file
     assert (record["status"], record["progress"]) == ("hashing", {"done": 0, "total": 60})
 
 
+@pytest.mark.parametrize("hashed", [False, True], ids=["passwords", "hashes"])
 @pytest.mark.parametrize("on_existing", ["error", "skip", "update"])
 async def test_existing_users_in_parts_as_in_the_whole_file(
-    app_factory: AppFactory, on_existing: str
+    app_factory: AppFactory, on_existing: str, hashed: bool, parts_checked: set[tuple[int, int]]
 ) -> None:
+    """Passwords are hashed after the plan; imported hashes are staged by the parts, before
+    the directory is asked: both are updated or skipped as the plan found."""
     app = app_factory(**IN_PARTS)
     rows = user_rows(70)
     for row in rows:
         row[1] += " Renamed"
+    data = csv_bytes(rows)
+    if hashed:
+        imported = [[email, name, "", force, HASH] for email, name, _pw, force in rows]
+        data = csv_bytes(imported, [*HEADER, "Password Hash"])
     async with started(app) as http:
         seed = await upload(http, csv_bytes(user_rows(30, start=20)))  # users 20-49 exist
         await wait_for(http, seed.headers["location"], "completed", "failed")
-        answer = await upload(http, csv_bytes(rows), on_existing=on_existing)
+        answer = await upload(http, data, on_existing=on_existing)
         done = await wait_for(http, answer.headers["location"], "completed", "failed")
         names = {u["email"]: u["name"] for u in await all_users(http)}
+    assert len(parts_checked) == 3 + 7  # the seed's 30 rows, then 70, in parts of about 10
     if on_existing == "error":
         assert (done["status"], done["error_count"]) == ("failed", 30)
         assert {e["row"] for e in done["errors"]} == set(range(22, 52))
