@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session, defer
 
 from app.core.models import (
+    Base,
     DirectoryUser,
     JobChunk,
     JobFile,
@@ -80,7 +81,6 @@ def open_rows(sealer: Sealer, import_id: int, start: int, sealed: bytes) -> list
 
 _STAGED_USER_COLUMNS = ("import_id", "row", "email", "email_key", "name", "password_hash",
                         "force_change_password", "existing")  # fmt: skip
-_COPY_STAGED_USERS = f"COPY job_user ({', '.join(_STAGED_USER_COLUMNS)}) FROM STDIN"
 
 
 class StagingRepository:
@@ -122,23 +122,30 @@ class StagingRepository:
         return list(self.session.scalars(query.order_by(JobChunk.start)))
 
     def stage_users(self, import_id: int, rows: Sequence[StagedRow], hashes: Sequence[str]) -> None:
-        """Users ready to write: the rows with their hashes (one per row), never a password.
-        PostgreSQL takes them with COPY (a job stages up to millions)."""
+        """Users ready to write: the rows with their hashes (one per row), never a password."""
         staged = (
             (import_id, row.row, row.email, row.email.lower(), row.name, password_hash,
              row.force_change_password, row.existing)
             for row, password_hash in zip(rows, hashes, strict=True)
         )  # fmt: skip
+        self._bulk_insert(StagedUser, _STAGED_USER_COLUMNS, staged)
+
+    def _bulk_insert(
+        self, model: type[Base], columns: Sequence[str], rows: Iterable[tuple[object, ...]]
+    ) -> None:
+        """Many rows into a staging table: with COPY on PostgreSQL (a job stages millions),
+        one executemany elsewhere."""
         if self.session.get_bind().dialect.name == "postgresql":
             raw = self.session.connection().connection.driver_connection
             assert raw is not None
-            with raw.cursor() as cursor, cursor.copy(_COPY_STAGED_USERS) as copy:
-                for values in staged:
+            copying = f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN"
+            with raw.cursor() as cursor, cursor.copy(copying) as copy:
+                for values in rows:
                     copy.write_row(values)
             return
-        parameters = [dict(zip(_STAGED_USER_COLUMNS, values, strict=True)) for values in staged]
+        parameters = [dict(zip(columns, values, strict=True)) for values in rows]
         if parameters:
-            self.session.execute(insert(StagedUser), parameters)
+            self.session.execute(insert(model), parameters)
 
     def hashed(self, import_id: int, start: int) -> bool:
         """The chunk's users are staged and the chunk deleted, unless another run did it
@@ -232,17 +239,8 @@ class StagingRepository:
 
     def stage_keys(self, import_id: int, keys_rows: Iterable[tuple[str, int]]) -> None:
         """The address of every row of a part that has a valid one (its repeats too)."""
-        keys = [(import_id, row, key, False) for key, row in keys_rows]
-        if self.session.get_bind().dialect.name == "postgresql":
-            raw = self.session.connection().connection.driver_connection
-            assert raw is not None
-            copying = "COPY job_key (import_id, row, email_key, existing) FROM STDIN"
-            with raw.cursor() as cursor, cursor.copy(copying) as copy:
-                for values in keys:
-                    copy.write_row(values)
-        elif keys:
-            names = ("import_id", "row", "email_key", "existing")
-            self.session.execute(insert(JobKey), [dict(zip(names, k, strict=True)) for k in keys])
+        keys = ((import_id, row, key, False) for key, row in keys_rows)
+        self._bulk_insert(JobKey, ("import_id", "row", "email_key", "existing"), keys)
 
     def duplicates(self, import_id: int, limit: int) -> tuple[list[tuple[int, int]], int]:
         """Addresses on more than one row of the file: (row, first row) of each later row,
