@@ -81,10 +81,15 @@ def main() -> int:
         run([*compose, "up", "-d", "--no-deps"], timeout=300)
         step("compose up")
         wait_for("the web service to be ready", ready(url), 120)
-        names = podman("ps", "--filter", f"label=io.podman.compose.project={project}",
-                       "--format", "{{.Names}}").split()  # fmt: skip
-        workers = sorted(name for name in names if "worker" in name)
-        expect(len(workers) == 2, f"two workers run: {names}")
+
+        def running_workers() -> list[str] | None:
+            names = podman("ps", "--filter", f"label=io.podman.compose.project={project}",
+                           "--format", "{{.Names}}").split()  # fmt: skip
+            found = sorted(name for name in names if "worker" in name)
+            return found if len(found) == 2 else None
+
+        workers = wait_for("two running workers", running_workers, 60)
+        expect(len(workers) == 2, f"two workers run: {workers}")
         for worker in workers:
             wait_for(f"{worker}'s metrics", partial(serves_metrics, worker), 60)
         record = submit_job(url, key, job_csv(JOB_ROWS))

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
@@ -85,10 +85,17 @@ def checked_sealer(settings: Settings) -> Sealer:
                 with create_session_factory(engine).begin() as session:
                     check_staging_key(session, sealer)
                 return sealer
-            except OperationalError:
+            except (OperationalError, ProgrammingError) as exc:
+                # Started with the database, or before `userimport migrate` has made its
+                # tables (a deployment starts them together): wait, then give up loudly.
                 if attempt == STARTUP_ATTEMPTS:
                     raise
-                logger.warning("the database does not answer yet; trying again")
+                if isinstance(exc, ProgrammingError):
+                    logger.warning(
+                        "the database has no schema yet (run `userimport migrate`); waiting"
+                    )
+                else:
+                    logger.warning("the database does not answer yet; trying again")
                 time.sleep(2)
     finally:
         engine.dispose()
