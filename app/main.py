@@ -94,7 +94,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The last added runs first: security headers (and CORS) wrap every answer, the 413,
     # the 503 of an overload and the 500 of an unexpected error included.
     app.add_middleware(UnhandledErrorAsProblem)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    job_uploads = settings.max_job_upload_bytes if jobs is not None else None
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_upload_bytes, upload_max_bytes=job_uploads
+    )
     app.add_middleware(InFlightLimit, max_requests=settings.max_requests)
     app.add_middleware(HeadAsGet)
     if settings.cors_origins:

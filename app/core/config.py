@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=5 * 1024 * 1024, ge=1024, description="Largest request body accepted."
     )
+    max_job_upload_bytes: int = Field(
+        default=1024 * 1024 * 1024,
+        ge=1024,
+        description="Largest body of POST /imports when jobs are on (a staging key): a file "
+        "larger than USERIMPORT_MAX_UPLOAD_BYTES is staged in parts as it arrives, never held.",
+    )
     argon2_time_cost: int = Field(default=2, ge=1, description="argon2id iterations (t).")
     argon2_memory_cost: int = Field(default=19456, ge=8, description="argon2id memory in KiB (m).")
     argon2_parallelism: int = Field(default=1, ge=1, description="argon2id lanes (p).")

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -68,7 +69,7 @@ class Base(DeclarativeBase):
 
 # An import's statuses (app/imports/status.py changes them); the column takes no other value.
 IMPORT_STATUSES = (
-    "queued", "validating", "hashing", "inserting", "completed", "validated", "failed",
+    "receiving", "queued", "validating", "hashing", "inserting", "completed", "validated", "failed",
     "cancelled",
 )  # fmt: skip
 
@@ -205,6 +206,11 @@ class JobPart(Base):
     columns: Mapped[dict[str, str]] = mapped_column(
         JSON().with_variant(JSONB(), "postgresql"), default=dict
     )
+    # Its rows are its lines, so it can be checked apart; false: a piece of a file that is
+    # checked whole (joined again from its parts).
+    lines: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # How many bytes of the file's header lines were written before the part's own lines.
+    head_bytes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class JobKey(Base):

@@ -185,9 +185,12 @@ def _physical_lines(text: str) -> Iterator[str]:
             yield from _lines(chunk)
 
 
-def read_records(text: str, delimiter: str, first_row: int = 1) -> Iterator[Record]:
+def read_records(
+    text: str, delimiter: str, first_row: int = 1, *, one_line: bool = False
+) -> Iterator[Record]:
     """Every non-blank record; quoted line breaks stay inside their cell and row. first_row:
-    the row number of the text's first line (when the text is a part of the file)."""
+    the row number of the text's first line (when the text is a part of the file). one_line:
+    a record over several lines is refused (a part whose rows must be its lines)."""
     reader = csv.reader(_physical_lines(text), delimiter=delimiter, strict=True)
     row = first_row - 1
     lines_read = 0
@@ -197,8 +200,12 @@ def read_records(text: str, delimiter: str, first_row: int = 1) -> Iterator[Reco
                 message = f"Row {row} has {len(cells)} cells; at most {MAX_COLUMNS} are read."
                 raise file_error(RowCode.TOO_MANY_COLUMNS, message, row)
             # A one-line record is no longer than its line, which was checked already.
-            if reader.line_num > lines_read + 1 and sum(map(len, cells)) > MAX_ROW_BYTES:
-                raise _row_too_long(row)
+            if reader.line_num > lines_read + 1:
+                if one_line:
+                    message = f"Row {row} is more than one line; the file is read whole."
+                    raise file_error(RowCode.MALFORMED_CSV, message, row)
+                if sum(map(len, cells)) > MAX_ROW_BYTES:
+                    raise _row_too_long(row)
             lines_read = reader.line_num
             if not is_blank(cells):
                 yield Record(row, cells)

@@ -20,12 +20,10 @@ def check_key(key: str) -> str:
     return key
 
 
-def fingerprint(data: bytes, options: ImportOptions) -> str:
-    """The request as far as its answer depends on it: the file's SHA-256 and the options."""
-    described = (
-        f"{hashlib.sha256(data).hexdigest()}|{options.dry_run}|{options.on_existing}|"
-        f"{options.errors_format}"
-    )
+def fingerprint(digest: str, options: ImportOptions) -> str:
+    """The request as far as its answer depends on it: the file's SHA-256 (hex) and the
+    options."""
+    described = f"{digest}|{options.dry_run}|{options.on_existing}|{options.errors_format}"
     return hashlib.sha256(described.encode()).hexdigest()
 
 

@@ -17,7 +17,7 @@ from app.core.db import create_db_engine, create_session_factory
 from app.core.sealing import Sealer, StagingKeyError
 from app.imports.staging import check_staging_key
 from app.imports.tasks import IMPORT_TASKS, JobRuntime, pending_tasks
-from app.imports.validation import FileLimits, Validation, validate_file
+from app.imports.validation import FileLimits, Scope, Validation, check_scope
 from app.passwords.hashing import PasswordHasherPool
 from app.queue.embedded import EmbeddedRunner
 from app.queue.tasks import Defer, TaskArgs, make_queue, transactional_defer
@@ -39,7 +39,7 @@ def web_jobs(
     settings: Settings,
     sessions: sessionmaker[Session],
     hasher: PasswordHasherPool,
-    check: Callable[[bytes, FileLimits, int | None], Validation],
+    check: Callable[[bytes, FileLimits, Scope], Validation],
 ) -> tuple[JobRuntime | None, Runner | None]:
     """What this web process submits jobs with, and the runner it starts (if any); no jobs
     without a staging key (a job-sized upload is then answered 503)."""
@@ -102,17 +102,13 @@ def checked_sealer(settings: Settings) -> Sealer:
     raise AssertionError("unreachable")
 
 
-def _check(data: bytes, limits: FileLimits, first_row: int | None) -> Validation:
-    return validate_file(data, limits, first_row=first_row)
-
-
 def run_import_worker(settings: Settings, concurrency: int) -> None:
     """`userimport worker`: the import tasks on procrastinate's queue (PostgreSQL)."""
     sealer = checked_sealer(settings)
     hasher = PasswordHasherPool.from_settings(settings)
 
     def runtime(sessions: sessionmaker[Session], defer: Defer) -> JobRuntime:
-        return JobRuntime(sessions, settings, sealer, hasher, _check, defer)
+        return JobRuntime(sessions, settings, sealer, hasher, check_scope, defer)
 
     try:
         run_worker(settings, concurrency, IMPORT_TASKS, runtime)

@@ -1,7 +1,10 @@
 """An upload's way, as planning.py decides it: refused or imported during the request
 (app/imports/service.py), or recorded as a job (app/imports/tasks.py)."""
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
+
+import anyio.to_thread
 
 from app.core.config import Settings
 from app.core.db import Database
@@ -10,10 +13,27 @@ from app.core.models import UserImport
 from app.imports.admission import ImportGate
 from app.imports.options import ErrorsFormat, ImportOptions
 from app.imports.planning import FileValidator, JobPlan
+from app.imports.reception import Received, check_received, queue_received
+from app.imports.repository import ImportRepository
 from app.imports.service import import_file, new_import
-from app.imports.tasks import JobRuntime, submit
+from app.imports.tasks import JobRuntime, check_now, submit
 from app.imports.validation import Validation
 from app.passwords.hashing import PasswordHasherPool
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    filename: str | None  # metadata only: never used as a path
+    data: bytes  # the file, when it was small enough to hold (else b"")
+    fields: dict[str, str] = field(default_factory=dict)  # the form's other fields
+    received: Received | None = None  # a file too large to hold: staged in parts instead
+
+    @property
+    def digest(self) -> str:
+        """The file's SHA-256 (hex)."""
+        if self.received is not None:
+            return self.received.digest
+        return hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +57,15 @@ class Outcome:
 
 
 async def import_upload(
-    services: ImportServices,
-    data: bytes,
-    filename: str | None,
-    options: ImportOptions,
-    *,
-    created_by: str,
+    services: ImportServices, upload: Upload, options: ImportOptions, *, created_by: str
 ) -> Outcome:
     """The upload's way, decided once from one reading (plan_file): refused or imported during
-    the request (app/imports/service.py), or recorded as a job (app/imports/tasks.py)."""
-    record = new_import(options, filename, created_by=created_by)
+    the request (app/imports/service.py), or recorded as a job (app/imports/tasks.py). A file
+    received in parts is a job, or (a dry run) checked in parts during the request."""
+    if upload.received is not None:
+        return await _import_received(services, upload.received, options)
+    data = upload.data
+    record = new_import(options, upload.filename, created_by=created_by)
     async with services.gate.admit():
         keep_cells = options.errors_format == ErrorsFormat.CSV
         plan = await services.validator.plan(data, options.dry_run, keep_cells)
@@ -62,3 +81,20 @@ async def import_upload(
             return Outcome(record, None)
         settings, hasher = services.settings, services.hasher
         return Outcome(await import_file(services.db, hasher, record, plan, settings), plan)
+
+
+async def _import_received(
+    services: ImportServices, received: Received, options: ImportOptions
+) -> Outcome:
+    jobs = services.jobs
+    assert jobs is not None  # a file is received in parts only when jobs are on
+    db = services.db
+    if not options.dry_run:
+        return Outcome(await db.run(lambda s: queue_received(jobs, s, received, options)), None)
+    async with services.gate.admit():
+        await db.run(lambda session: check_received(jobs, session, received, options))
+        workers = services.settings.max_concurrent_imports
+        await anyio.to_thread.run_sync(check_now, jobs, received.import_id, workers)
+    record = await db.run(lambda session: ImportRepository(session).get(received.import_id))
+    assert record is not None
+    return Outcome(record, None)

@@ -20,7 +20,14 @@ import anyio.to_thread
 
 from app.core.config import Settings
 from app.core.processes import end_with
-from app.imports.validation import FileLimits, Validation, merge_parts, validate_file
+from app.imports.validation import (
+    FileLimits,
+    Scope,
+    Validation,
+    check_scope,
+    merge_parts,
+    validate_file,
+)
 
 CHECKING_NICENESS = 10  # as the hashing threads (app/passwords/hashing.py)
 
@@ -123,13 +130,10 @@ class FileValidator:
             return await loop.run_in_executor(pool, plan_file, data, settings, dry_run)
         return merged
 
-    def validate_blocking(
-        self, data: bytes, limits: FileLimits, first_row: int | None = None
-    ) -> Validation:
-        """A job's check (of a part of its rows, from first_row), from the job's own thread:
-        the users are kept for hashing."""
-        check = partial(validate_file, first_row=first_row)
+    def validate_blocking(self, data: bytes, limits: FileLimits, scope: Scope) -> Validation:
+        """A job's check (of a whole file or a part, as scope says), from the job's own
+        thread, in a worker process when the data is large."""
         if not self.in_process(data):
-            return check(data, limits)
+            return check_scope(data, limits, scope)
         pool = _process_pool(self.settings.max_concurrent_imports)
-        return pool.submit(check, data, limits).result()
+        return pool.submit(check_scope, data, limits, scope).result()

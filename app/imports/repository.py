@@ -22,6 +22,9 @@ class ImportRepository:
         self.session.flush()
         return record
 
+    def delete(self, import_id: int) -> None:
+        self.session.execute(delete(UserImport).where(UserImport.id == import_id))
+
     def get(self, import_id: int, *, for_update: bool = False) -> UserImport | None:
         """The record; for_update locks its row (PostgreSQL) until the transaction ends."""
         return self.session.get(UserImport, import_id, with_for_update=for_update or None)

@@ -34,12 +34,12 @@ from app.imports.error_file import RowCells, error_csv, read_cells
 from app.imports.idempotency import HEADER as IDEMPOTENCY_HEADER
 from app.imports.idempotency import Answer, check_key, fingerprint
 from app.imports.options import ErrorsFormat, ImportOptions, OnExisting, resolve_options
-from app.imports.pipeline import ImportServices, import_upload
+from app.imports.pipeline import ImportServices, Upload, import_upload
 from app.imports.repository import IdempotencyRepository, ImportRepository
 from app.imports.schemas import ImportListItem, ImportPage, ImportRecord, ImportSummary
 from app.imports.status import ImportStatus
 from app.imports.template import TEMPLATE_BYTES, TEMPLATE_FILENAME
-from app.imports.upload import UPLOAD_REQUEST_BODY, Upload, UploadDep, check_import_query
+from app.imports.upload import UPLOAD_REQUEST_BODY, UploadDep, check_import_query
 
 router = APIRouter(tags=["imports"])
 
@@ -100,8 +100,7 @@ async def _run_import(
 ) -> tuple[Answer, RowCells | None]:
     """The import itself, as an answer that can be kept for a retry (and, for the CSV error
     file, the cells of the file's rows as they were read)."""
-    data, filename = upload.data, upload.filename
-    outcome = await import_upload(services, data, filename, options, created_by=created_by)
+    outcome = await import_upload(services, upload, options, created_by=created_by)
     record = outcome.record
     cells = outcome.validation.cells if outcome.validation is not None else None
     if record.status == ImportStatus.QUEUED:
@@ -231,7 +230,7 @@ async def create_import(
         answer, cells = await _run_import(upload, options, created_by, services)
         return _respond(answer, upload, cells)
     key = check_key(idempotency_key)
-    request = fingerprint(upload.data, options)
+    request = fingerprint(upload.digest, options)
     ttl = timedelta(hours=services.settings.idempotency_ttl_hours)
     lease = timedelta(seconds=services.settings.idempotency_lease_seconds)
     db = services.db

@@ -91,6 +91,10 @@ class StagingRepository:
         self.session.add(JobFile(import_id=import_id, sealed=sealed))
         self.session.flush()
 
+    def has_file(self, import_id: int) -> bool:
+        query = select(JobFile.import_id).where(JobFile.import_id == import_id)
+        return self.session.scalar(query) is not None
+
     def file(self, import_id: int) -> bytes | None:
         query = select(JobFile.sealed).where(JobFile.import_id == import_id)
         return self.session.scalar(query)
@@ -209,14 +213,39 @@ class StagingRepository:
     # A big job's parts, checked apart (app/imports/tasks.py: check_part, plan).
 
     def add_part(
-        self, import_id: int, part: int, first_row: int, sealed: bytes, encoding: str
+        self,
+        import_id: int,
+        part: int,
+        first_row: int,
+        sealed: bytes,
+        encoding: str | None,
+        *,
+        head_bytes: int = 0,
     ) -> None:
         self.session.add(
             JobPart(import_id=import_id, part=part, first_row=first_row, sealed=sealed,
                     checked=False, whole=False, rows=0, error_count=0, errors=[],
-                    encoding=encoding, columns={})
+                    encoding=encoding, columns={}, lines=True, head_bytes=head_bytes)
         )  # fmt: skip
         self.session.flush()
+
+    def set_apart(self, import_id: int, apart: bool) -> None:
+        """Whether a received file's parts can be checked apart (else it is checked whole)."""
+        query = update(JobPart).where(JobPart.import_id == import_id).values(lines=apart)
+        self.session.execute(query, execution_options={"synchronize_session": False})
+
+    def pieces(self, import_id: int) -> list[tuple[int, int]]:
+        """A received file's parts in order, each (part, head bytes): to join it again."""
+        query = (
+            select(JobPart.part, JobPart.head_bytes)
+            .where(JobPart.import_id == import_id)
+            .order_by(JobPart.part)
+        )
+        return [(part, head) for part, head in self.session.execute(query)]
+
+    def part_sealed(self, import_id: int, part: int) -> bytes | None:
+        query = select(JobPart.sealed).where(JobPart.import_id == import_id, JobPart.part == part)
+        return self.session.scalar(query)
 
     def part(self, import_id: int, part: int) -> JobPart | None:
         return self.session.get(JobPart, (import_id, part))

@@ -4,9 +4,12 @@
            ├─► failed                                  refused (the file, the directory)
            ├─► inserting ─► completed | failed         a synchronous import, in the one
            │                                           transaction that writes its users
-           └─► queued ─► validating ─┬─► hashing ─► inserting ─► completed
-                 │            │      └──────────────────►┘
-                 └────────────┴──► failed | cancelled ◄── (from hashing and inserting too)
+           ├─► queued ─► validating ─┬─► hashing ─► inserting ─► completed
+           │     │            │      └──────────────────►┘
+           │     └────────────┴──► failed | cancelled ◄── (from hashing and inserting too)
+           └─► receiving ─┬─► queued                   a file too large to hold, staged in
+                          ├─► validating ─► validated  parts as it arrives (a dry run is
+                          └─► failed | cancelled       checked during the request)
 
 `added`, `updated` and `skipped` count what was written: 0 until the commit. What an import
 plans to write (or, for a dry run, would write) is `planned_*`, set once the directory has
@@ -24,6 +27,7 @@ from app.imports.rows import TEMPLATE_COLUMNS
 
 
 class ImportStatus(StrEnum):
+    RECEIVING = "receiving"
     QUEUED = "queued"
     VALIDATING = "validating"
     HASHING = "hashing"
@@ -35,6 +39,7 @@ class ImportStatus(StrEnum):
 
 
 UNFINISHED = (
+    ImportStatus.RECEIVING,
     ImportStatus.QUEUED,
     ImportStatus.VALIDATING,
     ImportStatus.HASHING,
@@ -48,9 +53,16 @@ _NEXT: dict[ImportStatus | None, set[ImportStatus]] = {
         ImportStatus.INSERTING,
         ImportStatus.FAILED,
         ImportStatus.QUEUED,
+        ImportStatus.RECEIVING,
     },
+    ImportStatus.RECEIVING: {ImportStatus.QUEUED, ImportStatus.VALIDATING, *_ENDINGS},
     ImportStatus.QUEUED: {ImportStatus.VALIDATING, *_ENDINGS},
-    ImportStatus.VALIDATING: {ImportStatus.HASHING, ImportStatus.INSERTING, *_ENDINGS},
+    ImportStatus.VALIDATING: {
+        ImportStatus.HASHING,
+        ImportStatus.INSERTING,
+        ImportStatus.VALIDATED,  # a dry run of a file received in parts
+        *_ENDINGS,
+    },
     ImportStatus.HASHING: {ImportStatus.INSERTING, *_ENDINGS},
     ImportStatus.INSERTING: {ImportStatus.COMPLETED, *_ENDINGS},
 }
@@ -71,6 +83,15 @@ KEY_MISMATCH = RowError(
     message="The import job's staged file could not be opened: a worker runs with another "
     "USERIMPORT_STAGING_KEY than the web process that staged it. Nothing was added; give "
     "every process the same key and upload the file again.",
+)
+
+
+UPLOAD_INTERRUPTED = RowError(
+    row=None,
+    column=None,
+    code=RowCode.INTERRUPTED,
+    message="The upload ended before the whole file had arrived (the client went away or the "
+    "server stopped); nothing was added. Upload the file again.",
 )
 
 
@@ -159,15 +180,30 @@ def completed(record: UserImport, written: Counts) -> None:
     record.progress_done = record.progress_total
 
 
+def receiving(record: UserImport) -> None:
+    """A file too large to hold in memory: staged in parts as it arrives."""
+    _move(record, ImportStatus.RECEIVING, planned=NOTHING)
+
+
+def upload_interrupted(record: UserImport) -> None:
+    """The file stopped arriving before its end: nothing written, nothing kept."""
+    _move(record, ImportStatus.FAILED, planned=NOTHING)
+    record.errors = [UPLOAD_INTERRUPTED.model_dump()]
+    record.error_count = 1
+
+
 def queued(record: UserImport, rows: int) -> None:
     """A job accepted: rows counted, nothing checked yet."""
     _move(record, ImportStatus.QUEUED, planned=NOTHING)
     record.rows = record.progress_total = rows
 
 
-def validating(record: UserImport) -> None:
+def validating(record: UserImport, rows: int | None = None) -> None:
+    """Its rows being checked; rows: counted as a received file arrived (a dry run)."""
     if not is_in(record, ImportStatus.VALIDATING):  # a retried validation stays where it is
         _move(record, ImportStatus.VALIDATING, planned=NOTHING)
+    if rows is not None:
+        record.rows = record.progress_total = rows
 
 
 def planned(record: UserImport, plan: Counts, to_write: int, hashed: int) -> None:

@@ -9,6 +9,7 @@ nothing the second time.
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -42,6 +43,7 @@ from app.imports.staging import (
 from app.imports.status import Counts, ImportStatus
 from app.imports.validation import (
     FileLimits,
+    Scope,
     Validation,
     cut_parts,
     merge_errors,
@@ -75,8 +77,8 @@ class JobRuntime:
     sealer: Sealer
     hasher: PasswordHasherPool
     # Read and check the rows (app/imports/validation.py: validate_file) by the limits the job
-    # was accepted under: a whole file, or (a row) a part cut by cut_parts, from that row.
-    check: Callable[[bytes, FileLimits, int | None], Validation]
+    # was accepted under: a whole file, or a part of one, as the scope says.
+    check: Callable[[bytes, FileLimits, Scope], Validation]
     defer: Defer  # defers tasks with the session's transaction (or once it commits)
 
 
@@ -111,18 +113,24 @@ def _part_count(rt: JobRuntime, rows: int) -> int:
 
 
 def validate(rt: JobRuntime, import_id: int) -> None:
-    """Step: check every row and the directory before any hash: here, or (a big job whose
-    rows are its lines) in parts by any workers at once (check_part, then plan)."""
+    """Step: check every row and the directory before any hash: here, or in parts by any
+    workers at once (check_part, then plan) when the file was received in parts that can be
+    checked apart, or is big and its rows are its lines."""
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_in(record, ImportStatus.QUEUED, ImportStatus.VALIDATING):
             return
         status.validating(record)
-        parts = _part_count(rt, record.rows)
         staging = StagingRepository(session)
-        if parts > 1 and staging.parts(import_id):
+        staged = staging.parts(import_id)
+        received = bool(staged) and not staging.has_file(import_id)
+        if received and all(part.lines for part in staged):
+            check_parts(rt, session, import_id, staged)
+            return
+        parts = _part_count(rt, record.rows)
+        if staged and not received:
             return  # cut by a run before this one
-        sealed = staging.file(import_id) if parts > 1 else None
+        sealed = staging.file(import_id) if parts > 1 and not received else None
     if sealed is not None:
         data = rt.sealer.open(sealed, file_context(import_id))
         del sealed
@@ -132,6 +140,35 @@ def validate(rt: JobRuntime, import_id: int) -> None:
             _stage_parts(rt, import_id, *cut)
             return
     _validate_whole(rt, import_id)
+
+
+def check_parts(rt: JobRuntime, session: Session, import_id: int, parts: Sequence[JobPart]) -> None:
+    """Defer a check of every part not checked yet, or the plan when all are."""
+    unchecked = [part.part for part in parts if not part.checked]
+    if unchecked:
+        rt.defer(session, CHECK_PART, [{"import_id": import_id, "part": n} for n in unchecked])
+    else:
+        rt.defer(session, PLAN, [{"import_id": import_id}])
+
+
+def _file_data(rt: JobRuntime, import_id: int) -> bytes | None:
+    """The job's file: as it was staged, or joined again from the parts it was received in."""
+    with rt.sessions() as session:
+        staging = StagingRepository(session)
+        sealed = staging.file(import_id)
+        if sealed is not None:
+            return rt.sealer.open(sealed, file_context(import_id))
+        pieces = staging.pieces(import_id)
+        if not pieces:
+            return None
+        joined = bytearray()
+        for part, head_bytes in pieces:
+            piece = staging.part_sealed(import_id, part)
+            if piece is None:
+                return None
+            joined += memoryview(rt.sealer.open(piece, part_context(import_id, part)))[head_bytes:]
+            del piece
+        return bytes(joined)
 
 
 def _stage_parts(
@@ -154,20 +191,18 @@ def _stage_parts(
 
 def _validate_whole(rt: JobRuntime, import_id: int) -> None:
     """The file's rows checked in one reading, then the directory; the rows staged as
-    chunks with a task for each, or the file refused."""
+    chunks with a task for each (or, a dry run, its verdict given), or the file refused."""
     started = time.perf_counter()
     with rt.sessions() as session:
         record = ImportRepository(session).get(import_id)
         if record is None or not status.is_in(record, ImportStatus.VALIDATING):
             return
-        limits = _limits(rt, record)
-        sealed = StagingRepository(session).file(import_id)
-    if sealed is None:
+        limits, dry_run = _limits(rt, record), record.dry_run
+    data = _file_data(rt, import_id)
+    if data is None:
         return
-    data = rt.sealer.open(sealed, file_context(import_id))
-    del sealed  # a job's file is held once at a time, not twice, while it is checked
-    validation = rt.check(data, limits, None)
-    del data
+    validation = rt.check(data, limits, Scope(keep_users=not dry_run))
+    del data  # a job's file is held once at a time, not twice, while it is checked
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_in(record, ImportStatus.VALIDATING):
@@ -179,6 +214,11 @@ def _validate_whole(rt: JobRuntime, import_id: int) -> None:
         if isinstance(checked, Refusal):
             _refuse(record, staging, checked, limits, started)
             return
+        staging.discard(import_id)  # the file, and whatever parts of it staged before
+        if dry_run:
+            status.validated(record, checked.counts)
+            log_attempt(record, started, job=True)
+            return
         # A chunk with passwords waits sealed for a worker to hash them; one of imported
         # hashes only is staged at once, as users ready to write.
         to_hash, hashed = [], 0
@@ -188,13 +228,18 @@ def _validate_whole(rt: JobRuntime, import_id: int) -> None:
             else:
                 staging.stage_users(import_id, chunk, stored_hashes(chunk, []))
                 hashed += len(chunk)
-        staging.replace_file_with_chunks(import_id, to_hash)
+        staging.add_chunks(to_hash)
         status.planned(record, checked.counts, len(checked.rows), hashed)
         if to_hash:
             tasks = [{"import_id": import_id, "start": chunk.start} for chunk in to_hash]
             rt.defer(session, HASH_CHUNK, tasks)
         else:  # every row came with its hash
             rt.defer(session, COMMIT, [{"import_id": import_id}])
+
+
+def _has_file(rt: JobRuntime, import_id: int) -> bool:
+    with rt.sessions() as session:
+        return StagingRepository(session).has_file(import_id)
 
 
 def _sealed_chunk(rt: JobRuntime, import_id: int, start: int, rows: list[StagedRow]) -> JobChunk:
@@ -224,10 +269,15 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
             return
         if found is None or found.checked or found.sealed is None:
             return  # a run before this one checked it
-        limits = _limits(rt, record)
-        sealed, first_row = found.sealed, found.first_row
+        limits, dry_run = _limits(rt, record), record.dry_run
+        sealed, first_row, head_bytes = found.sealed, found.first_row, found.head_bytes
     data = rt.sealer.open(sealed, part_context(import_id, part))
-    validation = rt.check(data, limits, first_row)
+    del sealed
+    # A received part must find the file's header where the web process saw it.
+    head_rows = data[:head_bytes].count(b"\n") if head_bytes else None
+    if head_rows is None and part == 0 and not _has_file(rt, import_id):
+        head_rows = first_row - 1
+    validation = rt.check(data, limits, Scope(first_row, head_rows, keep_users=not dry_run))
     del data
     checker = validation.checker
     with rt.sessions.begin() as session:
@@ -238,16 +288,18 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
         found = staging.part(import_id, part)
         if found is None or found.checked:
             return
-        found.checked, found.whole, found.sealed = True, checker is None, None
+        # Its lines stay sealed until the plan: the file may have to be joined and read whole.
+        found.checked, found.whole = True, checker is None
         found.rows, found.delimiter, found.columns = (
             validation.rows, validation.delimiter, validation.columns,
         )  # fmt: skip
+        found.encoding = found.encoding or validation.encoding  # (a cut part is UTF-8 now)
         found.errors = [error.model_dump() for error in validation.errors]
         found.error_count = validation.error_count
         if checker is not None:
             # Every row's address, repeats too: the plan finds them across the whole file.
             staging.stage_keys(import_id, [*checker.first_rows.items(), *checker.repeats])
-            if not validation.error_count and not checker.repeats:  # refused: no users needed
+            if not validation.error_count and not checker.repeats and not dry_run:
                 rows = [StagedRow(*user, existing=False) for user in checker.users]
                 to_hash = []
                 for _start, chunk in _chunked(rt, rows):
@@ -257,7 +309,7 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
                         staging.stage_users(import_id, chunk, stored_hashes(chunk, []))
                 staging.add_chunks(to_hash)
         session.flush()
-        if staging.unchecked_parts(import_id) == 0:
+        if staging.unchecked_parts(import_id) == 0 and not dry_run:  # (a dry run: check_now)
             rt.defer(session, PLAN, [{"import_id": import_id}])
 
 
@@ -277,8 +329,13 @@ def plan(rt: JobRuntime, import_id: int) -> None:
             return
         limits = _limits(rt, record)
         rows = sum(p.rows for p in parts)
-        whole = any(p.whole for p in parts) or too_many_rows(rows, limits.max_rows) is not None
-        if not whole:
+        if not any(p.whole for p in parts):
+            too_many = too_many_rows(rows, limits.max_rows)
+            if too_many is not None:  # the file's one error, as a whole reading finds it
+                first = parts[0]
+                describe(record, Validation(first.encoding, first.delimiter, first.columns, rows))
+                _refuse(record, staging, Refusal(too_many, 1), limits, started)
+                return
             _plan_parts(rt, record, staging, parts, rows, limits, started)
             return
     _validate_whole(rt, import_id)
@@ -311,6 +368,11 @@ def _plan_parts(
         updated=known_count if on_existing == OnExisting.UPDATE else 0,
         skipped=known_count if on_existing == OnExisting.SKIP else 0,
     )
+    if record.dry_run:  # checked during its request: what it would write, nothing staged
+        status.validated(record, counts)
+        staging.discard(import_id)
+        log_attempt(record, started, job=True)
+        return
     if known_count:
         staging.mark_known(import_id)  # hash_chunk updates or skips their rows
     starts = staging.unhashed_starts(import_id)
@@ -323,6 +385,19 @@ def _plan_parts(
         rt.defer(staging.session, HASH_CHUNK, tasks)
     else:  # every row came with its hash
         rt.defer(staging.session, COMMIT, [{"import_id": import_id}])
+
+
+def check_now(rt: JobRuntime, import_id: int, workers: int) -> None:
+    """A dry run of a file received in parts, checked during its request: its parts at once
+    (each in a checking process of the web server), then the plan; or the file whole."""
+    with rt.sessions() as session:
+        parts = StagingRepository(session).parts(import_id)
+    if not parts or not all(part.lines for part in parts):
+        _validate_whole(rt, import_id)
+        return
+    with ThreadPoolExecutor(min(workers, len(parts))) as pool:
+        list(pool.map(lambda part: check_part(rt, import_id, part.part), parts))
+    plan(rt, import_id)
 
 
 def _as_planned(
@@ -423,10 +498,14 @@ def pending_tasks(session: Session) -> list[tuple[str, TaskArgs]]:
     found: list[tuple[str, TaskArgs]] = []
     staging = StagingRepository(session)
     for record in ImportRepository(session).unfinished():
-        if status.is_in(record, ImportStatus.QUEUED, ImportStatus.VALIDATING):
+        if record.dry_run:
+            continue  # checked during its request, not by the job runner
+        if status.is_in(record, ImportStatus.QUEUED):
+            found.append((VALIDATE, {"import_id": record.id}))
+        elif status.is_in(record, ImportStatus.VALIDATING):
             parts = staging.parts(record.id)
             unchecked = [part.part for part in parts if not part.checked]
-            if not parts:
+            if not parts or not all(part.lines for part in parts):  # checked whole
                 found.append((VALIDATE, {"import_id": record.id}))
             elif unchecked:
                 found += [(CHECK_PART, {"import_id": record.id, "part": n}) for n in unchecked]

@@ -1,24 +1,38 @@
-"""Reads the uploaded file out of a multipart body, with explicit parser limits."""
+"""Reads the uploaded file out of a multipart body, with explicit parser limits: a small file
+held, a large one staged in parts as it arrives."""
 
-from collections.abc import AsyncGenerator
+import codecs
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
-from dataclasses import dataclass, field
-from typing import Annotated, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Annotated, Any
 
+import python_multipart
 from fastapi import Depends, Request
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import parse_options_header
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect
 
+from app.auth.deps import AdminDep
 from app.core.errors import (
     ClientDisconnectedError,
     InvalidMultipartError,
     InvalidRequestError,
     MissingFileError,
     UnsupportedMediaTypeError,
+    UploadTooLargeError,
 )
 from app.core.schemas import InvalidParam
+from app.imports.deps import ImportServicesDep
+from app.imports.options import ImportOptions
+from app.imports.pipeline import ImportServices, Upload
+from app.imports.reception import Received, Reception
+
+if TYPE_CHECKING:  # a type the library declares only for type checkers
+    from python_multipart.multipart import MultipartCallbacks
 
 FILE_FIELD = "file"
 OPTION_FIELDS = {"on_existing", "errors_format"}
@@ -63,18 +77,44 @@ UPLOAD_REQUEST_BODY: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Upload:
-    filename: str | None  # metadata only: never used as a path
-    data: bytes
-    fields: dict[str, str] = field(default_factory=dict)  # the form's other fields
+class _FileSink:
+    """The file part's bytes: held up to USERIMPORT_MAX_UPLOAD_BYTES, then (jobs on) staged in
+    parts as they arrive (app/imports/reception.py), so a large file is never held."""
+
+    def __init__(self, services: ImportServices, created_by: str) -> None:
+        self.services = services
+        self.created_by = created_by
+        self.held = bytearray()
+        self.reception: Reception | None = None
+
+    async def write(self, data: bytes, filename: str | None) -> None:
+        if self.reception is not None:
+            await self.reception.feed(data)
+            return
+        self.held += data
+        settings = self.services.settings
+        if len(self.held) <= settings.max_upload_bytes:
+            return
+        jobs = self.services.jobs
+        if jobs is None:
+            mib = settings.max_upload_bytes / (1024 * 1024)
+            raise UploadTooLargeError(
+                f"The file is larger than {mib:g} MiB; split it and upload it in parts."
+            )
+        self.reception = await Reception.start(
+            self.services.db, jobs, ImportOptions(), _filename(filename), self.created_by
+        )
+        held, self.held = bytes(self.held), bytearray()
+        await self.reception.feed(held)
 
 
-class _InMemoryParser(MultiPartParser):
-    """Starlette's parser with the file part kept in memory: the body limit already bounds
-    it, and a file of passwords must never be spooled to a temporary file on disk."""
+class _StreamingParser(MultiPartParser):
+    """Starlette's parser, the file part's bytes handed to a sink as they arrive instead of
+    spooled: a file of passwords is never written to a temporary file on disk."""
 
-    def __init__(self, request: Request, stream: AsyncGenerator[bytes, None]) -> None:
+    def __init__(
+        self, request: Request, stream: AsyncGenerator[bytes, None], sink: _FileSink
+    ) -> None:
         super().__init__(
             request.headers,
             stream,
@@ -82,14 +122,58 @@ class _InMemoryParser(MultiPartParser):
             max_fields=MAX_FORM_FIELDS,
             max_part_size=MAX_FIELD_BYTES,
         )
-        # Larger than any body the size limit lets through: never rolled over to disk.
-        self.spool_max_size = request.app.state.settings.max_upload_bytes + 1
+        self.sink = sink
+        self.filename: str | None = None
+        self._arrived: list[bytes] = []
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._current_part.file is None:
+            super().on_part_data(data, start, end)
+        else:
+            self.filename = self._current_part.file.filename
+            self._arrived.append(data[start:end])
+
+    async def parse(self) -> FormData:
+        _, params = parse_options_header(self.headers["Content-Type"])
+        boundary = params.get(b"boundary")
+        if not boundary:
+            raise MultiPartException("Missing boundary in multipart.")
+        charset = params.get(b"charset", b"utf-8").decode("latin-1")
+        try:
+            self._charset = codecs.lookup(charset).name
+        except LookupError:
+            self._charset = "latin-1"
+        callbacks: MultipartCallbacks = {
+            "on_part_begin": self.on_part_begin,
+            "on_part_data": self.on_part_data,
+            "on_part_end": self.on_part_end,
+            "on_header_field": self.on_header_field,
+            "on_header_value": self.on_header_value,
+            "on_header_end": self.on_header_end,
+            "on_headers_finished": self.on_headers_finished,
+            "on_end": self.on_end,
+        }
+        parser = python_multipart.MultipartParser(boundary, callbacks)
+        try:
+            async for chunk in self.stream:
+                parser.write(chunk)
+                for data in self._arrived:
+                    await self.sink.write(data, self.filename)
+                self._arrived.clear()
+            parser.finalize()
+        except FormParserError as exc:
+            raise MultiPartException("Invalid multipart data.") from exc
+        return FormData(self.items)
 
 
-async def _parse_form(request: Request) -> FormData:
+def _filename(name: str | None) -> str | None:
+    return name[:MAX_FILENAME_LENGTH] if name else None
+
+
+async def _parse_form(request: Request, sink: _FileSink) -> FormData:
     try:
         async with aclosing(request.stream()) as stream:
-            return await _InMemoryParser(request, stream).parse()
+            return await _StreamingParser(request, stream, sink).parse()
     except ClientDisconnect:
         raise ClientDisconnectedError("The client went away before the upload ended.") from None
     except (MultiPartException, HTTPException) as exc:
@@ -97,32 +181,49 @@ async def _parse_form(request: Request) -> FormData:
         raise InvalidMultipartError(f"The multipart body could not be read: {reason}") from None
 
 
-async def read_upload(request: Request) -> Upload:
-    """The whole upload, read before any database connection is taken for it."""
+async def read_upload(
+    request: Request, principal: AdminDep, services: ImportServicesDep
+) -> AsyncIterator[Upload]:
+    """The whole upload (a large file staged in parts as it arrives), read before any database
+    connection is taken for it. A staged file that the request did not turn into an import
+    (refused request, replayed answer, client gone) is dropped when the request ends."""
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media_type != "multipart/form-data":
         raise UnsupportedMediaTypeError(
             f'Send the CSV file as multipart/form-data, in a part named "{FILE_FIELD}".'
         )
-    form = await _parse_form(request)
+    sink = _FileSink(services, principal.key_name)
+    received: Received | None = None
     try:
-        part = form.get(FILE_FIELD)
-        if not isinstance(part, UploadFile):
-            raise MissingFileError(f'The body has no file part named "{FILE_FIELD}".')
-        unknown = sorted(set(form.keys()) - FORM_FIELDS)
-        if unknown:
-            raise InvalidRequestError(
-                [InvalidParam(name=f"form.{name}", reason=UNKNOWN) for name in unknown]
-            )
-        filename = part.filename[:MAX_FILENAME_LENGTH] if part.filename else None
-        if filename is not None and "\x00" in filename:
-            reason = "A file name cannot hold a NUL character."
-            raise InvalidRequestError([InvalidParam(name="form.file.filename", reason=reason)])
-        data = await part.read()
-        fields = {name: value for name, value in form.items() if isinstance(value, str)}
+        form = await _parse_form(request, sink)
+        try:
+            upload = _read_form(form, sink)
+        finally:
+            await form.close()
+        if sink.reception is not None:
+            received = await sink.reception.end()
+            upload = replace(upload, received=received)
+        yield upload
     finally:
-        await form.close()
-    return Upload(filename=filename, data=data, fields=fields)
+        if sink.reception is not None:
+            await sink.reception.forget()
+
+
+def _read_form(form: FormData, sink: _FileSink) -> Upload:
+    part = form.get(FILE_FIELD)
+    if not isinstance(part, UploadFile):
+        raise MissingFileError(f'The body has no file part named "{FILE_FIELD}".')
+    unknown = sorted(set(form.keys()) - FORM_FIELDS)
+    if unknown:
+        raise InvalidRequestError(
+            [InvalidParam(name=f"form.{name}", reason=UNKNOWN) for name in unknown]
+        )
+    filename = _filename(part.filename)
+    if filename is not None and "\x00" in filename:
+        reason = "A file name cannot hold a NUL character."
+        raise InvalidRequestError([InvalidParam(name="form.file.filename", reason=reason)])
+    fields = {name: value for name, value in form.items() if isinstance(value, str)}
+    return Upload(filename=filename, data=bytes(sink.held), fields=fields)
 
 
 async def check_import_query(request: Request) -> None:

@@ -112,6 +112,27 @@ class FileLimits:
         return cls(int(data["max_rows"]), int(data["max_errors"]), policy)
 
 
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a job's check reads: a whole file, or a part of one (the file's header lines,
+    then a range of its lines whose first is first_row)."""
+
+    first_row: int | None = None
+    # A part received as it arrived: its header is this row, or the part cannot be read apart.
+    head_rows: int | None = None
+    keep_users: bool = True  # a dry run needs only the addresses
+
+
+def check_scope(data: bytes, limits: FileLimits, scope: Scope) -> Validation:
+    return validate_file(
+        data,
+        limits,
+        keep_users=scope.keep_users,
+        first_row=scope.first_row,
+        head_rows=scope.head_rows,
+    )
+
+
 def validate_file(
     data: bytes,
     limits: FileLimits,
@@ -122,6 +143,7 @@ def validate_file(
     job_above: int | None = None,
     keep_cells: bool = False,
     first_row: int | None = None,
+    head_rows: int | None = None,
 ) -> Validation:
     """Read and check the rows, in one reading: every row error of the file (the first
     max_errors), or the valid users; no database. A file with more than job_above rows (and
@@ -133,7 +155,9 @@ def validate_file(
     read; any other file is read whole and every parts-th row, from the part-th on, checked.
 
     first_row: the data is a part cut by cut_parts (the file's header, then a range of its
-    lines), whose first line after the header is this row of the file."""
+    lines), whose first line after the header is this row of the file. head_rows: its header
+    must be this row, and every row one line (else it is refused: the caller reads the file
+    whole)."""
     max_rows = limits.max_rows
     checked_rows = max_rows if job_above is None else min(job_above, max_rows)
     result = Validation(cells={} if keep_cells else None)
@@ -154,8 +178,12 @@ def validate_file(
         ranges = line_ranges(decoded.text, first.row, parts) if parts > 1 else None
         stride = parts
         if first_row is not None:  # a part of a file: its lines after the header
+            if head_rows is not None and first.row != head_rows:
+                raise file_error(RowCode.MALFORMED_CSV, "The part's header is not the file's.")
             begin = _after_lines(decoded.text, first.row)
-            records = read_records(decoded.text[begin:], delimiter, first_row)
+            records = read_records(
+                decoded.text[begin:], delimiter, first_row, one_line=head_rows is not None
+            )
             result.lines_share = True
             checked_rows = sys.maxsize
         elif ranges is not None:

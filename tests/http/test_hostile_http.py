@@ -19,7 +19,7 @@ LIMIT = 64 * 1024
 
 @pytest.fixture
 async def small_limit_client(app_factory: AppFactory) -> AsyncIterator[httpx.AsyncClient]:
-    app = app_factory(max_upload_bytes=LIMIT, max_rows=5000)
+    app = app_factory(max_upload_bytes=LIMIT, max_job_upload_bytes=LIMIT, max_rows=5000)
     async with make_client(app) as client:
         yield client
 

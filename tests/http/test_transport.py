@@ -57,7 +57,8 @@ async def test_nosniff_everywhere_and_no_store_where_users_are_listed(
 
 
 async def test_refusals_carry_nosniff_too(app_factory: AppFactory) -> None:
-    async with make_client(app_factory(max_upload_bytes=2048), headers={}) as client:
+    app = app_factory(max_upload_bytes=2048, max_job_upload_bytes=2048)
+    async with make_client(app, headers={}) as client:
         unauthorized = await client.get("/users")
         too_large = await client.post(
             "/imports", content=b"x" * 4096, headers={"content-type": "text/csv"}

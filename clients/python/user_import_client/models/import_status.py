@@ -7,6 +7,7 @@ class ImportStatus(StrEnum):
     HASHING = "hashing"
     INSERTING = "inserting"
     QUEUED = "queued"
+    RECEIVING = "receiving"
     VALIDATED = "validated"
     VALIDATING = "validating"
 

@@ -1,0 +1,138 @@
+"""An upload too large to hold, received into a job's staged parts (app/imports/receiving.py
+cuts them): its record is `receiving` from its first part to its last, then queued (an
+import) or checked in parts during the request (a dry run, app/imports/pipeline.py). Each part
+is sealed with no connection held and written in a transaction of its own; a request that
+does not end in an import (a client gone, a refused request) leaves nothing behind.
+"""
+
+import contextlib
+from dataclasses import dataclass
+
+import anyio.to_thread
+from sqlalchemy.orm import Session
+
+from app.core.db import Database
+from app.core.errors import ImportFinishedError
+from app.core.models import UserImport
+from app.imports import status
+from app.imports.options import ImportOptions
+from app.imports.receiving import Part, PartCutter
+from app.imports.repository import ImportRepository
+from app.imports.service import new_import
+from app.imports.staging import StagingRepository, part_context
+from app.imports.status import ImportStatus
+from app.imports.tasks import VALIDATE, JobRuntime
+from app.imports.validation import FileLimits
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A whole file staged in parts."""
+
+    import_id: int
+    rows: int  # counted by line ends
+    digest: str  # the file's SHA-256, hex
+    apart: bool  # its parts can be checked apart
+
+
+def _cancelled(import_id: int) -> ImportFinishedError:
+    return ImportFinishedError(
+        f"Import {import_id} was cancelled while its file was uploaded; nothing was added."
+    )
+
+
+class Reception:
+    """One file arriving: fed its bytes in order, then ended or abandoned."""
+
+    def __init__(self, db: Database, jobs: JobRuntime, record: UserImport) -> None:
+        self.db = db
+        self.jobs = jobs
+        self.import_id = record.id
+        self.cutter = PartCutter(jobs.settings.job_part_rows)
+
+    @classmethod
+    async def start(
+        cls,
+        db: Database,
+        jobs: JobRuntime,
+        options: ImportOptions,
+        filename: str | None,
+        created_by: str,
+    ) -> "Reception":
+        record = new_import(options, filename, created_by=created_by)
+        status.receiving(record)
+        await db.run(lambda session: ImportRepository(session).add(record))
+        return cls(db, jobs, record)
+
+    async def feed(self, data: bytes) -> None:
+        for part in self.cutter.feed(data):
+            await self._write(part)
+
+    async def _write(self, part: Part) -> None:
+        context = part_context(self.import_id, part.number)
+        sealed = await anyio.to_thread.run_sync(self.jobs.sealer.seal, part.data, context)
+
+        def write(session: Session) -> None:
+            record = ImportRepository(session).lock(self.import_id)
+            if record is None or not status.is_in(record, ImportStatus.RECEIVING):
+                raise _cancelled(self.import_id)
+            StagingRepository(session).add_part(
+                self.import_id,
+                part.number,
+                part.first_row,
+                sealed,
+                None,
+                head_bytes=part.head_bytes,
+            )
+
+        await self.db.run(write)
+
+    async def end(self) -> Received:
+        for part in self.cutter.finish():
+            await self._write(part)
+        cutter = self.cutter
+        return Received(self.import_id, cutter.rows, cutter.digest.hexdigest(), cutter.apart)
+
+    async def forget(self) -> None:
+        """The request ended: a file it did not turn into an import (refused request,
+        replayed answer, client gone) goes, record and parts."""
+        with contextlib.suppress(Exception):  # the database may be why: pruned later
+            await self.db.run(lambda session: forget(session, self.import_id))
+
+
+def _received(session: Session, received: Received, options: ImportOptions) -> UserImport:
+    record = ImportRepository(session).lock(received.import_id)
+    if record is None or not status.is_in(record, ImportStatus.RECEIVING):
+        raise _cancelled(received.import_id)
+    record.dry_run, record.on_existing = options.dry_run, options.on_existing.value
+    StagingRepository(session).set_apart(received.import_id, received.apart)
+    return record
+
+
+def queue_received(
+    jobs: JobRuntime, session: Session, received: Received, options: ImportOptions
+) -> UserImport:
+    """The file is whole: its job is queued (one transaction)."""
+    record = _received(session, received, options)
+    status.queued(record, received.rows)
+    record.limits = FileLimits.from_settings(jobs.settings).to_json()
+    jobs.defer(session, VALIDATE, [{"import_id": record.id}])
+    return record
+
+
+def check_received(
+    jobs: JobRuntime, session: Session, received: Received, options: ImportOptions
+) -> UserImport:
+    """The file of a dry run is whole: its parts are checked next, during the request."""
+    record = _received(session, received, options)
+    status.validating(record, received.rows)
+    record.limits = FileLimits.from_settings(jobs.settings).to_json()
+    return record
+
+
+def forget(session: Session, import_id: int) -> None:
+    """A received file still `receiving` goes with its record, as if it had never come."""
+    record = ImportRepository(session).lock(import_id)
+    if record is not None and status.is_in(record, ImportStatus.RECEIVING):
+        StagingRepository(session).discard(import_id)
+        ImportRepository(session).delete(import_id)

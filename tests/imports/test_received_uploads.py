@@ -1,0 +1,225 @@
+"""A file larger than USERIMPORT_MAX_UPLOAD_BYTES is never held by the web process: it is staged
+in parts as it arrives (app/imports/reception.py), then checked in parts by the job (or, a dry
+run, during the request). Its verdict is the one a held file gets."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from app.imports import reception
+from app.imports.receiving import PartCutter
+from tests.conftest import AppFactory
+from tests.helpers import HEADER, all_users, csv_bytes, upload, user_rows
+from tests.imports.test_job_parts import flawed_rows, parts_checked, staged, verdict
+from tests.imports.test_jobs import JOB_SETTINGS, started, wait_for
+
+pytestmark = pytest.mark.anyio
+__all__ = ["parts_checked"]  # a fixture
+RECEIVED = {**JOB_SETTINGS, "job_part_rows": 10, "max_upload_bytes": 1024}
+HELD = {**JOB_SETTINGS, "job_part_rows": 100_000, "max_upload_bytes": 1024 * 1024}
+
+
+@pytest.fixture
+def parts_written(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of each part the web process staged as the file arrived."""
+    sizes: list[int] = []
+    real = reception.Reception._write
+
+    async def write(self: reception.Reception, part: Any) -> None:
+        sizes.append(len(part.data))
+        await real(self, part)
+
+    monkeypatch.setattr(reception.Reception, "_write", write)
+    return sizes
+
+
+async def outcome(app: FastAPI, data: bytes, **options: Any) -> dict[str, Any]:
+    async with started(app) as http:
+        answer = await upload(http, data, **options)
+        if answer.status_code != 202:
+            assert answer.status_code in (200, 422), answer.text
+            return dict(answer.json())
+        return await wait_for(http, answer.headers["location"], "completed", "failed")
+
+
+def answer(body: dict[str, Any]) -> dict[str, Any]:
+    """An answer but what differs between any two requests."""
+    return {k: v for k, v in body.items() if k not in ("id", "import_id", "request_id")}
+
+
+async def test_a_file_over_the_upload_limit_is_received_in_parts_and_imported(
+    app_factory: AppFactory, parts_written: list[int], parts_checked: set[tuple[int, int]]
+) -> None:
+    app = app_factory(**RECEIVED)
+    rows = user_rows(95)
+    data = csv_bytes(rows)
+    assert len(data) > 1024
+
+    done = await outcome(app, data)
+
+    assert (done["status"], done["added"], done["rows"]) == ("completed", 95, 95)
+    assert len(parts_written) == 10 and max(parts_written) < 1024  # never the whole file
+    assert len(parts_checked) == 10  # each checked apart
+    async with started(app) as http:
+        assert [u["email"] for u in await all_users(http)] == [row[0] for row in rows]
+    assert staged(app) == 0
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["job", "dry-run"])
+@pytest.mark.parametrize("variant", ["lines", "quoted-line-break", "windows-1252", "too-many-rows"])
+async def test_a_received_file_gets_the_verdict_of_a_held_one(
+    app_factory: AppFactory, variant: str, dry_run: bool, parts_written: list[int]
+) -> None:
+    """Parts are checked apart only when the file's rows are its lines and it is UTF-8;
+    anything else is joined again and read whole: the verdict is the same either way."""
+    rows = flawed_rows()
+    settings: dict[str, Any] = {}
+    if variant == "quoted-line-break":
+        rows[20][1] = '"User\nTwenty"'
+    if variant == "windows-1252":
+        rows[30][1] = "Zoë"
+    if variant == "too-many-rows":
+        settings["max_rows"] = 50
+    data = csv_bytes(rows)
+    if variant == "windows-1252":
+        data = data.decode().encode("cp1252")
+
+    received = await outcome(app_factory(**{**RECEIVED, **settings}), data, dry_run=dry_run)
+    held = await outcome(app_factory(**{**HELD, **settings}), data, dry_run=dry_run)
+
+    assert parts_written  # the first was received in parts
+    if dry_run:
+        assert answer(received) == answer(held)
+    else:
+        assert verdict(received)[2:] == verdict(held)[2:]  # (a held file too long: 422 at once)
+        if variant != "too-many-rows":
+            assert verdict(received) == verdict(held)
+            assert (received["encoding"], received["columns"]) == (
+                held["encoding"], held["columns"],
+            )  # fmt: skip
+    # The file's one error when it is too long; else its 4 flaws (and a name over two lines).
+    expected = {"too-many-rows": 1, "quoted-line-break": 5}.get(variant, 4)
+    assert received["error_count"] == expected
+
+
+async def test_a_valid_dry_run_received_in_parts_says_what_it_would_write(
+    app_factory: AppFactory, parts_written: list[int]
+) -> None:
+    app = app_factory(**RECEIVED)
+    data = csv_bytes(user_rows(95))
+
+    answer = await outcome(app, data, dry_run=True)
+
+    assert len(parts_written) == 10
+    assert (answer["status"], answer["rows"], answer["planned"]["added"]) == (
+        "validated", 95, 95,
+    )  # fmt: skip
+    async with started(app) as http:
+        assert await all_users(http) == []
+    assert staged(app) == 0
+
+
+async def test_a_client_that_goes_away_mid_upload_leaves_nothing(
+    app_factory: AppFactory, parts_written: list[int]
+) -> None:
+    app = app_factory(**RECEIVED)
+    data = csv_bytes(user_rows(200))
+    boundary = "cut-short"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="u.csv"\r\n'
+        "Content-Type: text/csv\r\n\r\n"
+    ).encode()
+
+    async def body() -> AsyncIterator[bytes]:
+        yield head
+        yield data[: len(data) // 2]  # then the client is gone
+
+    async with started(app) as http:
+        answer = await http.post(
+            "/imports",
+            content=body(),
+            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+        listed = (await http.get("/imports")).json()["items"]
+
+    assert answer.status_code in (400, 422)
+    assert len(parts_written) >= 2  # parts were staged before the body broke off
+    assert listed == []  # no import was made of it
+    assert staged(app) == 0
+
+
+async def test_an_idempotent_retry_of_a_received_file_is_answered_once(
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory(**RECEIVED)
+    data = csv_bytes(user_rows(60))
+    async with started(app) as http:
+        headers = {"Idempotency-Key": "received-1"}
+        files = {"file": ("u.csv", data, "text/csv")}
+        first = await http.post("/imports", files=files, headers=headers)
+        again = await http.post("/imports", files=files, headers=headers)
+        await wait_for(http, first.headers["location"], "completed")
+        listed = (await http.get("/imports")).json()["items"]
+
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert len(listed) == 1
+    assert staged(app) == 0
+
+
+async def test_cancelling_an_import_while_its_file_arrives_stops_the_upload(
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory(**RECEIVED)
+    data = csv_bytes(user_rows(200))
+    boundary = "cancelled"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="u.csv"\r\n'
+        "Content-Type: text/csv\r\n\r\n"
+    ).encode()
+    async with started(app) as http:
+
+        async def body() -> AsyncIterator[bytes]:
+            yield head
+            yield data[:2000]
+            receiving = (await http.get("/imports")).json()["items"]
+            assert [item["status"] for item in receiving] == ["receiving"]
+            cancel = await http.post(f"/imports/{receiving[0]['id']}/cancel")
+            assert cancel.json()["status"] == "cancelled"
+            yield data[2000:]
+            yield f"\r\n--{boundary}--\r\n".encode()
+
+        answer = await http.post(
+            "/imports",
+            content=body(),
+            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+        listed = (await http.get("/imports")).json()["items"]
+
+    assert (answer.status_code, answer.json()["code"]) == (409, "import_finished")
+    assert [item["status"] for item in listed] == ["cancelled"]
+    assert staged(app) == 0
+
+
+async def test_without_jobs_a_file_over_the_upload_limit_is_413(app_factory: AppFactory) -> None:
+    app = app_factory(**{**RECEIVED, "staging_key": None})
+    async with started(app) as http:
+        answer = await upload(http, csv_bytes(user_rows(95)))
+    assert (answer.status_code, answer.json()["code"]) == (413, "upload_too_large")
+
+
+def test_parts_are_cut_at_line_ends_with_the_header_before_each() -> None:
+    data = csv_bytes(user_rows(25))
+    cutter = PartCutter(part_rows=10)
+    parts = [part for n in range(0, len(data), 7) for part in cutter.feed(data[n : n + 7])]
+    parts += list(cutter.finish())
+
+    header = (",".join(HEADER) + "\r\n").encode()
+    assert [part.first_row for part in parts] == [2, 11, 21]
+    assert parts[0].data.startswith(header) and parts[0].head_bytes == 0
+    assert all(part.data.startswith(header) for part in parts[1:])
+    assert b"".join(part.data[part.head_bytes :] for part in parts) == data
+    assert (cutter.rows, cutter.apart) == (25, True)
