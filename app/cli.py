@@ -76,7 +76,8 @@ def _prune(settings: Settings, older_than: float | None) -> int:
     print(
         f"pruned {pruned.imports} import record(s) older than {days:g} day(s), "
         f"{pruned.idempotency_records} expired idempotency record(s), {pruned.queue_tasks} "
-        f"finished queue task(s), {pruned.dead_workers} dead worker(s); no user"
+        f"finished queue task(s), {pruned.dead_workers} dead worker(s), "
+        f"{pruned.stale_uploads} stale upload(s) failed as interrupted; no user"
     )
     return 0
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, defer
 
 from app.core.models import DirectoryUser, IdempotencyRecord, UserImport, utcnow
 from app.imports.idempotency import Answer
-from app.imports.status import UNFINISHED
+from app.imports.status import UNFINISHED, ImportStatus
 
 
 class ImportRepository:
@@ -47,6 +47,22 @@ class ImportRepository:
 
     def unfinished(self) -> Sequence[UserImport]:
         query = select(UserImport).where(UserImport.status.in_(UNFINISHED))
+        return self.session.scalars(query).all()
+
+    def stale_uploads(self, cutoff: datetime) -> Sequence[UserImport]:
+        """Made before cutoff and still arriving, or a dry run still being checked: the
+        request that was doing it is gone. Locked (PostgreSQL) until the transaction ends."""
+        query = (
+            select(UserImport)
+            .where(
+                UserImport.created_at < cutoff,
+                or_(
+                    UserImport.status == ImportStatus.RECEIVING,
+                    (UserImport.dry_run.is_(True)) & UserImport.status.in_(UNFINISHED),
+                ),
+            )
+            .with_for_update()
+        )
         return self.session.scalars(query).all()
 
     def delete_ended_before(self, cutoff: datetime) -> int:

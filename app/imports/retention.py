@@ -1,6 +1,8 @@
 """What is kept, and for how long: ended import records (with their errors) for
 USERIMPORT_RETENTION_DAYS, idempotency records until they expire, finished queue tasks as long
-as import records, a worker's row while it reports. Users are never pruned."""
+as import records, a worker's row while it reports. An upload still arriving, or a dry run
+still checked, after STALE_UPLOAD belonged to a web process that stopped: it fails as
+interrupted and what it staged goes. Users are never pruned."""
 
 import asyncio
 import contextlib
@@ -13,10 +15,13 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.models import utcnow
+from app.imports import status
 from app.imports.repository import IdempotencyRepository, ImportRepository
+from app.imports.staging import StagingRepository
 from app.queue.repository import QueueRepository
 
 logger = logging.getLogger("userimport.retention")
+STALE_UPLOAD = timedelta(hours=6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +30,19 @@ class Pruned:
     idempotency_records: int
     queue_tasks: int
     dead_workers: int
+    stale_uploads: int = 0
 
 
 def prune(session: Session, settings: Settings, older_than: timedelta) -> Pruned:
     """Delete, in the session's transaction, what is older than older_than (0: every ended
     import record) and everything expired; never a user, never an unfinished job's record."""
+    stale = ImportRepository(session).stale_uploads(utcnow() - STALE_UPLOAD)
+    for record in stale:
+        if status.is_in(record, status.ImportStatus.RECEIVING):
+            status.upload_interrupted(record)
+        else:
+            status.interrupted(record)
+        StagingRepository(session).discard(record.id)
     imports = ImportRepository(session).delete_ended_before(utcnow() - older_than)
     idempotency = IdempotencyRepository(session).delete_expired()
     tasks = workers = 0
@@ -37,7 +50,7 @@ def prune(session: Session, settings: Settings, older_than: timedelta) -> Pruned
         queue = QueueRepository(session)
         tasks = queue.delete_finished_before(older_than.total_seconds())
         workers = queue.delete_dead_workers(settings.worker_stalled_seconds)
-    return Pruned(imports, idempotency, tasks, workers)
+    return Pruned(imports, idempotency, tasks, workers, len(stale))
 
 
 async def prune_periodically(db: Database, settings: Settings) -> None:
@@ -47,6 +60,6 @@ async def prune_periodically(db: Database, settings: Settings) -> None:
     while True:
         with contextlib.suppress(Exception):  # the database may be away: next time
             pruned = await db.run(lambda session: prune(session, settings, older_than))
-            if pruned != Pruned(0, 0, 0, 0):
+            if pruned != Pruned(0, 0, 0, 0, 0):
                 logger.info("pruned %s", pruned)
         await asyncio.sleep(settings.prune_interval_hours * 3600)

@@ -3,13 +3,17 @@ in parts as it arrives (app/imports/reception.py), then checked in parts by the 
 run, during the request). Its verdict is the one a held file gets."""
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
-from app.imports import reception
+from app.core.models import UserImport, utcnow
+from app.imports import reception, status
 from app.imports.receiving import PartCutter
+from app.imports.retention import STALE_UPLOAD, prune
+from app.imports.staging import StagingRepository
 from tests.conftest import AppFactory
 from tests.helpers import HEADER, all_users, csv_bytes, upload, user_rows
 from tests.imports.test_job_parts import flawed_rows, parts_checked, staged, verdict
@@ -223,3 +227,32 @@ def test_parts_are_cut_at_line_ends_with_the_header_before_each() -> None:
     assert all(part.data.startswith(header) for part in parts[1:])
     assert b"".join(part.data[part.head_bytes :] for part in parts) == data
     assert (cutter.rows, cutter.apart) == (25, True)
+
+
+def test_an_upload_left_arriving_by_a_stopped_server_is_failed_and_dropped_by_the_pruning(
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory(**RECEIVED)
+    settings = app.state.settings
+    with app.state.session_factory.begin() as session:
+        old = status.new_record(dry_run=False, on_existing="error", filename=None, created_by="t")
+        status.receiving(old)
+        old.created_at = utcnow() - STALE_UPLOAD - timedelta(minutes=1)
+        new = status.new_record(dry_run=False, on_existing="error", filename=None, created_by="t")
+        status.receiving(new)
+        session.add_all([old, new])
+        session.flush()
+        for record in (old, new):
+            StagingRepository(session).add_part(record.id, 0, 2, b"sealed", None)
+        ids = old.id, new.id
+
+    with app.state.session_factory.begin() as session:
+        pruned = prune(session, settings, timedelta(days=30))
+    with app.state.session_factory() as session:
+        found = [session.get(UserImport, n) for n in ids]
+        left = StagingRepository(session).pieces(ids[0]), StagingRepository(session).pieces(ids[1])
+
+    assert pruned.stale_uploads == 1
+    assert [record.status for record in found if record] == ["failed", "receiving"]
+    assert found[0] is not None and found[0].errors[0]["code"] == "interrupted"
+    assert left == ([], [(0, 0)])  # the live upload keeps its part
