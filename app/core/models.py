@@ -218,11 +218,10 @@ class JobKey(Base):
     addresses the directory holds are found set-wise from these."""
 
     __tablename__ = "job_key"
-    __table_args__ = (Index("ix_job_key_import_id_email_key", "import_id", "email_key"),)
 
-    import_id: Mapped[int] = mapped_column(
-        ForeignKey("user_import.id", ondelete="CASCADE"), primary_key=True
-    )
+    # No foreign key, no index but the key: a million rows are written by COPY in row order
+    # (app/imports/staging.py), and deleted with the job's other staged data.
+    import_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     row: Mapped[int] = mapped_column(Integer, primary_key=True)
     email_key: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
     existing: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -234,9 +233,7 @@ class StagedUser(Base):
 
     __tablename__ = "job_user"
 
-    import_id: Mapped[int] = mapped_column(
-        ForeignKey("user_import.id", ondelete="CASCADE"), primary_key=True
-    )
+    import_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # as JobKey's
     row: Mapped[int] = mapped_column(Integer, primary_key=True)  # the spreadsheet row
     email: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
     email_key: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))

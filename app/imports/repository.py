@@ -37,6 +37,13 @@ class ImportRepository:
         self.session.execute(query)
         return self.session.get(UserImport, import_id, populate_existing=True)
 
+    def lock_shared(self, import_id: int) -> UserImport | None:
+        """The record, read fresh under a shared lock (PostgreSQL: FOR SHARE) until the
+        transaction ends: steps that may run side by side (a job's parts) hold it, and a
+        change of status (lock) waits for them, and they for it."""
+        query = select(UserImport).where(UserImport.id == import_id).with_for_update(read=True)
+        return self.session.scalars(query.execution_options(populate_existing=True)).first()
+
     def unfinished_by_status(self) -> dict[str, int]:
         query = (
             select(UserImport.status, func.count())

@@ -247,8 +247,9 @@ class StagingRepository:
         query = select(JobPart.sealed).where(JobPart.import_id == import_id, JobPart.part == part)
         return self.session.scalar(query)
 
-    def part(self, import_id: int, part: int) -> JobPart | None:
-        return self.session.get(JobPart, (import_id, part))
+    def part(self, import_id: int, part: int, *, for_update: bool = False) -> JobPart | None:
+        """The part (locked until the transaction ends, for_update: one check stages it)."""
+        return self.session.get(JobPart, (import_id, part), with_for_update=for_update)
 
     def parts(self, import_id: int) -> Sequence[JobPart]:
         """The job's parts, without their sealed lines (a part task reads its own)."""

@@ -280,12 +280,14 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
     validation = rt.check(data, limits, Scope(first_row, head_rows, keep_users=not dry_run))
     del data
     checker = validation.checker
+    # Parts are staged side by side: the record's shared lock (a cancel waits for it), the
+    # part's own (one run stages it).
     with rt.sessions.begin() as session:
-        record = ImportRepository(session).lock(import_id)
+        record = ImportRepository(session).lock_shared(import_id)
         if record is None or not status.is_in(record, ImportStatus.VALIDATING):
             return
         staging = StagingRepository(session)
-        found = staging.part(import_id, part)
+        found = staging.part(import_id, part, for_update=True)
         if found is None or found.checked:
             return
         # Its lines stay sealed until the plan: the file may have to be joined and read whole.
@@ -308,8 +310,19 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
                     else:  # imported hashes: users ready to write, here and now
                         staging.stage_users(import_id, chunk, stored_hashes(chunk, []))
                 staging.add_chunks(to_hash)
-        session.flush()
-        if staging.unchecked_parts(import_id) == 0 and not dry_run:  # (a dry run: check_now)
+    if not dry_run:  # (a dry run's plan is run by check_now)
+        _plan_when_checked(rt, import_id)
+
+
+def _plan_when_checked(rt: JobRuntime, import_id: int) -> None:
+    """Defer the plan once every part is checked: under the record's lock, so of two parts
+    checked at once, the later to commit sees both (the plan runs once: it drops the parts)."""
+    with rt.sessions.begin() as session:
+        record = ImportRepository(session).lock(import_id)
+        if record is None or not status.is_in(record, ImportStatus.VALIDATING):
+            return
+        staging = StagingRepository(session)
+        if staging.parts(import_id) and staging.unchecked_parts(import_id) == 0:
             rt.defer(session, PLAN, [{"import_id": import_id}])
 
 

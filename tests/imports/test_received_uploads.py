@@ -256,3 +256,21 @@ def test_an_upload_left_arriving_by_a_stopped_server_is_failed_and_dropped_by_th
     assert [record.status for record in found if record] == ["failed", "receiving"]
     assert found[0] is not None and found[0].errors[0]["code"] == "interrupted"
     assert left == ([], [(0, 0)])  # the live upload keeps its part
+
+
+async def test_a_refused_dry_run_received_in_parts_can_answer_with_the_csv_error_file(
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory(**RECEIVED)
+    async with started(app) as http:
+        answer = await http.post(
+            "/imports",
+            params={"dry_run": "true", "errors_format": "csv"},
+            files={"file": ("u.csv", csv_bytes(flawed_rows()), "text/csv")},
+        )
+
+    assert (answer.status_code, answer.headers["content-type"]) == (
+        422, "text/csv; charset=utf-8",
+    )  # fmt: skip
+    lines = answer.content.decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ['"14"', '"43"', '"47"', '"52"']
