@@ -248,8 +248,16 @@ class StagingRepository:
         return self.session.scalar(query)
 
     def part(self, import_id: int, part: int, *, for_update: bool = False) -> JobPart | None:
-        """The part (locked until the transaction ends, for_update: one check stages it)."""
-        return self.session.get(JobPart, (import_id, part), with_for_update=for_update)
+        """The part without its sealed lines (part_sealed reads them); locked until the
+        transaction ends, for_update (one check stages it)."""
+        query = (
+            select(JobPart)
+            .options(defer(JobPart.sealed))
+            .where(JobPart.import_id == import_id, JobPart.part == part)
+        )
+        if for_update:
+            query = query.with_for_update()
+        return self.session.scalars(query).first()
 
     def parts(self, import_id: int) -> Sequence[JobPart]:
         """The job's parts, without their sealed lines (a part task reads its own)."""
@@ -280,6 +288,8 @@ class StagingRepository:
         seen = rows.subquery()
         later = select(seen.c.row, seen.c.first).where(seen.c.row != seen.c.first)
         count = self.session.scalar(select(func.count()).select_from(later.subquery())) or 0
+        if not count:
+            return [], 0
         found = self.session.execute(later.order_by(seen.c.row).limit(limit))
         return [(row, first_row) for row, first_row in found], count
 
@@ -299,10 +309,9 @@ class StagingRepository:
         first = self.session.execute(select(found).order_by(found.c.row).limit(limit))
         return {key: row for key, row in first}, count
 
-    def distinct_keys(self, import_id: int) -> int:
-        query = select(func.count(func.distinct(JobKey.email_key))).where(
-            JobKey.import_id == import_id
-        )
+    def key_count(self, import_id: int) -> int:
+        """The job's rows with an address (repeats too)."""
+        query = select(func.count()).where(JobKey.import_id == import_id)
         return self.session.scalar(query) or 0
 
     def mark_known(self, import_id: int) -> None:

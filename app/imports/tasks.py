@@ -267,10 +267,13 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
         found = staging.part(import_id, part)
         if record is None or not status.is_in(record, ImportStatus.VALIDATING):
             return
-        if found is None or found.checked or found.sealed is None:
+        if found is None or found.checked:
             return  # a run before this one checked it
         limits, dry_run = _limits(rt, record), record.dry_run
-        sealed, first_row, head_bytes = found.sealed, found.first_row, found.head_bytes
+        first_row, head_bytes = found.first_row, found.head_bytes
+        sealed = staging.part_sealed(import_id, part)  # held once, not by the session too
+    if sealed is None:
+        return
     data = rt.sealer.open(sealed, part_context(import_id, part))
     del sealed
     # A received part must find the file's header where the web process saw it.
@@ -375,7 +378,7 @@ def _plan_parts(
     if count:
         _refuse(record, staging, Refusal(errors, count), limits, started)
         return
-    distinct = staging.distinct_keys(import_id)
+    distinct = staging.key_count(import_id) - repeats  # a file with repeats is refused
     counts = Counts(
         added=distinct - known_count,
         updated=known_count if on_existing == OnExisting.UPDATE else 0,
