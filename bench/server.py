@@ -53,6 +53,12 @@ class Server:
         started (the file-checking workers), added up, in MB: an upper bound of the peak."""
         return sum(_status_kib(pid, "VmHWM") for pid in self.pids()) / 1024
 
+    def largest_child_peak_rss_mb(self) -> float:
+        """The highest high-water mark of resident memory of any process the server started
+        (its file-checking processes), in MB; 0 when it started none."""
+        children = [pid for pid in self.pids() if pid != self.process.pid]
+        return max((_status_kib(pid, "VmHWM") for pid in children), default=0) / 1024
+
     def server_peak_rss_mb(self) -> float:
         """The server process's own high-water mark, in MB."""
         return _status_kib(self.process.pid, "VmHWM") / 1024
