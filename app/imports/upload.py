@@ -77,25 +77,39 @@ UPLOAD_REQUEST_BODY: dict[str, Any] = {
 }
 
 
+# A file with more lines than a synchronous import takes is staged in parts once this much of
+# it has arrived: a job's file is never held whole (a smaller one is, and staged as one).
+SPILL_BYTES = 256 * 1024
+
+
 class _FileSink:
-    """The file part's bytes: held up to USERIMPORT_MAX_UPLOAD_BYTES, then (jobs on) staged in
-    parts as they arrive (app/imports/reception.py), so a large file is never held."""
+    """The file part's bytes: held up to USERIMPORT_MAX_UPLOAD_BYTES, or while they may still
+    be a synchronous import's; beyond, (jobs on) staged in parts as they arrive
+    (app/imports/reception.py), so a large file is never held."""
 
     def __init__(self, services: ImportServices, created_by: str) -> None:
         self.services = services
         self.created_by = created_by
         self.held = bytearray()
+        self.lines = 0
         self.reception: Reception | None = None
+
+    def _holds(self) -> bool:
+        settings = self.services.settings
+        if len(self.held) > settings.max_upload_bytes:
+            return False
+        job_sized = self.lines > settings.sync_max_rows + 1  # (as FileValidator.in_process)
+        return not (job_sized and len(self.held) > SPILL_BYTES and self.services.jobs)
 
     async def write(self, data: bytes, filename: str | None) -> None:
         if self.reception is not None:
             await self.reception.feed(data)
             return
         self.held += data
-        settings = self.services.settings
-        if len(self.held) <= settings.max_upload_bytes:
+        self.lines += data.count(b"\n")
+        if self._holds():
             return
-        jobs = self.services.jobs
+        settings, jobs = self.services.settings, self.services.jobs
         if jobs is None:
             mib = settings.max_upload_bytes / (1024 * 1024)
             raise UploadTooLargeError(
