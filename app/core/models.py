@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
     text,
     true,
 )
@@ -225,6 +226,8 @@ class JobKey(Base):
     row: Mapped[int] = mapped_column(Integer, primary_key=True)
     email_key: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
     existing: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The row keeps its user's password (Password empty, on_existing=update): the user must exist.
+    keep: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class StagedUser(Base):

@@ -1,12 +1,10 @@
 """The CSV error file: a refused upload's own rows that have problems, with their messages,
 to open beside the original. Built from the upload during the request, never stored."""
 
-import codecs
-import csv
-import io
 from collections import defaultdict
 
 from app.core.schemas import RowError
+from app.core.spreadsheet import BOM, csv_lines
 from app.imports.csv_reader import (
     FileRefusedError,
     decode,
@@ -17,14 +15,7 @@ from app.imports.csv_reader import (
 from app.imports.rows import TEMPLATE_COLUMNS
 
 COLUMNS = ("Row", *TEMPLATE_COLUMNS, "Errors")
-# OWASP CSV injection: a cell starting with one of these is read as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FILENAME = "import-errors.csv"
-
-
-def neutralised(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs: a leading quote before a formula."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _messages(errors: list[RowError]) -> dict[int | None, list[str]]:
@@ -65,8 +56,4 @@ def error_csv(cells: RowCells, errors: list[RowError]) -> bytes:
         email, name, force = cells.get(row, ("", "", "")) if row is not None else ("", "", "")
         lines.append([str(row or ""), email, name, "", force, " | ".join(text)])
     lines.sort(key=lambda line: int(line[0] or 0))  # the file's order; its own problems first
-    out = io.StringIO()
-    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([neutralised(cell) for cell in line] for line in lines)
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+    return BOM + csv_lines([COLUMNS, *lines])

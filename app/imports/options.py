@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from app.core.errors import InvalidRequestError
 from app.core.schemas import InvalidParam
+from app.core.spreadsheet import wants_csv
 
 
 class OnExisting(StrEnum):
@@ -46,14 +47,6 @@ def _choice(kind: type[E], name: str, query: E | None, form: str | None) -> E | 
         reason = "Given as a query parameter and a form field with different values."
         raise InvalidRequestError([InvalidParam(name=f"form.{name}", reason=reason)])
     return value
-
-
-def wants_csv(accept: str) -> bool:
-    """Accept names text/csv before (or without) any JSON type."""
-    types = [part.split(";", 1)[0].strip().lower() for part in accept.split(",")]
-    csv = types.index("text/csv") if "text/csv" in types else None
-    json = next((n for n, t in enumerate(types) if "json" in t), None)
-    return csv is not None and (json is None or csv < json)
 
 
 def resolve_options(

@@ -11,7 +11,7 @@ from app.core.db import Database
 from app.core.errors import JobsUnavailableError
 from app.core.models import UserImport
 from app.imports.admission import ImportGate
-from app.imports.options import ErrorsFormat, ImportOptions
+from app.imports.options import ErrorsFormat, ImportOptions, OnExisting
 from app.imports.planning import FileValidator, JobPlan
 from app.imports.reception import Received, check_received, queue_received
 from app.imports.repository import ImportRepository
@@ -68,7 +68,8 @@ async def import_upload(
     record = new_import(options, upload.filename, created_by=created_by)
     async with services.gate.admit():
         keep_cells = options.errors_format == ErrorsFormat.CSV
-        plan = await services.validator.plan(data, options.dry_run, keep_cells)
+        keep = options.on_existing == OnExisting.UPDATE
+        plan = await services.validator.plan(data, options.dry_run, keep_cells, keep)
         if isinstance(plan, JobPlan):
             jobs = services.jobs
             if jobs is None:

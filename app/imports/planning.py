@@ -40,7 +40,11 @@ class JobPlan:
 
 
 def plan_file(
-    data: bytes, settings: Settings, dry_run: bool, keep_cells: bool = False
+    data: bytes,
+    settings: Settings,
+    dry_run: bool,
+    keep_cells: bool = False,
+    keep_passwords: bool = False,
 ) -> Validation | JobPlan:
     """One reading: a job for an import of more rows than the synchronous limit (and at most
     max_rows); the file's verdict otherwise (refused when it has errors or too many rows).
@@ -48,7 +52,7 @@ def plan_file(
     job_above = None if dry_run else settings.sync_max_rows
     validation = validate_file(
         data,
-        FileLimits.from_settings(settings),
+        FileLimits.from_settings(settings, keep_passwords=keep_passwords),
         keep_users=not dry_run,
         job_above=job_above,
         keep_cells=keep_cells,
@@ -103,31 +107,33 @@ class FileValidator:
         return data.count(b"\n") > self.settings.sync_max_rows + 1
 
     async def plan(
-        self, data: bytes, dry_run: bool, keep_cells: bool = False
+        self, data: bytes, dry_run: bool, keep_cells: bool = False, keep_passwords: bool = False
     ) -> Validation | JobPlan:
-        """What the upload becomes (plan_file), read in a thread or a worker process."""
+        """What the upload becomes (plan_file), read in a thread or a worker process.
+        keep_passwords: on_existing=update (an empty Password keeps the user's own)."""
         settings = self.settings
+        plan = partial(plan_file, keep_cells=keep_cells, keep_passwords=keep_passwords)
         if not self.in_process(data):
-            return await anyio.to_thread.run_sync(plan_file, data, settings, dry_run, keep_cells)
+            return await anyio.to_thread.run_sync(plan, data, settings, dry_run)
         workers = settings.max_concurrent_imports
         pool = _process_pool(workers)
         loop = asyncio.get_running_loop()
         if not dry_run or workers == 1 or keep_cells:
-            return await loop.run_in_executor(pool, plan_file, data, settings, dry_run, keep_cells)
+            return await loop.run_in_executor(pool, plan, data, settings, dry_run)
         # A dry run keeps no users: its rows are checked by every worker, a share each.
         checks = [
             loop.run_in_executor(
                 pool,
                 partial(validate_file, keep_users=False, part=n, parts=workers),
                 data,
-                FileLimits.from_settings(settings),
+                FileLimits.from_settings(settings, keep_passwords=keep_passwords),
             )
             for n in range(workers)
         ]
         parts = list(await asyncio.gather(*checks))
         merged = await anyio.to_thread.run_sync(merge_parts, parts, self.settings.max_rows)
         if merged is None:  # a broken or over-long file: its verdict needs one reading
-            return await loop.run_in_executor(pool, plan_file, data, settings, dry_run)
+            return await loop.run_in_executor(pool, plan, data, settings, dry_run)
         return merged
 
     def validate_blocking(self, data: bytes, limits: FileLimits, scope: Scope) -> Validation:

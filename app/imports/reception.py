@@ -15,7 +15,7 @@ from app.core.db import Database
 from app.core.errors import ImportFinishedError
 from app.core.models import UserImport
 from app.imports import status
-from app.imports.options import ImportOptions
+from app.imports.options import ImportOptions, OnExisting
 from app.imports.receiving import Part, PartCutter
 from app.imports.repository import ImportRepository
 from app.imports.service import new_import
@@ -100,10 +100,14 @@ class Reception:
             await self.db.run(lambda session: forget(session, self.import_id))
 
 
-def _received(session: Session, received: Received, options: ImportOptions) -> UserImport:
+def _received(
+    jobs: JobRuntime, session: Session, received: Received, options: ImportOptions
+) -> UserImport:
     record = ImportRepository(session).lock(received.import_id)
     if record is None or not status.is_in(record, ImportStatus.RECEIVING):
         raise _cancelled(received.import_id)
+    keep = options.on_existing == OnExisting.UPDATE
+    record.limits = FileLimits.from_settings(jobs.settings, keep_passwords=keep).to_json()
     record.dry_run, record.on_existing = options.dry_run, options.on_existing.value
     StagingRepository(session).set_apart(received.import_id, received.apart)
     return record
@@ -113,9 +117,8 @@ def queue_received(
     jobs: JobRuntime, session: Session, received: Received, options: ImportOptions
 ) -> UserImport:
     """The file is whole: its job is queued (one transaction)."""
-    record = _received(session, received, options)
+    record = _received(jobs, session, received, options)
     status.queued(record, received.rows)
-    record.limits = FileLimits.from_settings(jobs.settings).to_json()
     jobs.defer(session, VALIDATE, [{"import_id": record.id}])
     return record
 
@@ -124,9 +127,8 @@ def check_received(
     jobs: JobRuntime, session: Session, received: Received, options: ImportOptions
 ) -> UserImport:
     """The file of a dry run is whole: its parts are checked next, during the request."""
-    record = _received(session, received, options)
+    record = _received(jobs, session, received, options)
     status.validating(record, received.rows)
-    record.limits = FileLimits.from_settings(jobs.settings).to_json()
     return record
 
 

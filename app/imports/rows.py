@@ -59,6 +59,9 @@ class RowPolicy:
 
     min_password_length: int = 8
     allowed_domains: tuple[str, ...] = ()  # empty: any; "*.example.com" admits subdomains
+    # on_existing=update: a row may leave Password empty to keep its user's password (the
+    # directory must hold the address: app/imports/service.py checks that).
+    keep_passwords: bool = False
 
     def domain_allowed(self, domain: str) -> bool:
         if not self.allowed_domains:  # the usual case: no list, no work
@@ -147,6 +150,8 @@ def _password(raw: str, context: RowContext) -> SecretStr | None:
             raise _problem(RowCode.CONFLICTING_VALUES, message)
         return None
     if not raw:
+        if context.policy.keep_passwords:
+            return None  # the user's own is kept, if the user exists
         raise _problem(RowCode.MISSING_VALUE, "A password (or a password hash) is required.")
     if len(raw) > MAX_PASSWORD_LENGTH:
         message = f"The password is longer than {MAX_PASSWORD_LENGTH} characters."

@@ -10,6 +10,7 @@ from app.core.schemas import RowError
 from app.imports.rows import (
     EMAIL,
     HASH_FUNCTION,
+    PASSWORD,
     RowContext,
     RowPolicy,
     checked_values,
@@ -26,13 +27,22 @@ def duplicate_error(row: int, first: int) -> RowError:
     return _error(row, EMAIL, RowCode.DUPLICATE_IN_FILE, message)
 
 
+# The stored hash of a row that leaves Password empty (on_existing=update): the user's own is
+# kept. Written as is to staging; the directory's UPDATE keeps the old hash for it.
+KEEP = ""
+
+
+def keeps_password(secret: str, imported: bool) -> bool:
+    return imported and secret == KEEP
+
+
 class CheckedUser(NamedTuple):
     """A valid row, kept compact (a job's file may hold millions): what is written of it."""
 
     row: int
     email: str
     name: str
-    secret: str  # the password, or the imported hash when `imported`
+    secret: str  # the password, or the imported hash when `imported` (KEEP: the user's own)
     imported: bool
     force_change_password: bool
 
@@ -41,8 +51,9 @@ class CheckedUser(NamedTuple):
         """From a valid row's checked values (rows.checked_values: UserRow's fields)."""
         password: SecretStr | None = values["password"]
         force: bool = values["force_change_password"]
-        if password is None:  # an imported hash, kept as it is
-            return cls(row, values["email"], values["name"], values["password_hash"], True, force)
+        if password is None:  # an imported hash kept as it is, or the user's own (KEEP)
+            hashed = values.get("password_hash") or KEEP
+            return cls(row, values["email"], values["name"], hashed, True, force)
         return cls(row, values["email"], values["name"], password.get_secret_value(), False, force)
 
 
@@ -65,6 +76,9 @@ class FileChecker:
         self.first_rows: dict[str, int] = {}
         # The later rows of an address seen before (each reported as duplicate_in_file).
         self.repeats: list[tuple[str, int]] = []
+        # Valid rows that keep their user's password (Password empty, on_existing=update):
+        # their address must be in the directory. By lower-cased address.
+        self.keeps: dict[str, int] = {}
 
     def check(
         self, row: int, cells: tuple[str, str, str, str], optional: tuple[str, str] | None = None
@@ -87,7 +101,10 @@ class FileChecker:
                 return
         if isinstance(checked, list):
             self.report(checked)
-        elif self.keep_users:  # a dry run needs the verdict, not the users
+            return
+        if checked["password"] is None and not checked.get("password_hash") and address:
+            self.keeps[address.lower()] = row
+        if self.keep_users:  # a dry run needs the verdict, not the users
             self.users.append(CheckedUser.of(row, checked))
 
     def _check_hashed(
@@ -114,6 +131,14 @@ class FileChecker:
 
     def already_exists(self, existing_keys: set[str]) -> list[RowError]:
         return already_exists(self.first_rows, existing_keys)
+
+
+def password_required(rows: list[int]) -> list[RowError]:
+    """Rows that left Password empty to keep their user's password, whose user does not exist."""
+    message = (
+        "A password (or a password hash) is required: the directory has no user with this address."
+    )
+    return [_error(row, PASSWORD, RowCode.MISSING_VALUE, message) for row in rows]
 
 
 def already_exists(first_rows: dict[str, int], existing_keys: set[str]) -> list[RowError]:

@@ -19,7 +19,7 @@ from app.core.schemas import RowError
 from app.imports import status
 from app.imports.options import ImportOptions, OnExisting
 from app.imports.repository import ImportRepository
-from app.imports.rules import already_exists
+from app.imports.rules import already_exists, password_required
 from app.imports.staging import StagedRow, StagingRepository
 from app.imports.status import Counts, ImportStatus
 from app.imports.validation import Validation
@@ -74,6 +74,9 @@ def check_directory(
     if on_existing == OnExisting.ERROR and existing:
         found = checker.already_exists(existing)
         errors, count = errors + found, count + len(found)
+    unknown = [row for key, row in checker.keeps.items() if key not in existing]
+    if unknown:
+        errors, count = errors + password_required(unknown), count + len(unknown)
     if count:
         return Refusal(errors, count)
     update = on_existing == OnExisting.UPDATE

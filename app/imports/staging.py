@@ -3,7 +3,7 @@
 set-wise."""
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -190,7 +190,10 @@ class StagingRepository:
             )
             .values(
                 name=staged.name,
-                password_hash=staged.password_hash,
+                # KEEP (an empty hash): the user's own password stays.
+                password_hash=func.coalesce(
+                    func.nullif(staged.password_hash, ""), DirectoryUser.password_hash
+                ),
                 force_change_password=staged.force_change_password,
             )
         )
@@ -275,10 +278,27 @@ class StagingRepository:
         )
         return self.session.scalar(query) or 0
 
-    def stage_keys(self, import_id: int, keys_rows: Iterable[tuple[str, int]]) -> None:
-        """The address of every row of a part that has a valid one (its repeats too)."""
-        keys = ((import_id, row, key, False) for key, row in keys_rows)
-        self._bulk_insert(JobKey, ("import_id", "row", "email_key", "existing"), keys)
+    def stage_keys(
+        self, import_id: int, keys_rows: Iterable[tuple[str, int]], keeps: Collection[int] = ()
+    ) -> None:
+        """The address of every row of a part that has a valid one (its repeats too); keeps:
+        the rows that keep their user's password (Password empty, on_existing=update)."""
+        keys = ((import_id, row, key, False, row in keeps) for key, row in keys_rows)
+        self._bulk_insert(JobKey, ("import_id", "row", "email_key", "existing", "keep"), keys)
+
+    def missing_users(self, import_id: int, limit: int) -> tuple[list[int], int]:
+        """The rows that keep their user's password although the directory has no user with
+        their address: the first `limit` by row, and how many there are."""
+        absent = (
+            ~select(DirectoryUser.id).where(DirectoryUser.email_key == JobKey.email_key).exists()
+        )
+        rows = select(JobKey.row).where(
+            JobKey.import_id == import_id, JobKey.keep.is_(True), absent
+        )
+        count = self.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
+        if not count:
+            return [], 0
+        return list(self.session.scalars(rows.order_by(JobKey.row).limit(limit))), count
 
     def duplicates(self, import_id: int, limit: int) -> tuple[list[tuple[int, int]], int]:
         """Addresses on more than one row of the file: (row, first row) of each later row,

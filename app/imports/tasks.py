@@ -22,7 +22,7 @@ from app.core.sealing import Sealer, StagingKeyError
 from app.imports import status
 from app.imports.options import OnExisting
 from app.imports.repository import ImportRepository
-from app.imports.rules import already_exists, duplicate_error
+from app.imports.rules import already_exists, duplicate_error, password_required
 from app.imports.service import (
     Refusal,
     check_directory,
@@ -85,7 +85,8 @@ class JobRuntime:
 def submit(rt: JobRuntime, session: Session, record: UserImport, data: bytes, rows: int) -> None:
     """Record a queued job, stage its file sealed and defer its validation: one transaction."""
     status.queued(record, rows)
-    record.limits = FileLimits.from_settings(rt.settings).to_json()
+    keep = record.on_existing == OnExisting.UPDATE
+    record.limits = FileLimits.from_settings(rt.settings, keep_passwords=keep).to_json()
     ImportRepository(session).add(record)
     StagingRepository(session).add_file(record.id, rt.sealer.seal(data, file_context(record.id)))
     rt.defer(session, VALIDATE, [{"import_id": record.id}])
@@ -95,7 +96,8 @@ def _limits(rt: JobRuntime, record: UserImport) -> FileLimits:
     """The limits the job was accepted under; a job queued before they were recorded (an
     upgrade) is judged by this worker's settings."""
     if record.limits is None:
-        return FileLimits.from_settings(rt.settings)
+        keep = record.on_existing == OnExisting.UPDATE
+        return FileLimits.from_settings(rt.settings, keep_passwords=keep)
     return FileLimits.from_json(record.limits)
 
 
@@ -303,7 +305,8 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
         found.error_count = validation.error_count
         if checker is not None:
             # Every row's address, repeats too: the plan finds them across the whole file.
-            staging.stage_keys(import_id, [*checker.first_rows.items(), *checker.repeats])
+            keys = [*checker.first_rows.items(), *checker.repeats]
+            staging.stage_keys(import_id, keys, set(checker.keeps.values()))
             if not validation.error_count and not checker.repeats and not dry_run:
                 rows = [StagedRow(*user, existing=False) for user in checker.users]
                 to_hash = []
@@ -373,6 +376,9 @@ def _plan_parts(
     if on_existing == OnExisting.ERROR:
         errors += already_exists(known, set(known))
         count += known_count
+    missing, missing_count = staging.missing_users(import_id, limits.max_errors)
+    errors += password_required(missing)
+    count += missing_count
     first = parts[0]
     describe(record, Validation(first.encoding, first.delimiter, first.columns, rows))
     if count:

@@ -94,8 +94,11 @@ class FileLimits:
     policy: RowPolicy
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "FileLimits":
-        policy = RowPolicy(settings.min_password_length, tuple(settings.allowed_domains))
+    def from_settings(cls, settings: Settings, *, keep_passwords: bool = False) -> "FileLimits":
+        """keep_passwords: the import updates existing users (on_existing=update), so a row
+        may leave Password empty to keep its user's own."""
+        domains = tuple(settings.allowed_domains)
+        policy = RowPolicy(settings.min_password_length, domains, keep_passwords)
         return cls(settings.max_rows, settings.max_errors, policy)
 
     def to_json(self) -> dict[str, Any]:
@@ -104,11 +107,16 @@ class FileLimits:
             "max_errors": self.max_errors,
             "min_password_length": self.policy.min_password_length,
             "allowed_domains": list(self.policy.allowed_domains),
+            "keep_passwords": self.policy.keep_passwords,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "FileLimits":
-        policy = RowPolicy(int(data["min_password_length"]), tuple(data["allowed_domains"]))
+        policy = RowPolicy(
+            int(data["min_password_length"]),
+            tuple(data["allowed_domains"]),
+            bool(data.get("keep_passwords", False)),
+        )
         return cls(int(data["max_rows"]), int(data["max_errors"]), policy)
 
 
@@ -294,6 +302,7 @@ def merge_parts(parts: list[Validation], max_rows: int) -> Validation | None:
         first_rows = merged.checker.first_rows
         for checker in checkers[1:]:
             assert checker is not None
+            merged.checker.keeps.update(checker.keeps)
             for key, row in checker.first_rows.items():
                 earlier = first_rows.setdefault(key, row)
                 if earlier != row:

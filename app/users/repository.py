@@ -40,8 +40,8 @@ class UserRepository:
             self.session.execute(insert(DirectoryUser), rows)
 
     def update_many(self, changes: Sequence[dict[str, Any]]) -> None:
-        """One executemany UPDATE of existing users by address (key): name, password hash,
-        Force Change Password."""
+        """One executemany UPDATE of existing users by address (key): name, password hash
+        (unless it is empty: the user's own is kept), Force Change Password."""
         if not changes:
             return
         table = cast(Table, DirectoryUser.__table__)
@@ -50,11 +50,35 @@ class UserRepository:
             .where(table.c.email_key == bindparam("key"))
             .values(
                 name=bindparam("name"),
-                password_hash=bindparam("password_hash"),
+                # KEEP (an empty hash): the user's own password stays.
+                password_hash=func.coalesce(
+                    func.nullif(bindparam("password_hash"), ""), table.c.password_hash
+                ),
                 force_change_password=bindparam("force_change_password"),
             )
         )
         self.session.connection().execute(query, list(changes))
+
+    def export_batch(
+        self,
+        limit: int,
+        after_id: int | None,
+        *,
+        email_key: str | None = None,
+        import_id: int | None = None,
+    ) -> list[tuple[int, str, str, bool]]:
+        """The next limit users after after_id in the order they were added, as (id, email,
+        name, Force Change Password): never a hash."""
+        user = DirectoryUser
+        query = select(user.id, user.email, user.name, user.force_change_password)
+        query = query.order_by(user.id).limit(limit)
+        if after_id is not None:
+            query = query.where(user.id > after_id)
+        if email_key is not None:
+            query = query.where(user.email_key == email_key)
+        if import_id is not None:
+            query = query.where(user.import_id == import_id)
+        return [(n, email, name, force) for n, email, name, force in self.session.execute(query)]
 
     def page(
         self,

@@ -134,9 +134,14 @@ def sync_detailed(
     import_id: int | None | Unset = UNSET,
 
 ) -> Response[Problem | UserPage]:
-    """ List users
+    """ List users, or export them as CSV
 
      Users in the order they were added. Passwords and hashes are never shown.
+
+    With `Accept: text/csv` the answer is every user the filters match (limit and cursor do
+    not apply), as a CSV file with the template's columns (Email, Name, Password, Force Change
+    Password), the Password column empty: edit names or the flag and import it again with
+    `on_existing=update`, which keeps the password of a user whose Password cell is empty.
 
     Args:
         limit (int | Unset): Most users per page. Default: 50.
@@ -176,9 +181,14 @@ def sync(
     import_id: int | None | Unset = UNSET,
 
 ) -> Problem | UserPage | None:
-    """ List users
+    """ List users, or export them as CSV
 
      Users in the order they were added. Passwords and hashes are never shown.
+
+    With `Accept: text/csv` the answer is every user the filters match (limit and cursor do
+    not apply), as a CSV file with the template's columns (Email, Name, Password, Force Change
+    Password), the Password column empty: edit names or the flag and import it again with
+    `on_existing=update`, which keeps the password of a user whose Password cell is empty.
 
     Args:
         limit (int | Unset): Most users per page. Default: 50.
@@ -213,9 +223,14 @@ async def asyncio_detailed(
     import_id: int | None | Unset = UNSET,
 
 ) -> Response[Problem | UserPage]:
-    """ List users
+    """ List users, or export them as CSV
 
      Users in the order they were added. Passwords and hashes are never shown.
+
+    With `Accept: text/csv` the answer is every user the filters match (limit and cursor do
+    not apply), as a CSV file with the template's columns (Email, Name, Password, Force Change
+    Password), the Password column empty: edit names or the flag and import it again with
+    `on_existing=update`, which keeps the password of a user whose Password cell is empty.
 
     Args:
         limit (int | Unset): Most users per page. Default: 50.
@@ -255,9 +270,14 @@ async def asyncio(
     import_id: int | None | Unset = UNSET,
 
 ) -> Problem | UserPage | None:
-    """ List users
+    """ List users, or export them as CSV
 
      Users in the order they were added. Passwords and hashes are never shown.
+
+    With `Accept: text/csv` the answer is every user the filters match (limit and cursor do
+    not apply), as a CSV file with the template's columns (Email, Name, Password, Force Change
+    Password), the Password column empty: edit names or the flag and import it again with
+    `on_existing=update`, which keeps the password of a user whose Password cell is empty.
 
     Args:
         limit (int | Unset): Most users per page. Default: 50.

@@ -1,0 +1,123 @@
+"""The administrator's round trip: export the directory as the template's CSV, fix names in it,
+import it again with on_existing=update: names and flags change, passwords stay."""
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from app.core.models import DirectoryUser
+from tests.conftest import AppFactory
+from tests.helpers import HEADER, csv_bytes, upload, user_rows
+from tests.imports.test_jobs import JOB_SETTINGS, started, wait_for
+
+pytestmark = pytest.mark.anyio
+
+
+def hashes(app: FastAPI) -> dict[str, str]:
+    with app.state.session_factory() as session:
+        found = session.execute(select(DirectoryUser.email, DirectoryUser.password_hash))
+        return {email: password_hash for email, password_hash in found}
+
+
+def read_csv(body: bytes) -> list[list[str]]:
+    assert body.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+async def test_the_directory_exports_as_the_template_with_the_filters(
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory()
+    rows = user_rows(3)
+    rows[1][1] = "=HYPERLINK(1)"
+    async with started(app) as http:
+        first = await upload(http, csv_bytes(rows))
+        await upload(http, csv_bytes(user_rows(2, start=10)))
+        everyone = await http.get("/users", headers={"Accept": "text/csv"})
+        only_first = await http.get(
+            "/users", params={"import_id": first.json()["id"]}, headers={"Accept": "text/csv"}
+        )
+        one = await http.get(
+            "/users", params={"email": "USER2@example.com"}, headers={"Accept": "text/csv"}
+        )
+        as_json = await http.get("/users", headers={"Accept": "application/json"})
+
+    assert everyone.status_code == 200
+    assert everyone.headers["content-type"] == "text/csv; charset=utf-8"
+    assert everyone.headers["content-disposition"].startswith('attachment; filename="users-')
+    table = read_csv(everyone.content)
+    assert table[0] == list(HEADER)
+    assert [line[0] for line in table[1:]] == [r[0] for r in rows + user_rows(2, start=10)]
+    assert table[2] == ["user1@example.com", "'=HYPERLINK(1)", "", "TRUE"]  # neutralised
+    assert all(line[2] == "" for line in table[1:])  # never a password or a hash
+    assert [line[0] for line in read_csv(only_first.content)[1:]] == [r[0] for r in rows]
+    assert read_csv(one.content)[1:] == [["user2@example.com", "User 2", "", "FALSE"]]
+    assert as_json.json()["items"][0]["email"] == "user0@example.com"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, JOB_SETTINGS, {**JOB_SETTINGS, "job_part_rows": 10}],
+    ids=["sync", "job", "job-in-parts"],
+)
+async def test_export_edit_and_reimport_with_update_keeps_every_password(
+    app_factory: AppFactory, settings: dict[str, Any]
+) -> None:
+    app = app_factory(**settings)
+    rows = user_rows(60)
+    async with started(app) as http:
+        added = await upload(http, csv_bytes(rows))
+        if added.status_code == 202:
+            await wait_for(http, added.headers["location"], "completed")
+        before = hashes(app)
+        exported = read_csv((await http.get("/users", headers={"Accept": "text/csv"})).content)
+        edited = [
+            [email, f"{name} Fixed", password, "TRUE"] for email, name, password, _f in exported[1:]
+        ]
+        answer = await upload(http, csv_bytes(edited), on_existing="update")
+        done = answer.json()
+        if answer.status_code == 202:
+            done = await wait_for(http, answer.headers["location"], "completed", "failed")
+        users = (await http.get("/users", params={"limit": 500})).json()["items"]
+
+    assert (done["status"], done["updated"], done["added"]) == ("completed", 60, 0), done
+    assert {u["name"] for u in users} == {f"User {n} Fixed" for n in range(60)}
+    assert all(u["force_change_password"] for u in users)
+    assert hashes(app) == before  # byte for byte
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, JOB_SETTINGS, {**JOB_SETTINGS, "job_part_rows": 10}],
+    ids=["sync", "job", "job-in-parts"],
+)
+async def test_an_empty_password_is_still_required_for_a_new_user(
+    app_factory: AppFactory, settings: dict[str, Any]
+) -> None:
+    app = app_factory(**settings)
+    async with started(app) as http:
+        seeded = await upload(http, csv_bytes(user_rows(50)))
+        if seeded.status_code == 202:
+            await wait_for(http, seeded.headers["location"], "completed")
+        rows = user_rows(60)  # users 50-59 are new
+        for row in rows:
+            row[2] = ""
+        answer = await upload(http, csv_bytes(rows), on_existing="update")
+        done = answer.json()
+        if answer.status_code == 202:
+            done = await wait_for(http, answer.headers["location"], "completed", "failed")
+        also_error = await upload(
+            http, csv_bytes([*user_rows(1, start=70), ["a@example.com", "A", "", "TRUE"]])
+        )
+
+    assert done["error_count"] == 10
+    assert {(e["row"], e["column"], e["code"]) for e in done["errors"]} == {
+        (n + 2, "Password", "missing_value") for n in range(50, 60)
+    }
+    assert "no user with this address" in done["errors"][0]["message"]
+    # Without update, an empty Password is missing whatever the directory holds.
+    assert [e["code"] for e in also_error.json()["errors"]] == ["missing_value"]
