@@ -101,6 +101,8 @@ class ProblemCode(StrEnum):
     JOBS_UNAVAILABLE = "jobs_unavailable"
     IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IMPORT_NOT_REVERTIBLE = "import_not_revertible"
+    USERS_CHANGED_SINCE = "users_changed_since"
 
 
 PROBLEM_CODE_MEANINGS: dict[ProblemCode, str] = {
@@ -130,6 +132,10 @@ PROBLEM_CODE_MEANINGS: dict[ProblemCode, str] = {
     "still runs; see Retry-After",
     ProblemCode.IDEMPOTENCY_KEY_REUSED: "422: the Idempotency-Key was used for another file "
     "or other options",
+    ProblemCode.IMPORT_NOT_REVERTIBLE: "409: only a completed import can be reverted (not a dry "
+    "run, a refused, cancelled or running one, nor one reverted already)",
+    ProblemCode.USERS_CHANGED_SINCE: "409: a later import has changed users this import wrote; "
+    "see users; nothing was reverted",
 }
 
 

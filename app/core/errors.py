@@ -144,6 +144,26 @@ class ImportFinishedError(ProblemError):
     title = "Import already finished"
 
 
+class ImportNotRevertibleError(ProblemError):
+    status = HTTPStatus.CONFLICT
+    code: ClassVar[ProblemCode] = ProblemCode.IMPORT_NOT_REVERTIBLE
+    title = "Import cannot be reverted"
+
+
+class UsersChangedSinceError(ProblemError):
+    status = HTTPStatus.CONFLICT
+    code: ClassVar[ProblemCode] = ProblemCode.USERS_CHANGED_SINCE
+    title = "Users changed since the import"
+
+    def __init__(self, detail: str, users: list[str], count: int) -> None:
+        super().__init__(detail)
+        self.users, self.count = users, count
+
+    def to_problem(self) -> Problem:
+        update = {"users": self.users, "user_count": self.count}
+        return super().to_problem().model_copy(update=update)
+
+
 class JobsUnavailableError(ProblemError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
     code: ClassVar[ProblemCode] = ProblemCode.JOBS_UNAVAILABLE

@@ -71,7 +71,7 @@ class Base(DeclarativeBase):
 # An import's statuses (app/imports/status.py changes them); the column takes no other value.
 IMPORT_STATUSES = (
     "receiving", "queued", "validating", "hashing", "inserting", "completed", "validated", "failed",
-    "cancelled",
+    "cancelled", "reverted",
 )  # fmt: skip
 
 
@@ -114,6 +114,8 @@ class UserImport(Base):
     limits: Mapped[dict[str, Any] | None] = mapped_column(
         JSON().with_variant(JSONB(), "postgresql")
     )
+    reverted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reverted_by: Mapped[str | None] = mapped_column(String(64))  # the API key's name
 
 
 class DirectoryUser(Base):
@@ -131,6 +133,25 @@ class DirectoryUser(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The import that added the user; None once that import's record was pruned.
     import_id: Mapped[int | None] = mapped_column(ForeignKey("user_import.id"))
+    # The import that wrote the user last (added or updated it): a revert undoes only what
+    # no later import has changed.
+    updated_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class ImportChange(Base):
+    """What a completed import's update replaced, per user (hashes only, never a password):
+    kept as long as the import's record, so the import can be reverted."""
+
+    __tablename__ = "import_change"
+
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("user_import.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    force_change_password: Mapped[bool] = mapped_column(Boolean)
+    updated_by: Mapped[int | None] = mapped_column(Integer)  # the user's, before the update
 
 
 class ApiKey(Base):

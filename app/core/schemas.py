@@ -69,6 +69,14 @@ class Problem(Schema):
     invalid_params: list[InvalidParam] | None = Field(
         default=None, description="Request parameters that were refused."
     )
+    users: list[str] | None = Field(
+        default=None,
+        description="The addresses of the users that stop a revert (changed by a later import, "
+        "or gone): the first ones, in order.",
+    )
+    user_count: int | None = Field(
+        default=None, description="How many users stop the revert (users may hold fewer)."
+    )
     request_id: str | None = Field(
         default=None,
         description="The request's id (its X-Request-ID, or one made for it): quote it when "

@@ -68,6 +68,12 @@ class ImportSummary(Schema):
     created_at: datetime = Field(description="When the import was attempted (UTC).")
     created_by: str | None = Field(description="Name of the API key that made the import.")
     progress: Progress = Field(description="How far the import is: rows through its step.")
+    reverted_at: datetime | None = Field(
+        default=None, description="When the import was reverted (UTC); null unless reverted."
+    )
+    reverted_by: str | None = Field(
+        default=None, description="Name of the API key that reverted it; null unless reverted."
+    )
 
     @model_validator(mode="before")
     @classmethod

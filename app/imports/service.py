@@ -17,6 +17,7 @@ from app.core.metrics import IMPORTS, ROWS_CHECKED, USERS_ADDED, USERS_UPDATED, 
 from app.core.models import UserImport, utcnow
 from app.core.schemas import RowError
 from app.imports import status
+from app.imports.changes import ChangeRepository
 from app.imports.options import ImportOptions, OnExisting
 from app.imports.repository import ImportRepository
 from app.imports.rules import already_exists, password_required
@@ -133,7 +134,8 @@ def write_users(
     try:
         with session.begin_nested():
             users.add_many([_user(row, hashed, record.id, now) for row, hashed in new])
-            users.update_many([_change(row, hashed) for row, hashed in changed])
+            ChangeRepository(session).keep_before(record.id, [r.email.lower() for r, _h in changed])
+            users.update_many([_change(row, hashed, record.id) for row, hashed in changed])
     except IntegrityError:
         first_rows = {row.email.lower(): row.row for row, _hashed in new}
         if not _lost_race(record, first_rows, users.existing_keys(first_rows.keys()), max_errors):
@@ -180,15 +182,17 @@ def _user(row: StagedRow, password_hash: str, import_id: int, now: object) -> di
         "force_change_password": row.force_change_password,
         "created_at": now,
         "import_id": import_id,
+        "updated_by": import_id,
     }
 
 
-def _change(row: StagedRow, password_hash: str) -> dict[str, object]:
+def _change(row: StagedRow, password_hash: str, import_id: int) -> dict[str, object]:
     return {
         "key": row.email.lower(),
         "name": row.name,
         "password_hash": password_hash,
         "force_change_password": row.force_change_password,
+        "updated_by": import_id,
     }
 
 

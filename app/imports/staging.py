@@ -21,6 +21,7 @@ from app.core.models import (
     StagingKeyCheck,
 )
 from app.core.sealing import Sealer, StagingKeyError
+from app.imports.changes import ChangeRepository
 
 
 class StagedRow(NamedTuple):
@@ -172,15 +173,17 @@ class StagingRepository:
                 staged.force_change_password,
                 literal(now, DirectoryUser.__table__.c.created_at.type),
                 literal(import_id),
+                literal(import_id),
             )
             .where(staged.import_id == import_id, staged.existing.is_(False))
             .order_by(staged.row)
         )
         columns = ["email", "email_key", "name", "password_hash", "force_change_password",
-                   "created_at", "import_id"]  # fmt: skip
+                   "created_at", "import_id", "updated_by"]  # fmt: skip
         adding = insert(DirectoryUser).from_select(columns, new)
         # SQLAlchemy reports an INSERT's row count only when asked to keep it.
         added = self.session.execute(adding, execution_options={"preserve_rowcount": True}).rowcount  # type: ignore[attr-defined]
+        ChangeRepository(self.session).keep_staged_before(import_id)  # for a revert
         changes = (
             update(DirectoryUser)
             .where(
@@ -195,6 +198,7 @@ class StagingRepository:
                     func.nullif(staged.password_hash, ""), DirectoryUser.password_hash
                 ),
                 force_change_password=staged.force_change_password,
+                updated_by=import_id,
             )
         )
         # No session objects to keep in step: without this the ORM asks for every updated id.

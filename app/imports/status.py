@@ -11,12 +11,15 @@
                           ├─► validating ─► validated  parts as it arrives (a dry run is
                           └─► failed | cancelled       checked during the request)
 
+    completed ─► reverted                              undone by an administrator
+
 `added`, `updated` and `skipped` count what was written: 0 until the commit. What an import
 plans to write (or, for a dry run, would write) is `planned_*`, set once the directory has
 been asked. Every transition sets all of them; an illegal one raises.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +39,7 @@ class ImportStatus(StrEnum):
     VALIDATED = "validated"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    REVERTED = "reverted"
 
 
 UNFINISHED = (
@@ -65,6 +69,7 @@ _NEXT: dict[ImportStatus | None, set[ImportStatus]] = {
     },
     ImportStatus.HASHING: {ImportStatus.INSERTING, *_ENDINGS},
     ImportStatus.INSERTING: {ImportStatus.COMPLETED, *_ENDINGS},
+    ImportStatus.COMPLETED: {ImportStatus.REVERTED},
 }
 
 INTERRUPTED = RowError(
@@ -228,6 +233,14 @@ def interrupted(record: UserImport, *, key_mismatch: bool = False) -> None:
     _move(record, ImportStatus.FAILED, planned=_planned(record))
     record.errors = [(KEY_MISMATCH if key_mismatch else INTERRUPTED).model_dump()]
     record.error_count = 1
+
+
+def reverted(record: UserImport, by: str, at: datetime) -> None:
+    """Undone by an administrator: its added users deleted, its updated users as they were.
+    What it had written stays counted."""
+    written = Counts(record.added, record.updated, record.skipped)
+    _move(record, ImportStatus.REVERTED, written=written, planned=_planned(record))
+    record.reverted_by, record.reverted_at = by, at
 
 
 def cancelled(record: UserImport) -> None:

@@ -55,6 +55,7 @@ class UserRepository:
                     func.nullif(bindparam("password_hash"), ""), table.c.password_hash
                 ),
                 force_change_password=bindparam("force_change_password"),
+                updated_by=bindparam("updated_by"),
             )
         )
         self.session.connection().execute(query, list(changes))

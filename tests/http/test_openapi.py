@@ -28,8 +28,8 @@ def test_every_operation_has_id_summary_and_problem_errors() -> None:
                         status,
                     )
     assert seen == {
-        "get_template", "create_import", "list_imports", "get_import", "cancel_import", "list_users",
-        "healthz", "readyz", "metrics",
+        "get_template", "create_import", "list_imports", "get_import", "cancel_import",
+        "revert_import", "list_users", "healthz", "readyz", "metrics",
     }  # fmt: skip
     assert "HTTPValidationError" not in spec["components"]["schemas"]
 

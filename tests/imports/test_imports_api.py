@@ -22,6 +22,7 @@ async def test_success_answers_201_with_location_and_summary(client: httpx.Async
         *("rows", "added", "updated", "skipped", "on_existing", "created_at", "created_by"),
         "progress",
         "planned",
+        *("reverted_at", "reverted_by"),
     }
     assert body["progress"] == {"done": 3, "total": 3}
     assert body["created_by"] == "USERIMPORT_API_KEY"

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.import_status import ImportStatus
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -48,6 +49,8 @@ class ImportListItem:
             created_by (None | str): Name of the API key that made the import.
             progress (Progress):
             error_count (int): How many errors a refused file had; GET /imports/{id} lists them.
+            reverted_at (datetime.datetime | None | Unset): When the import was reverted (UTC); null unless reverted.
+            reverted_by (None | str | Unset): Name of the API key that reverted it; null unless reverted.
      """
 
     id: int
@@ -67,6 +70,8 @@ class ImportListItem:
     created_by: None | str
     progress: Progress
     error_count: int
+    reverted_at: datetime.datetime | None | Unset = UNSET
+    reverted_by: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -115,6 +120,20 @@ class ImportListItem:
 
         error_count = self.error_count
 
+        reverted_at: None | str | Unset
+        if isinstance(self.reverted_at, Unset):
+            reverted_at = UNSET
+        elif isinstance(self.reverted_at, datetime.datetime):
+            reverted_at = self.reverted_at.isoformat()
+        else:
+            reverted_at = self.reverted_at
+
+        reverted_by: None | str | Unset
+        if isinstance(self.reverted_by, Unset):
+            reverted_by = UNSET
+        else:
+            reverted_by = self.reverted_by
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -137,6 +156,10 @@ class ImportListItem:
             "progress": progress,
             "error_count": error_count,
         })
+        if reverted_at is not UNSET:
+            field_dict["reverted_at"] = reverted_at
+        if reverted_by is not UNSET:
+            field_dict["reverted_by"] = reverted_by
 
         return field_dict
 
@@ -221,6 +244,36 @@ class ImportListItem:
 
         error_count = d.pop("error_count")
 
+        def _parse_reverted_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                reverted_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return reverted_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        reverted_at = _parse_reverted_at(d.pop("reverted_at", UNSET))
+
+
+        def _parse_reverted_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        reverted_by = _parse_reverted_by(d.pop("reverted_by", UNSET))
+
+
         import_list_item = cls(
             id=id,
             status=status,
@@ -239,6 +292,8 @@ class ImportListItem:
             created_by=created_by,
             progress=progress,
             error_count=error_count,
+            reverted_at=reverted_at,
+            reverted_by=reverted_by,
         )
 
 

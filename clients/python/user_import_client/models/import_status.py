@@ -8,6 +8,7 @@ class ImportStatus(StrEnum):
     INSERTING = "inserting"
     QUEUED = "queued"
     RECEIVING = "receiving"
+    REVERTED = "reverted"
     VALIDATED = "validated"
     VALIDATING = "validating"
 

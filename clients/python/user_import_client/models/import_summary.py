@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.import_status import ImportStatus
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -47,6 +48,8 @@ class ImportSummary:
             created_at (datetime.datetime): When the import was attempted (UTC).
             created_by (None | str): Name of the API key that made the import.
             progress (Progress):
+            reverted_at (datetime.datetime | None | Unset): When the import was reverted (UTC); null unless reverted.
+            reverted_by (None | str | Unset): Name of the API key that reverted it; null unless reverted.
      """
 
     id: int
@@ -65,6 +68,8 @@ class ImportSummary:
     created_at: datetime.datetime
     created_by: None | str
     progress: Progress
+    reverted_at: datetime.datetime | None | Unset = UNSET
+    reverted_by: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -111,6 +116,20 @@ class ImportSummary:
 
         progress = self.progress.to_dict()
 
+        reverted_at: None | str | Unset
+        if isinstance(self.reverted_at, Unset):
+            reverted_at = UNSET
+        elif isinstance(self.reverted_at, datetime.datetime):
+            reverted_at = self.reverted_at.isoformat()
+        else:
+            reverted_at = self.reverted_at
+
+        reverted_by: None | str | Unset
+        if isinstance(self.reverted_by, Unset):
+            reverted_by = UNSET
+        else:
+            reverted_by = self.reverted_by
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -132,6 +151,10 @@ class ImportSummary:
             "created_by": created_by,
             "progress": progress,
         })
+        if reverted_at is not UNSET:
+            field_dict["reverted_at"] = reverted_at
+        if reverted_by is not UNSET:
+            field_dict["reverted_by"] = reverted_by
 
         return field_dict
 
@@ -214,6 +237,36 @@ class ImportSummary:
 
 
 
+        def _parse_reverted_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                reverted_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return reverted_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        reverted_at = _parse_reverted_at(d.pop("reverted_at", UNSET))
+
+
+        def _parse_reverted_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        reverted_by = _parse_reverted_by(d.pop("reverted_by", UNSET))
+
+
         import_summary = cls(
             id=id,
             status=status,
@@ -231,6 +284,8 @@ class ImportSummary:
             created_at=created_at,
             created_by=created_by,
             progress=progress,
+            reverted_at=reverted_at,
+            reverted_by=reverted_by,
         )
 
 

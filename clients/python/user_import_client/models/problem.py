@@ -56,11 +56,18 @@ class Problem:
                 - `jobs_unavailable`: 503: a job-sized file, but no staging key is configured
                 - `idempotency_in_progress`: 409: the first request with this Idempotency-Key still runs; see Retry-After
                 - `idempotency_key_reused`: 422: the Idempotency-Key was used for another file or other options
+                - `import_not_revertible`: 409: only a completed import can be reverted (not a dry run, a refused, cancelled or
+                running one, nor one reverted already)
+                - `users_changed_since`: 409: a later import has changed users this import wrote; see users; nothing was
+                reverted
             type_ (str | Unset): URI naming the problem type. Default: 'about:blank'.
             import_id (int | None | Unset): The import record of a refused file.
             errors (list[RowError] | None | Unset): Every problem found in a refused file.
             error_count (int | None | Unset): Total number of errors (errors may hold only the first ones).
             invalid_params (list[InvalidParam] | None | Unset): Request parameters that were refused.
+            users (list[str] | None | Unset): The addresses of the users that stop a revert (changed by a later import, or
+                gone): the first ones, in order.
+            user_count (int | None | Unset): How many users stop the revert (users may hold fewer).
             request_id (None | str | Unset): The request's id (its X-Request-ID, or one made for it): quote it when asking
                 about this answer; it is in the service's log lines too.
      """
@@ -74,6 +81,8 @@ class Problem:
     errors: list[RowError] | None | Unset = UNSET
     error_count: int | None | Unset = UNSET
     invalid_params: list[InvalidParam] | None | Unset = UNSET
+    users: list[str] | None | Unset = UNSET
+    user_count: int | None | Unset = UNSET
     request_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -132,6 +141,22 @@ class Problem:
         else:
             invalid_params = self.invalid_params
 
+        users: list[str] | None | Unset
+        if isinstance(self.users, Unset):
+            users = UNSET
+        elif isinstance(self.users, list):
+            users = self.users
+
+
+        else:
+            users = self.users
+
+        user_count: int | None | Unset
+        if isinstance(self.user_count, Unset):
+            user_count = UNSET
+        else:
+            user_count = self.user_count
+
         request_id: None | str | Unset
         if isinstance(self.request_id, Unset):
             request_id = UNSET
@@ -157,6 +182,10 @@ class Problem:
             field_dict["error_count"] = error_count
         if invalid_params is not UNSET:
             field_dict["invalid_params"] = invalid_params
+        if users is not UNSET:
+            field_dict["users"] = users
+        if user_count is not UNSET:
+            field_dict["user_count"] = user_count
         if request_id is not UNSET:
             field_dict["request_id"] = request_id
 
@@ -249,6 +278,34 @@ class Problem:
         invalid_params = _parse_invalid_params(d.pop("invalid_params", UNSET))
 
 
+        def _parse_users(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                users_type_0 = cast(list[str], data)
+
+                return users_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        users = _parse_users(d.pop("users", UNSET))
+
+
+        def _parse_user_count(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        user_count = _parse_user_count(d.pop("user_count", UNSET))
+
+
         def _parse_request_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -269,6 +326,8 @@ class Problem:
             errors=errors,
             error_count=error_count,
             invalid_params=invalid_params,
+            users=users,
+            user_count=user_count,
             request_id=request_id,
         )
 

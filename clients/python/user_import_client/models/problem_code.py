@@ -9,6 +9,7 @@ class ProblemCode(StrEnum):
     IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     IMPORT_FINISHED = "import_finished"
+    IMPORT_NOT_REVERTIBLE = "import_not_revertible"
     IMPORT_REFUSED = "import_refused"
     INTERNAL_ERROR = "internal_error"
     INVALID_CURSOR = "invalid_cursor"
@@ -25,6 +26,7 @@ class ProblemCode(StrEnum):
     UNAUTHORIZED = "unauthorized"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     UPLOAD_TOO_LARGE = "upload_too_large"
+    USERS_CHANGED_SINCE = "users_changed_since"
 
     def __str__(self) -> str:
         return str(self.value)
