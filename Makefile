@@ -7,7 +7,7 @@ PORT ?= 8000
 
 SDK := clients/python
 
-.PHONY: run test test-fast lint openapi sdk migrate image image-test compose-test bench bench-compare bench-memory bench-scale bench-workers bench-prehashed clean
+.PHONY: run test test-fast lint openapi sdk migrate image image-test compose-test bench bench-compare bench-memory bench-scale bench-export bench-workers bench-prehashed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,10 @@ bench-memory: $(VENV)/.installed-dev
 ROWS ?= 1000000 5000000
 bench-scale: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.scale $(ROWS)
+
+# GET /users as CSV over 1M users (PostgreSQL, TEST_DATABASE_URL): time and the server's peak.
+bench-export: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.export
 
 openapi: $(VENV)/.installed-dev
 	$(BIN)/python -m scripts.export_openapi
