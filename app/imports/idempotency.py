@@ -21,9 +21,9 @@ def check_key(key: str) -> str:
 
 
 def fingerprint(digest: str, options: ImportOptions) -> str:
-    """The request as far as its answer depends on it: the file's SHA-256 (hex) and the
-    options."""
-    described = f"{digest}|{options.dry_run}|{options.on_existing}|{options.errors_format}"
+    """The request as far as what it does depends on it: the file's SHA-256 (hex) and the
+    options. Not the answer's format: a retry may ask for a refusal as the CSV error file."""
+    described = f"{digest}|{options.dry_run}|{options.on_existing}"
     return hashlib.sha256(described.encode()).hexdigest()
 
 

@@ -156,7 +156,7 @@ async def _renewed(db: Database, owner: str, key: str, lease: timedelta) -> Asyn
             await renewing
 
 
-def _replay(kept: IdempotencyRecord, request: str, upload: Upload) -> Response:
+def _replay(kept: IdempotencyRecord, request: str, upload: Upload, csv: bool) -> Response:
     if kept.fingerprint != request:
         raise IdempotencyKeyReusedError(
             "This Idempotency-Key was used for another file or other options; use a new key "
@@ -166,7 +166,9 @@ def _replay(kept: IdempotencyRecord, request: str, upload: Upload) -> Response:
         raise IdempotencyInProgressError(
             "The first request with this Idempotency-Key is still running; retry shortly."
         )
-    answer = Answer(kept.status_code, kept.body, kept.location, kept.csv_errors)
+    # In the format the retry asks for: a refusal may be fetched again as the CSV error file.
+    csv_errors = csv and kept.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    answer = Answer(kept.status_code, kept.body, kept.location, csv_errors)
     return _respond(answer, upload, replayed=True)  # its cells are read from the retry's file
 
 
@@ -207,7 +209,9 @@ async def create_import(
             alias=IDEMPOTENCY_HEADER,
             description="1-255 printable ASCII characters, unique per request of this API "
             "key: a retry with the same key and the same file and options gets the first "
-            "answer again (`Idempotent-Replayed: true`), and the import runs once. Kept "
+            "answer again (`Idempotent-Replayed: true`; a refusal in the format the retry "
+            "asks for, so the CSV error file can be fetched without a new import), and the "
+            "import runs once. Kept "
             "USERIMPORT_IDEMPOTENCY_TTL_HOURS (24). While the first still runs: 409 "
             "`idempotency_in_progress`; with another file or options: 422 "
             "`idempotency_key_reused`.",
@@ -237,7 +241,7 @@ async def create_import(
     db = services.db
     kept = await db.run(lambda s: IdempotencyRepository(s).claim(owner, key, request, ttl, lease))
     if kept is not None:
-        return _replay(kept, request, upload)
+        return _replay(kept, request, upload, options.errors_format == ErrorsFormat.CSV)
     try:
         async with _renewed(db, owner, key, lease):
             answer, cells = await _run_import(upload, options, created_by, services)

@@ -58,6 +58,23 @@ async def test_a_refused_file_is_replayed_as_refused(client: httpx.AsyncClient) 
     assert again.headers["content-type"] == "application/problem+json"
 
 
+async def test_a_refusal_replayed_as_the_csv_error_file_records_no_new_import(
+    client: httpx.AsyncClient,
+) -> None:
+    """The page saves the errors it shows as CSV by replaying its request: no new check."""
+    bad = csv_bytes([["not-an-address", "Ana", "Long-Enough-1", "TRUE"]])
+
+    first = await post(client, "save-errors", bad)
+    as_csv = await post(client, "save-errors", bad, errors_format="csv")
+    listed = (await client.get("/imports")).json()["items"]
+
+    assert first.status_code == as_csv.status_code == 422
+    assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
+    assert as_csv.headers["idempotent-replayed"] == "true"
+    assert '"2","not-an-address","Ana","","TRUE"' in as_csv.text
+    assert len(listed) == 1
+
+
 async def test_the_same_key_for_another_file_or_options_is_refused(
     client: httpx.AsyncClient,
 ) -> None:

@@ -208,7 +208,8 @@ def sync_detailed(
             field.
         idempotency_key (None | str | Unset): 1-255 printable ASCII characters, unique per request
             of this API key: a retry with the same key and the same file and options gets the first
-            answer again (`Idempotent-Replayed: true`), and the import runs once. Kept
+            answer again (`Idempotent-Replayed: true`; a refusal in the format the retry asks for, so
+            the CSV error file can be fetched without a new import), and the import runs once. Kept
             USERIMPORT_IDEMPOTENCY_TTL_HOURS (24). While the first still runs: 409
             `idempotency_in_progress`; with another file or options: 422 `idempotency_key_reused`.
         body (CreateImportBody):
@@ -269,7 +270,8 @@ def sync(
             field.
         idempotency_key (None | str | Unset): 1-255 printable ASCII characters, unique per request
             of this API key: a retry with the same key and the same file and options gets the first
-            answer again (`Idempotent-Replayed: true`), and the import runs once. Kept
+            answer again (`Idempotent-Replayed: true`; a refusal in the format the retry asks for, so
+            the CSV error file can be fetched without a new import), and the import runs once. Kept
             USERIMPORT_IDEMPOTENCY_TTL_HOURS (24). While the first still runs: 409
             `idempotency_in_progress`; with another file or options: 422 `idempotency_key_reused`.
         body (CreateImportBody):
@@ -325,7 +327,8 @@ async def asyncio_detailed(
             field.
         idempotency_key (None | str | Unset): 1-255 printable ASCII characters, unique per request
             of this API key: a retry with the same key and the same file and options gets the first
-            answer again (`Idempotent-Replayed: true`), and the import runs once. Kept
+            answer again (`Idempotent-Replayed: true`; a refusal in the format the retry asks for, so
+            the CSV error file can be fetched without a new import), and the import runs once. Kept
             USERIMPORT_IDEMPOTENCY_TTL_HOURS (24). While the first still runs: 409
             `idempotency_in_progress`; with another file or options: 422 `idempotency_key_reused`.
         body (CreateImportBody):
@@ -386,7 +389,8 @@ async def asyncio(
             field.
         idempotency_key (None | str | Unset): 1-255 printable ASCII characters, unique per request
             of this API key: a retry with the same key and the same file and options gets the first
-            answer again (`Idempotent-Replayed: true`), and the import runs once. Kept
+            answer again (`Idempotent-Replayed: true`; a refusal in the format the retry asks for, so
+            the CSV error file can be fetched without a new import), and the import runs once. Kept
             USERIMPORT_IDEMPOTENCY_TTL_HOURS (24). While the first still runs: 409
             `idempotency_in_progress`; with another file or options: 422 `idempotency_key_reused`.
         body (CreateImportBody):
