@@ -1,21 +1,40 @@
 // The upload page: the API key from this tab's sessionStorage, a file, and the service's answers.
 const KEY_STORAGE = "userimport.apiKey";
 const POLL_MS = 1000;
+const USERS_PER_PAGE = 20;
+const JOBS_HINT = "an operator can enable larger imports as background jobs " +
+  "(USERIMPORT_MAX_ROWS, with a staging key and workers)";
 const $ = (id) => document.getElementById(id);
 
 let chosen = null; // the File to send
 let jobLocation = null;
-let lastRequest = null; // what the errors table answers, to ask for it as CSV
+let busy = false; // a request of the file section is on its way: its buttons are disabled
+// The Idempotency-Key of the file and options last sent: a click that repeats the request (a
+// double-click, a retry after the network failed) sends the same key, so it is answered again
+// instead of imported twice. A new file or other options make a new key.
+let attempt = null; // { signature, key, dryRun }
+let usersCursor = null;
+
+function apiKey() {
+  return $("api-key").value.trim();
+}
 
 function headers(extra = {}) {
-  const key = $("api-key").value.trim();
-  return key ? { Authorization: `Bearer ${key}`, ...extra } : { ...extra };
+  return { Authorization: `Bearer ${apiKey()}`, ...extra };
 }
 
 function say(text, tone = "") {
   const status = $("status");
   status.textContent = text;
   status.className = tone;
+}
+
+// Nothing is sent without a key: the page asks for it first.
+function keyGiven() {
+  if (apiKey()) return true;
+  say("Enter the admin API key first.", "bad");
+  $("api-key").focus();
+  return false;
 }
 
 function newIdempotencyKey() {
@@ -27,12 +46,25 @@ function newIdempotencyKey() {
 function choose(file) {
   chosen = file || null;
   $("chosen-file").textContent = chosen ? chosen.name : "";
+  if (!chosen) $("file-input").value = "";
 }
 
 function cell(row, text) {
   const td = document.createElement("td");
   td.textContent = text ?? "";
   row.appendChild(td);
+  return td;
+}
+
+// The service's own words where they are meant for a person; for a key problem, the page's.
+function explain(answer, data) {
+  if (answer.status === 401) return "The API key was not accepted; check it and try again.";
+  if (answer.status === 403) return "This key may only read; importing needs an admin key.";
+  if (answer.status === 413) return `The file is larger than the service accepts; ${JOBS_HINT}.`;
+  if (answer.status === 429 || answer.status === 503) {
+    return "The service is busy; try again in a few seconds.";
+  }
+  return (data.detail || `The service answered ${answer.status}.`).replaceAll("`", "");
 }
 
 function showErrors(problem) {
@@ -49,10 +81,14 @@ function showErrors(problem) {
     body.appendChild(row);
   }
   const total = problem.error_count ?? errors.length;
-  const shown = total > errors.length ? ` (the first ${errors.length} are listed)` : "";
-  $("error-count").textContent = `${total} problem(s) in the file${shown}.`;
+  $("error-count").textContent =
+    total > errors.length ? `The first ${errors.length} of them are listed.` : "";
   $("errors").hidden = false;
-  say(`The file was refused: ${total} problem(s). Nothing was added.`, "bad");
+  if (errors.some((error) => error.code === "too_many_rows")) {
+    say(`The file was refused: it has more rows than one import may hold; ${JOBS_HINT}.`, "bad");
+    return;
+  }
+  say(`The file was refused: ${total} problem(s), listed below; nothing was added.`, "bad");
 }
 
 function summary(record) {
@@ -72,54 +108,87 @@ function form(dryRun) {
   return { url: `/imports?dry_run=${dryRun}`, body };
 }
 
+function signature(dryRun) {
+  const file = `${chosen.name}|${chosen.size}|${chosen.lastModified}`;
+  return `${file}|${dryRun}|${$("on-existing").value}`;
+}
+
+function setBusy(value) {
+  busy = value;
+  for (const id of ["check-button", "import-button", "download-errors"]) $(id).disabled = value;
+}
+
 async function send(dryRun) {
+  if (busy || !keyGiven()) return;
   if (!chosen) {
     say("Choose a CSV file first.", "bad");
     return;
   }
+  const sig = signature(dryRun);
+  if (!attempt || attempt.signature !== sig) {
+    attempt = { signature: sig, key: newIdempotencyKey(), dryRun };
+  }
+  setBusy(true);
   $("errors").hidden = true;
   $("job").hidden = true;
   say(dryRun ? "Checking the file…" : "Importing…");
   const { url, body } = form(dryRun);
-  lastRequest = { dryRun };
   let answer;
   try {
     answer = await fetch(url, {
       method: "POST",
       body,
-      headers: headers({ "Idempotency-Key": newIdempotencyKey() }),
+      headers: headers({ "Idempotency-Key": attempt.key }),
     });
   } catch {
-    say("The service could not be reached.", "bad");
+    setBusy(false);
+    say("The service could not be reached; try again (the same request is sent).", "bad");
     return;
   }
+  setBusy(false);
   const data = await answer.json().catch(() => ({}));
-  if (answer.status === 200) say(`The file is valid: ${summary(data)}. Nothing was added.`, "ok");
-  else if (answer.status === 201) say(`Imported: ${summary(data)}.`, "ok");
-  else if (answer.status === 202) follow(answer.headers.get("Location"), data);
-  else if (data.code === "import_refused") showErrors(data);
-  else say(data.detail || `The service answered ${answer.status}.`, "bad");
+  if (answer.status === 200) say(`The file is valid: ${summary(data)}; nothing was added.`, "ok");
+  else if (answer.status === 201) {
+    say(`Imported: ${summary(data)}.`, "ok");
+    choose(null); // done: another click imports nothing until a file is chosen again
+    loadUsers(true);
+  } else if (answer.status === 202) {
+    choose(null);
+    follow(answer.headers.get("Location"), data);
+  } else if (data.code === "import_refused") showErrors(data);
+  else say(explain(answer, data), "bad");
   loadHistory();
 }
 
+function download(blob, name) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+
+function filename(answer, fallback) {
+  const match = /filename="([^"]+)"/.exec(answer.headers.get("content-disposition") || "");
+  return match ? match[1] : fallback;
+}
+
+// The refusal on screen again, as the CSV error file: the same request and Idempotency-Key,
+// so the service answers it from what it kept and records no new import.
 async function downloadErrors() {
-  if (!chosen || !lastRequest) return;
-  const { body } = form(true); // a dry run answers the same problems and can add nothing
-  const answer = await fetch("/imports?dry_run=true", {
+  if (!chosen || !attempt || busy || !keyGiven()) return;
+  const { url, body } = form(attempt.dryRun);
+  const answer = await fetch(url, {
     method: "POST",
     body,
-    headers: headers({ Accept: "text/csv" }),
+    headers: headers({ Accept: "text/csv", "Idempotency-Key": attempt.key }),
   });
-  if (!answer.ok && answer.headers.get("content-type")?.startsWith("text/csv")) {
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(await answer.blob());
-    link.download = "import-errors.csv";
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
-    say("The errors were saved as import-errors.csv.", "bad");
+  if (answer.headers.get("content-type")?.startsWith("text/csv")) {
+    download(await answer.blob(), "import-errors.csv");
+    say("The errors were saved as import-errors.csv; nothing was added.", "bad");
   } else {
-    say("The file has no errors any more; check it again.", "ok");
+    say("The errors could not be saved; check the file again.", "bad");
   }
 }
 
@@ -142,39 +211,134 @@ async function follow(location, record) {
     if (!answer.ok) continue;
     const current = await answer.json();
     showJob(current);
+    loadHistory(); // the history says what the bar says
     if (["completed", "failed", "cancelled"].includes(current.status)) {
       jobLocation = null;
       $("cancel-button").disabled = true;
-      if (current.status === "completed") say(`Imported: ${summary(current)}.`, "ok");
-      else if (current.status === "cancelled") say("The job was cancelled; nothing was added.", "bad");
+      if (current.status === "completed") {
+        say(`Imported: ${summary(current)}.`, "ok");
+        loadUsers(true);
+      } else if (current.status === "cancelled") say("The job was cancelled; nothing was added.", "bad");
       else showErrors(current);
-      loadHistory();
     }
   }
 }
 
 async function cancelJob() {
-  if (!jobLocation) return;
+  if (!jobLocation || !keyGiven()) return;
   const answer = await fetch(`${jobLocation}/cancel`, { method: "POST", headers: headers() });
   if (answer.ok) say("Cancelling the job…");
 }
 
+function statusText(item) {
+  if (!item.dry_run) return item.status;
+  return item.status === "validated" ? "check: valid" : `check: ${item.status}`;
+}
+
+async function revert(item) {
+  if (!keyGiven()) return;
+  const question = `Revert import ${item.id}? The ${item.added} user(s) it added will be ` +
+    `deleted, and the ${item.updated} user(s) it updated get back the name, flag and password ` +
+    "they had before it.";
+  if (!window.confirm(question)) return;
+  const answer = await fetch(`/imports/${item.id}/revert`, {
+    method: "POST",
+    headers: headers({ "Idempotency-Key": newIdempotencyKey() }),
+  });
+  const data = await answer.json().catch(() => ({}));
+  if (answer.ok) {
+    say(`Import ${item.id} was reverted: ${item.added} user(s) deleted, ` +
+      `${item.updated} restored.`, "ok");
+  } else if (data.code === "users_changed_since") {
+    const shown = (data.users || []).slice(0, 5).join(", ");
+    say(`Import ${item.id} was not reverted: ${data.user_count} of its users were changed by ` +
+      `a later import since (${shown}); revert that import first.`, "bad");
+  } else say(explain(answer, data), "bad");
+  loadHistory();
+  loadUsers(true);
+}
+
 async function loadHistory() {
+  if (!apiKey()) return;
   const answer = await fetch("/imports?limit=20", { headers: headers() });
   if (!answer.ok) return;
   const body = $("history").querySelector("tbody");
   body.replaceChildren();
   for (const item of (await answer.json()).items) {
     const row = document.createElement("tr");
+    const check = item.dry_run;
     cell(row, item.id);
     cell(row, new Date(item.created_at).toLocaleString());
     cell(row, item.filename);
-    cell(row, item.dry_run ? `${item.status} (check)` : item.status);
+    cell(row, statusText(item));
     cell(row, item.rows);
-    cell(row, item.dry_run ? item.planned.added : item.added);
-    cell(row, item.error_count);
+    cell(row, check ? "" : item.added);
+    cell(row, check ? "" : item.updated);
+    cell(row, check ? "" : item.skipped);
+    cell(row, item.error_count || "");
+    const actions = cell(row, "");
+    if (item.status === "completed" && !check) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "revert";
+      button.textContent = "Revert";
+      button.setAttribute("aria-label", `Revert import ${item.id}`);
+      button.addEventListener("click", () => revert(item));
+      actions.appendChild(button);
+    }
     body.appendChild(row);
   }
+}
+
+function userFilter() {
+  const email = $("user-email").value.trim();
+  return email ? `&email=${encodeURIComponent(email)}` : "";
+}
+
+async function loadUsers(first) {
+  if (!apiKey()) return;
+  if (first) usersCursor = null;
+  const cursor = usersCursor ? `&cursor=${encodeURIComponent(usersCursor)}` : "";
+  const answer = await fetch(`/users?limit=${USERS_PER_PAGE}${userFilter()}${cursor}`, {
+    headers: headers(),
+  });
+  const data = await answer.json().catch(() => ({}));
+  if (!answer.ok) {
+    say(explain(answer, data), "bad");
+    return;
+  }
+  const body = $("users").querySelector("tbody");
+  body.replaceChildren();
+  for (const user of data.items) {
+    const row = document.createElement("tr");
+    cell(row, user.email);
+    cell(row, user.name);
+    cell(row, user.force_change_password ? "yes" : "no");
+    cell(row, new Date(user.created_at).toLocaleString());
+    cell(row, user.import_id ?? "");
+    body.appendChild(row);
+  }
+  if (!data.items.length) {
+    const row = document.createElement("tr");
+    cell(row, userFilter() ? "No user has this address." : "No users yet.").colSpan = 5;
+    body.appendChild(row);
+  }
+  usersCursor = data.next_cursor;
+  $("users-next").disabled = !usersCursor;
+}
+
+async function exportUsers() {
+  if (!keyGiven()) return;
+  const answer = await fetch(`/users?${userFilter().slice(1)}`, {
+    headers: headers({ Accept: "text/csv" }),
+  });
+  if (!answer.ok) {
+    say(explain(answer, await answer.json().catch(() => ({}))), "bad");
+    return;
+  }
+  const name = filename(answer, "users.csv");
+  download(await answer.blob(), name);
+  say(`The users were saved as ${name}: edit it and import it with "Update them".`, "ok");
 }
 
 function start() {
@@ -183,6 +347,7 @@ function start() {
   keyInput.addEventListener("change", () => {
     sessionStorage.setItem(KEY_STORAGE, keyInput.value.trim());
     loadHistory();
+    loadUsers(true);
   });
   const zone = $("drop-zone");
   const picker = $("file-input");
@@ -209,7 +374,21 @@ function start() {
   $("download-errors").addEventListener("click", downloadErrors);
   $("cancel-button").addEventListener("click", cancelJob);
   $("refresh-history").addEventListener("click", loadHistory);
-  if (keyInput.value) loadHistory();
+  $("user-search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (keyGiven()) loadUsers(true);
+  });
+  $("all-users").addEventListener("click", () => {
+    $("user-email").value = "";
+    if (keyGiven()) loadUsers(true);
+  });
+  $("users-first").addEventListener("click", () => keyGiven() && loadUsers(true));
+  $("users-next").addEventListener("click", () => keyGiven() && loadUsers(false));
+  $("export-users").addEventListener("click", exportUsers);
+  if (keyInput.value) {
+    loadHistory();
+    loadUsers(true);
+  }
 }
 
 start();

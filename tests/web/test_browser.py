@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+import httpx
 import pytest
 from selenium import webdriver
+from selenium.webdriver import ActionChains
 from selenium.webdriver import Chrome as WebDriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -21,7 +23,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from bench.server import Server
-from tests.conftest import ADMIN_KEY, IN_CI
+from tests.conftest import ADMIN_AUTH, ADMIN_KEY, IN_CI
 from tests.helpers import csv_bytes, user_rows
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -142,7 +144,7 @@ def test_a_valid_file_is_imported(browser: WebDriver, live_service: SERVED, tmp_
     assert (dropped, picked) == ("users.csv", "")  # it came by the drop zone, not the picker
     assert "would add 3" in checked
     assert "added 3" in imported
-    assert "validated (check)" in history
+    assert "check: valid" in history
     assert kept_key == ADMIN_KEY
     assert ADMIN_KEY not in address
     assert csp_violations(browser) == []
@@ -173,7 +175,8 @@ def test_a_refused_file_shows_its_errors_and_saves_them_as_csv(
         while not saved.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
 
-    assert "3 problem(s)" in status and count.startswith("3 problem(s)")
+    assert status == "The file was refused: 3 problem(s), listed below; nothing was added."
+    assert count == ""  # one sentence per outcome: all three are listed
     assert [(c[0], c[2]) for c in cells] == [
         ("3", "invalid_email"), ("4", "invalid_boolean"), ("5", "password_too_short"),
     ]  # fmt: skip
@@ -201,8 +204,10 @@ def test_a_job_shows_its_progress_until_it_ends(
         progress = browser.find_element(By.ID, "job-progress")
         seen_max = progress.get_attribute("max")
         screenshot(browser, tmp_path, "upload-page-job.png")
+        history = wait_for_text(browser, "history", "hashing")  # live, as the bar
         finished = wait_for_text(browser, "status", "Imported", seconds=120)
 
+    assert "hashing" in running and "hashing" in history
     assert "of 1500 rows" in running
     assert seen_max == "1500"
     assert "added 1500" in finished
@@ -236,3 +241,167 @@ def test_the_docs_work_offline(browser: WebDriver, live_service: SERVED) -> None
     assert "User Import Service" in title
     assert sources and all(src.startswith(server.url + "/static/") for src in sources)
     assert csp_violations(browser) == []
+
+
+def imports_of(server: Server) -> list[dict[str, object]]:
+    answer = httpx.get(server.url + "/imports", headers=ADMIN_AUTH, timeout=10)
+    items: list[dict[str, object]] = answer.json()["items"]
+    return items
+
+
+def users_of(server: Server) -> list[str]:
+    answer = httpx.get(server.url + "/users?limit=500", headers=ADMIN_AUTH, timeout=10)
+    return [user["email"] for user in answer.json()["items"]]
+
+
+def test_a_double_and_a_third_click_on_import_import_once(
+    browser: WebDriver, live_service: SERVED, tmp_path: Path
+) -> None:
+    users = tmp_path / "users.csv"
+    users.write_bytes(csv_bytes(user_rows(20)))
+    with live_service() as server:
+        open_page(browser, server)
+        choose(browser, users)
+        button = browser.find_element(By.ID, "import-button")
+        ActionChains(browser).double_click(button).click(button).perform()
+        imported = wait_for_text(browser, "status", "Imported")
+        button.click()  # once more, after the answer: nothing is chosen any more
+        again = wait_for_text(browser, "status", "Choose a CSV file first")
+        recorded = imports_of(server)
+        added = users_of(server)
+
+    assert "added 20" in imported and again == "Choose a CSV file first."
+    assert [item["status"] for item in recorded] == ["completed"]  # no refused import
+    assert len(added) == 20
+
+
+def test_without_a_key_nothing_is_sent(
+    browser: WebDriver, live_service: SERVED, tmp_path: Path
+) -> None:
+    users = tmp_path / "users.csv"
+    users.write_bytes(csv_bytes(user_rows(2)))
+    with live_service() as server:
+        browser.get(server.url + "/")
+        choose(browser, users)
+        browser.find_element(By.ID, "check-button").click()
+        status = wait_for_text(browser, "status", "API key")
+        focused = browser.switch_to.active_element.get_attribute("id")
+        recorded = imports_of(server)
+
+    assert status == "Enter the admin API key first."
+    assert focused == "api-key"
+    assert recorded == []
+
+
+def test_saving_the_errors_as_csv_adds_no_history_row_and_a_long_file_names_jobs(
+    browser: WebDriver, live_service: SERVED, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes([["not-an-address", "Ana", "Long-Enough-1", "TRUE"]]))
+    long = tmp_path / "long.csv"
+    long.write_bytes(csv_bytes(user_rows(6)))
+    with live_service(USERIMPORT_MAX_ROWS="5") as server:
+        open_page(browser, server)
+        choose(browser, bad)
+        browser.find_element(By.ID, "check-button").click()
+        wait_for_text(browser, "status", "refused")
+        browser.find_element(By.ID, "download-errors").click()
+        saved = wait_for_text(browser, "status", "saved as import-errors.csv")
+        after_download = imports_of(server)
+        choose(browser, long)
+        browser.find_element(By.ID, "import-button").click()
+        too_long = wait_for_text(browser, "status", "refused")
+
+    assert "nothing was added" in saved
+    assert len(after_download) == 1  # the check; the download replayed it
+    assert "background jobs" in too_long and "USERIMPORT_MAX_ROWS" in too_long
+
+
+def test_the_page_does_not_scroll_sideways_on_a_phone(
+    browser: WebDriver, live_service: SERVED, tmp_path: Path
+) -> None:
+    users = tmp_path / "a-file-with-a-rather-long-name-for-a-phone-screen.csv"
+    users.write_bytes(csv_bytes(user_rows(3)))
+    with live_service() as server:
+        browser.set_window_size(390, 900)
+        open_page(browser, server)
+        choose(browser, users)
+        browser.find_element(By.ID, "import-button").click()
+        wait_for_text(browser, "history", "completed")
+        wait_for_text(browser, "users", "user2@example.com")
+        widths = browser.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        screenshot(browser, tmp_path, "upload-page-phone.png")
+
+    assert widths[0] <= widths[1]
+
+
+def test_the_users_section_finds_pages_and_exports(
+    browser: WebDriver, live_service: SERVED, tmp_path: Path
+) -> None:
+    users = tmp_path / "users.csv"
+    users.write_bytes(csv_bytes(user_rows(25)))
+    with live_service() as server:
+        open_page(browser, server)
+        choose(browser, users)
+        browser.find_element(By.ID, "import-button").click()
+        wait_for_text(browser, "status", "Imported")
+        browser.find_element(By.ID, "all-users").click()
+        wait_for_text(browser, "users", "user19@example.com")
+        first_page = len(browser.find_elements(By.CSS_SELECTOR, "#users tbody tr"))
+        browser.find_element(By.ID, "users-next").click()
+        wait_for_text(browser, "users", "user24@example.com")
+        second_page = len(browser.find_elements(By.CSS_SELECTOR, "#users tbody tr"))
+        browser.find_element(By.ID, "user-email").send_keys("USER7@example.com")
+        browser.find_element(By.ID, "search-users").click()
+        WebDriverWait(browser, 15).until(
+            lambda driver: len(driver.find_elements(By.CSS_SELECTOR, "#users tbody tr")) == 1
+        )
+        found = browser.find_element(By.CSS_SELECTOR, "#users tbody tr").text
+        browser.find_element(By.ID, "all-users").click()
+        wait_for_text(browser, "users", "user19@example.com")
+        browser.find_element(By.ID, "export-users").click()
+        saved = wait_for_text(browser, "status", "saved as users-")
+        screenshot(browser, tmp_path, "users-section.png")
+        exported = next((tmp_path / "downloads").glob("users-*.csv"), None)
+        deadline = time.monotonic() + 15
+        while exported is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            exported = next((tmp_path / "downloads").glob("users-*.csv"), None)
+
+    assert (first_page, second_page) == (20, 5)
+    assert found.startswith("user7@example.com")
+    assert "Update them" in saved
+    assert exported is not None
+    rows = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["Email", "Name", "Password", "Force Change Password"]
+    assert len(rows) == 26 and all(row[2] == "" for row in rows[1:])
+
+
+def test_an_import_is_reverted_from_the_history_after_a_confirmation(
+    browser: WebDriver, live_service: SERVED, tmp_path: Path
+) -> None:
+    users = tmp_path / "users.csv"
+    users.write_bytes(csv_bytes(user_rows(4)))
+    with live_service() as server:
+        open_page(browser, server)
+        choose(browser, users)
+        browser.find_element(By.ID, "import-button").click()
+        wait_for_text(browser, "history", "completed")
+        browser.find_element(By.CSS_SELECTOR, "#history button.revert").click()
+        question = browser.switch_to.alert.text
+        browser.switch_to.alert.dismiss()  # no: nothing happens
+        kept = users_of(server)
+        browser.find_element(By.CSS_SELECTOR, "#history button.revert").click()
+        browser.switch_to.alert.accept()
+        done = wait_for_text(browser, "status", "reverted")
+        history = wait_for_text(browser, "history", "reverted")
+        screenshot(browser, tmp_path, "history-reverted.png")
+        left = users_of(server)
+
+    assert "The 4 user(s) it added will be deleted" in question
+    assert len(kept) == 4
+    assert done == "Import 1 was reverted: 4 user(s) deleted, 0 restored."
+    assert "Revert" not in history.split("reverted", 1)[1].split("\n", 1)[0]
+    assert left == []
