@@ -50,3 +50,8 @@ def test_the_readme_curl_session_runs_as_written(
     assert '"Row","Email","Name","Password","Force Change Password","Errors"' in out  # error file
     assert '"email":"ana@example.com"' in out
     assert (tmp_path / "template.csv").read_text(encoding="utf-8-sig").startswith("Email,Name")
+    exported = (tmp_path / "everyone.csv").read_text(encoding="utf-8-sig")
+    assert exported.startswith('"Email","Name","Password","Force Change Password"')
+    assert '"ana@example.com","Ana Smith-Jones","","TRUE"' in exported  # as edited
+    reverted = json.loads(out[out.rindex('{"id":') :])  # step 6 answers last
+    assert (reverted["status"], reverted["updated"]) == ("reverted", 2), out
