@@ -98,8 +98,12 @@ class _FileSink:
         settings = self.services.settings
         if len(self.held) > settings.max_upload_bytes:
             return False
-        job_sized = self.lines > settings.sync_max_rows + 1  # (as FileValidator.in_process)
-        return not (job_sized and len(self.held) > SPILL_BYTES and self.services.jobs)
+        # More lines than a synchronous import takes (as FileValidator.in_process), where a
+        # job may take it: with USERIMPORT_MAX_ROWS at most the synchronous limit, there are
+        # no jobs, and a long file is refused at once (too_many_rows).
+        job_sized = self.lines > settings.sync_max_rows + 1
+        jobs = self.services.jobs is not None and settings.max_rows > settings.sync_max_rows
+        return not (job_sized and jobs and len(self.held) > SPILL_BYTES)
 
     async def write(self, data: bytes, filename: str | None) -> None:
         if self.reception is not None:
