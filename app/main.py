@@ -19,6 +19,7 @@ from app.http.middleware import HeadAsGet, InFlightLimit, UnhandledErrorAsProble
 from app.http.openapi import install_openapi, operation_id
 from app.http.request_context import RequestContext
 from app.http.security_headers import SecurityHeaders
+from app.imports import revert_routes
 from app.imports import router as imports
 from app.imports.admission import ImportGate
 from app.imports.jobs import web_jobs
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestContext)
     app.include_router(imports.router)
+    app.include_router(revert_routes.router)
     app.include_router(users.router)
     app.include_router(health.router)
     app.include_router(metrics_routes.router)

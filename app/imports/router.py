@@ -36,7 +36,6 @@ from app.imports.idempotency import Answer, check_key, fingerprint
 from app.imports.options import ErrorsFormat, ImportOptions, OnExisting, resolve_options
 from app.imports.pipeline import ImportServices, Upload, import_upload
 from app.imports.repository import IdempotencyRepository, ImportRepository
-from app.imports.revert import revert
 from app.imports.schemas import ImportListItem, ImportPage, ImportRecord, ImportSummary
 from app.imports.status import ImportStatus
 from app.imports.template import TEMPLATE_BYTES, TEMPLATE_FILENAME
@@ -323,74 +322,3 @@ async def cancel_import(_admin: AdminDep, db: DatabaseDep, import_id: ImportId) 
     deleted at once; tasks of it still queued or running end without effect. An import that
     has ended (completed, failed, validated, cancelled) answers 409."""
     return await db.run(lambda session: _cancel(session, import_id))
-
-
-def _revert(session: Session, import_id: int, by: str, max_listed: int) -> ImportRecord:
-    return ImportRecord.model_validate(revert(session, import_id, by, max_listed))
-
-
-@router.post(
-    "/imports/{import_id}/revert",
-    response_model=ImportRecord,
-    summary="Undo a completed import",
-    responses=problem_responses(401, 403, 404, 409, 422, 503),
-)
-async def revert_import(
-    principal: AdminDep,
-    services: ImportServicesDep,
-    import_id: ImportId,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias=IDEMPOTENCY_HEADER,
-            description="As on POST /imports: a retry with the same key gets the first answer "
-            "again (`Idempotent-Replayed: true`), and the revert runs once.",
-        ),
-    ] = None,
-) -> Response:
-    """Undo a completed import in one transaction: the users it added are deleted, and the
-    users it updated (`on_existing=update`) get back the name, Force Change Password and
-    password hash they had before it (kept for as long as its record is). Its status becomes
-    `reverted`, with who did it and when.
-
-    Refused with 409, changing nothing: `users_changed_since` (listing them) when a later
-    import has written any of its users since, or one is gone (revert the later import
-    first); `import_not_revertible` when it is a dry run, refused, cancelled, still running,
-    or reverted already."""
-    db, by = services.db, principal.key_name
-    max_listed = services.settings.max_errors
-
-    async def run() -> Answer:
-        record = await db.run(lambda session: _revert(session, import_id, by, max_listed))
-        return Answer(HTTPStatus.OK, record.model_dump_json())
-
-    if idempotency_key is None:
-        return _plain(await run())
-    key = check_key(idempotency_key)
-    owner, request = principal.key_scope, f"revert:{import_id}"
-    ttl = timedelta(hours=services.settings.idempotency_ttl_hours)
-    lease = timedelta(seconds=services.settings.idempotency_lease_seconds)
-    kept = await db.run(lambda s: IdempotencyRepository(s).claim(owner, key, request, ttl, lease))
-    if kept is not None:
-        if kept.fingerprint != request:
-            raise IdempotencyKeyReusedError(
-                "This Idempotency-Key was used for another request; use a new key."
-            )
-        if kept.status_code is None or kept.body is None:
-            raise IdempotencyInProgressError(
-                "The first request with this Idempotency-Key is still running; retry shortly."
-            )
-        return _plain(Answer(kept.status_code, kept.body), replayed=True)
-    try:
-        answer = await run()
-    except BaseException:
-        with contextlib.suppress(Exception):
-            await db.run(lambda s: IdempotencyRepository(s).release(owner, key))
-        raise
-    await db.run(lambda s: IdempotencyRepository(s).complete(owner, key, answer))
-    return _plain(answer)
-
-
-def _plain(answer: Answer, *, replayed: bool = False) -> Response:
-    headers = {"Idempotent-Replayed": "true"} if replayed else {}
-    return Response(answer.body, answer.status_code, headers, media_type="application/json")
