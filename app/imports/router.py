@@ -51,7 +51,9 @@ router = APIRouter(tags=["imports"])
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 async def get_template() -> Response:
-    """The header row every import file starts with, UTF-8 with a BOM."""
+    """The header row every import file starts with, UTF-8 with a BOM. Password may be left
+    empty only on a row that updates an existing user (`on_existing=update`): that user keeps
+    their password. GET /users with `Accept: text/csv` answers the directory in this layout."""
     return Response(
         TEMPLATE_BYTES,
         media_type="text/csv; charset=utf-8",
@@ -192,7 +194,10 @@ async def create_import(
         Query(
             description="A row whose address the directory holds already: `error` (default) "
             "refuses the file (`already_exists`), `skip` leaves that user as it is, `update` "
-            "sets its name, password and Force Change Password. Also a form field."
+            "sets its name, password and Force Change Password; with `update` an empty "
+            "Password keeps that user's password (a new user still needs one: "
+            "`missing_value`), so a file exported by GET /users (Accept: text/csv) can be "
+            "edited and imported again. Also a form field."
         ),
     ] = None,
     errors_format: Annotated[

@@ -132,6 +132,7 @@ def test_a_valid_file_is_imported(browser: WebDriver, live_service: SERVED, tmp_
         open_page(browser, server)
         drop(browser, users)
         dropped = browser.find_element(By.ID, "chosen-file").text
+        picker_shown = browser.find_element(By.ID, "file-input").is_displayed()
         picked = browser.find_element(By.ID, "file-input").get_attribute("value")
         browser.find_element(By.ID, "check-button").click()
         checked = wait_for_text(browser, "status", "The file is valid")
@@ -142,6 +143,7 @@ def test_a_valid_file_is_imported(browser: WebDriver, live_service: SERVED, tmp_
         address = browser.current_url
 
     assert (dropped, picked) == ("users.csv", "")  # it came by the drop zone, not the picker
+    assert not picker_shown  # one file picker: the drop zone (the input behind it is hidden)
     assert "would add 3" in checked
     assert "added 3" in imported
     assert "check: valid" in history

@@ -202,7 +202,10 @@ def sync_detailed(
         dry_run (bool | Unset): Only check the file: answer 200 and add nothing. Default: False.
         on_existing (None | OnExisting | Unset): A row whose address the directory holds already:
             `error` (default) refuses the file (`already_exists`), `skip` leaves that user as it is,
-            `update` sets its name, password and Force Change Password. Also a form field.
+            `update` sets its name, password and Force Change Password; with `update` an empty
+            Password keeps that user's password (a new user still needs one: `missing_value`), so a
+            file exported by GET /users (Accept: text/csv) can be edited and imported again. Also a
+            form field.
         errors_format (ErrorsFormat | None | Unset): `csv` answers a refused file with the CSV
             error file (as `Accept: text/csv` does); `json` (default) with the problem. Also a form
             field.
@@ -264,7 +267,10 @@ def sync(
         dry_run (bool | Unset): Only check the file: answer 200 and add nothing. Default: False.
         on_existing (None | OnExisting | Unset): A row whose address the directory holds already:
             `error` (default) refuses the file (`already_exists`), `skip` leaves that user as it is,
-            `update` sets its name, password and Force Change Password. Also a form field.
+            `update` sets its name, password and Force Change Password; with `update` an empty
+            Password keeps that user's password (a new user still needs one: `missing_value`), so a
+            file exported by GET /users (Accept: text/csv) can be edited and imported again. Also a
+            form field.
         errors_format (ErrorsFormat | None | Unset): `csv` answers a refused file with the CSV
             error file (as `Accept: text/csv` does); `json` (default) with the problem. Also a form
             field.
@@ -321,7 +327,10 @@ async def asyncio_detailed(
         dry_run (bool | Unset): Only check the file: answer 200 and add nothing. Default: False.
         on_existing (None | OnExisting | Unset): A row whose address the directory holds already:
             `error` (default) refuses the file (`already_exists`), `skip` leaves that user as it is,
-            `update` sets its name, password and Force Change Password. Also a form field.
+            `update` sets its name, password and Force Change Password; with `update` an empty
+            Password keeps that user's password (a new user still needs one: `missing_value`), so a
+            file exported by GET /users (Accept: text/csv) can be edited and imported again. Also a
+            form field.
         errors_format (ErrorsFormat | None | Unset): `csv` answers a refused file with the CSV
             error file (as `Accept: text/csv` does); `json` (default) with the problem. Also a form
             field.
@@ -383,7 +392,10 @@ async def asyncio(
         dry_run (bool | Unset): Only check the file: answer 200 and add nothing. Default: False.
         on_existing (None | OnExisting | Unset): A row whose address the directory holds already:
             `error` (default) refuses the file (`already_exists`), `skip` leaves that user as it is,
-            `update` sets its name, password and Force Change Password. Also a form field.
+            `update` sets its name, password and Force Change Password; with `update` an empty
+            Password keeps that user's password (a new user still needs one: `missing_value`), so a
+            file exported by GET /users (Accept: text/csv) can be edited and imported again. Also a
+            form field.
         errors_format (ErrorsFormat | None | Unset): `csv` answers a refused file with the CSV
             error file (as `Accept: text/csv` does); `json` (default) with the problem. Also a form
             field.

@@ -66,7 +66,9 @@ def sync_detailed(
 ) -> Response[Problem | str]:
     """ Download the CSV template
 
-     The header row every import file starts with, UTF-8 with a BOM.
+     The header row every import file starts with, UTF-8 with a BOM. Password may be left
+    empty only on a row that updates an existing user (`on_existing=update`): that user keeps
+    their password. GET /users with `Accept: text/csv` answers the directory in this layout.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -94,7 +96,9 @@ def sync(
 ) -> Problem | str | None:
     """ Download the CSV template
 
-     The header row every import file starts with, UTF-8 with a BOM.
+     The header row every import file starts with, UTF-8 with a BOM. Password may be left
+    empty only on a row that updates an existing user (`on_existing=update`): that user keeps
+    their password. GET /users with `Accept: text/csv` answers the directory in this layout.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -117,7 +121,9 @@ async def asyncio_detailed(
 ) -> Response[Problem | str]:
     """ Download the CSV template
 
-     The header row every import file starts with, UTF-8 with a BOM.
+     The header row every import file starts with, UTF-8 with a BOM. Password may be left
+    empty only on a row that updates an existing user (`on_existing=update`): that user keeps
+    their password. GET /users with `Accept: text/csv` answers the directory in this layout.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,7 +151,9 @@ async def asyncio(
 ) -> Problem | str | None:
     """ Download the CSV template
 
-     The header row every import file starts with, UTF-8 with a BOM.
+     The header row every import file starts with, UTF-8 with a BOM. Password may be left
+    empty only on a row that updates an existing user (`on_existing=update`): that user keeps
+    their password. GET /users with `Accept: text/csv` answers the directory in this layout.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
