@@ -15,7 +15,7 @@ from app.core.db import Database
 from app.core.errors import ImportFinishedError
 from app.core.models import UserImport
 from app.imports import status
-from app.imports.options import ImportOptions, OnExisting
+from app.imports.options import ImportOptions
 from app.imports.receiving import Part, PartCutter
 from app.imports.repository import ImportRepository
 from app.imports.service import new_import
@@ -106,8 +106,7 @@ def _received(
     record = ImportRepository(session).lock(received.import_id)
     if record is None or not status.is_in(record, ImportStatus.RECEIVING):
         raise _cancelled(received.import_id)
-    keep = options.on_existing == OnExisting.UPDATE
-    record.limits = FileLimits.from_settings(jobs.settings, keep_passwords=keep).to_json()
+    record.limits = FileLimits.of_import(jobs.settings, options.on_existing).to_json()
     record.dry_run, record.on_existing = options.dry_run, options.on_existing.value
     StagingRepository(session).set_apart(received.import_id, received.apart)
     return record

@@ -100,13 +100,6 @@ class StagingRepository:
         query = select(JobFile.sealed).where(JobFile.import_id == import_id)
         return self.session.scalar(query)
 
-    def replace_file_with_chunks(self, import_id: int, chunks: Sequence[JobChunk]) -> None:
-        """The file's valid rows as chunks; the file itself is not needed any more."""
-        self.session.execute(delete(JobChunk).where(JobChunk.import_id == import_id))
-        self.session.add_all(chunks)
-        self.session.execute(delete(JobFile).where(JobFile.import_id == import_id))
-        self.session.flush()
-
     def add_chunks(self, chunks: Sequence[JobChunk]) -> None:
         self.session.add_all(chunks)
         self.session.flush()

@@ -85,8 +85,7 @@ class JobRuntime:
 def submit(rt: JobRuntime, session: Session, record: UserImport, data: bytes, rows: int) -> None:
     """Record a queued job, stage its file sealed and defer its validation: one transaction."""
     status.queued(record, rows)
-    keep = record.on_existing == OnExisting.UPDATE
-    record.limits = FileLimits.from_settings(rt.settings, keep_passwords=keep).to_json()
+    record.limits = FileLimits.of_import(rt.settings, record.on_existing).to_json()
     ImportRepository(session).add(record)
     StagingRepository(session).add_file(record.id, rt.sealer.seal(data, file_context(record.id)))
     rt.defer(session, VALIDATE, [{"import_id": record.id}])
@@ -96,8 +95,7 @@ def _limits(rt: JobRuntime, record: UserImport) -> FileLimits:
     """The limits the job was accepted under; a job queued before they were recorded (an
     upgrade) is judged by this worker's settings."""
     if record.limits is None:
-        keep = record.on_existing == OnExisting.UPDATE
-        return FileLimits.from_settings(rt.settings, keep_passwords=keep)
+        return FileLimits.of_import(rt.settings, record.on_existing)
     return FileLimits.from_json(record.limits)
 
 
@@ -239,11 +237,6 @@ def _validate_whole(rt: JobRuntime, import_id: int) -> None:
             rt.defer(session, COMMIT, [{"import_id": import_id}])
 
 
-def _has_file(rt: JobRuntime, import_id: int) -> bool:
-    with rt.sessions() as session:
-        return StagingRepository(session).has_file(import_id)
-
-
 def _sealed_chunk(rt: JobRuntime, import_id: int, start: int, rows: list[StagedRow]) -> JobChunk:
     sealed = seal_rows(rt.sealer, import_id, start, rows)
     return JobChunk(import_id=import_id, start=start, size=len(rows), sealed=sealed)
@@ -278,9 +271,10 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
         return
     data = rt.sealer.open(sealed, part_context(import_id, part))
     del sealed
-    # A received part must find the file's header where the web process saw it.
+    # A part must find the file's header where it was cut (the first part: just before its
+    # own lines), and rows that are lines.
     head_rows = data[:head_bytes].count(b"\n") if head_bytes else None
-    if head_rows is None and part == 0 and not _has_file(rt, import_id):
+    if part == 0:
         head_rows = first_row - 1
     validation = rt.check(data, limits, Scope(first_row, head_rows, keep_users=not dry_run))
     del data

@@ -21,6 +21,7 @@ from app.imports.csv_reader import (
     read_header,
     read_records,
 )
+from app.imports.options import OnExisting
 from app.imports.rows import RowPolicy
 from app.imports.rules import FileChecker, duplicate_error
 
@@ -100,6 +101,11 @@ class FileLimits:
         domains = tuple(settings.allowed_domains)
         policy = RowPolicy(settings.min_password_length, domains, keep_passwords)
         return cls(settings.max_rows, settings.max_errors, policy)
+
+    @classmethod
+    def of_import(cls, settings: Settings, on_existing: str) -> "FileLimits":
+        """An import's limits: with on_existing=update an empty Password keeps a user's own."""
+        return cls.from_settings(settings, keep_passwords=on_existing == OnExisting.UPDATE)
 
     def to_json(self) -> dict[str, Any]:
         return {
