@@ -2,9 +2,20 @@
 
 import json
 from collections.abc import Collection, Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ARRAY, String, Table, any_, bindparam, func, insert, select, update
+from sqlalchemy import (
+    ARRAY,
+    Select,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.core.models import DirectoryUser
@@ -71,14 +82,8 @@ class UserRepository:
         """The next limit users after after_id in the order they were added, as (id, email,
         name, Force Change Password): never a hash."""
         user = DirectoryUser
-        query = select(user.id, user.email, user.name, user.force_change_password)
-        query = query.order_by(user.id).limit(limit)
-        if after_id is not None:
-            query = query.where(user.id > after_id)
-        if email_key is not None:
-            query = query.where(user.email_key == email_key)
-        if import_id is not None:
-            query = query.where(user.import_id == import_id)
+        columns = select(user.id, user.email, user.name, user.force_change_password)
+        query = _in_order(columns, limit, after_id, email_key, import_id)
         return [(n, email, name, force) for n, email, name, force in self.session.execute(query)]
 
     def page(
@@ -89,11 +94,22 @@ class UserRepository:
         import_id: int | None = None,
     ) -> Sequence[DirectoryUser]:
         """Users in the order they were added, limit + 1 of them (to tell if more follow)."""
-        query = select(DirectoryUser).order_by(DirectoryUser.id).limit(limit + 1)
-        if after_id is not None:
-            query = query.where(DirectoryUser.id > after_id)
-        if email_key is not None:
-            query = query.where(DirectoryUser.email_key == email_key)
-        if import_id is not None:
-            query = query.where(DirectoryUser.import_id == import_id)
+        query = _in_order(select(DirectoryUser), limit + 1, after_id, email_key, import_id)
         return self.session.scalars(query).all()
+
+
+Q = TypeVar("Q", bound="Select[*tuple[Any, ...]]")
+
+
+def _in_order(
+    query: Q, limit: int, after_id: int | None, email_key: str | None, import_id: int | None
+) -> Q:
+    """The query's users in the order they were added, after after_id, filtered."""
+    query = query.order_by(DirectoryUser.id).limit(limit)
+    if after_id is not None:
+        query = query.where(DirectoryUser.id > after_id)
+    if email_key is not None:
+        query = query.where(DirectoryUser.email_key == email_key)
+    if import_id is not None:
+        query = query.where(DirectoryUser.import_id == import_id)
+    return query
