@@ -1,7 +1,5 @@
 """HTTP route for undoing an import (the decision: app/imports/revert.py)."""
 
-import contextlib
-from datetime import timedelta
 from http import HTTPStatus
 from typing import Annotated
 
@@ -10,14 +8,12 @@ from sqlalchemy.orm import Session
 
 from app.auth.deps import AdminDep
 from app.core.errors import (
-    IdempotencyInProgressError,
-    IdempotencyKeyReusedError,
     problem_responses,
 )
 from app.imports.deps import ImportServicesDep
 from app.imports.idempotency import HEADER as IDEMPOTENCY_HEADER
 from app.imports.idempotency import Answer, check_key
-from app.imports.repository import IdempotencyRepository
+from app.imports.once import run_once
 from app.imports.revert import revert
 from app.imports.router import ImportId
 from app.imports.schemas import ImportRecord
@@ -66,29 +62,12 @@ async def revert_import(
 
     if idempotency_key is None:
         return _plain(await run())
-    key = check_key(idempotency_key)
-    owner, request = principal.key_scope, f"revert:{import_id}"
-    ttl = timedelta(hours=services.settings.idempotency_ttl_hours)
-    lease = timedelta(seconds=services.settings.idempotency_lease_seconds)
-    kept = await db.run(lambda s: IdempotencyRepository(s).claim(owner, key, request, ttl, lease))
-    if kept is not None:
-        if kept.fingerprint != request:
-            raise IdempotencyKeyReusedError(
-                "This Idempotency-Key was used for another request; use a new key."
-            )
-        if kept.status_code is None or kept.body is None:
-            raise IdempotencyInProgressError(
-                "The first request with this Idempotency-Key is still running; retry shortly."
-            )
-        return _plain(Answer(kept.status_code, kept.body), replayed=True)
-    try:
-        answer = await run()
-    except BaseException:
-        with contextlib.suppress(Exception):
-            await db.run(lambda s: IdempotencyRepository(s).release(owner, key))
-        raise
-    await db.run(lambda s: IdempotencyRepository(s).complete(owner, key, answer))
-    return _plain(answer)
+    answer, replayed = await run_once(
+        db, services.settings, principal.key_scope, check_key(idempotency_key),
+        f"revert:{import_id}", run,
+        "This Idempotency-Key was used for another request; use a new key.",
+    )  # fmt: skip
+    return _plain(answer, replayed=replayed)
 
 
 def _plain(answer: Answer, *, replayed: bool = False) -> Response:

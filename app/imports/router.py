@@ -1,9 +1,6 @@
 """HTTP routes for the template and for imports."""
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
-from datetime import timedelta
+from dataclasses import replace
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -12,18 +9,15 @@ from sqlalchemy.orm import Session
 
 from app.auth.deps import AdminDep, ReaderDep
 from app.core.codes import ProblemCode
-from app.core.db import Database
 from app.core.errors import (
     PROBLEM_MEDIA_TYPE,
-    IdempotencyInProgressError,
-    IdempotencyKeyReusedError,
     ImportFinishedError,
     NotFoundError,
     problem_response,
     problem_responses,
     problem_type,
 )
-from app.core.models import MAX_ID, IdempotencyRecord, UserImport
+from app.core.models import MAX_ID, UserImport
 from app.core.schemas import Problem, RowError
 from app.http.deps import DatabaseDep
 from app.http.pagination import decode_cursor, split_page
@@ -33,9 +27,10 @@ from app.imports.error_file import FILENAME as ERRORS_FILENAME
 from app.imports.error_file import RowCells, error_csv, read_cells
 from app.imports.idempotency import HEADER as IDEMPOTENCY_HEADER
 from app.imports.idempotency import Answer, check_key, fingerprint
+from app.imports.once import run_once
 from app.imports.options import ErrorsFormat, ImportOptions, OnExisting, resolve_options
 from app.imports.pipeline import ImportServices, Upload, import_upload
-from app.imports.repository import IdempotencyRepository, ImportRepository
+from app.imports.repository import ImportRepository
 from app.imports.schemas import ImportListItem, ImportPage, ImportRecord, ImportSummary
 from app.imports.status import ImportStatus
 from app.imports.template import TEMPLATE_BYTES, TEMPLATE_FILENAME
@@ -137,42 +132,6 @@ def _respond(
     return Response(answer.body, answer.status_code, headers, media_type=media_type)
 
 
-@contextlib.asynccontextmanager
-async def _renewed(db: Database, owner: str, key: str, lease: timedelta) -> AsyncIterator[None]:
-    """The claim is renewed every third of its lease while the request runs, so it outlives a
-    process that died only by one lease."""
-
-    async def renew() -> None:
-        while True:
-            await asyncio.sleep(lease.total_seconds() / 3)
-            with contextlib.suppress(Exception):  # a missed renewal: the next one may work
-                await db.run(lambda s: IdempotencyRepository(s).renew(owner, key, lease))
-
-    renewing = asyncio.create_task(renew())
-    try:
-        yield
-    finally:
-        renewing.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await renewing
-
-
-def _replay(kept: IdempotencyRecord, request: str, upload: Upload, csv: bool) -> Response:
-    if kept.fingerprint != request:
-        raise IdempotencyKeyReusedError(
-            "This Idempotency-Key was used for another file or other options; use a new key "
-            "for a new request."
-        )
-    if kept.status_code is None or kept.body is None:
-        raise IdempotencyInProgressError(
-            "The first request with this Idempotency-Key is still running; retry shortly."
-        )
-    # In the format the retry asks for: a refusal may be fetched again as the CSV error file.
-    csv_errors = csv and kept.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
-    answer = Answer(kept.status_code, kept.body, kept.location, csv_errors)
-    return _respond(answer, upload, replayed=True)  # its cells are read from the retry's file
-
-
 @router.post(
     "/imports",
     status_code=HTTPStatus.CREATED,
@@ -236,24 +195,27 @@ async def create_import(
     options = resolve_options(dry_run, on_existing, errors_format, upload.fields, accept)
     created_by, owner = principal.key_name, principal.key_scope
     if idempotency_key is None:
+        first, read = await _run_import(upload, options, created_by, services)
+        return _respond(first, upload, read)
+    cells: RowCells | None = None
+
+    async def run() -> Answer:
+        nonlocal cells
         answer, cells = await _run_import(upload, options, created_by, services)
-        return _respond(answer, upload, cells)
-    key = check_key(idempotency_key)
+        return answer
+
     request = fingerprint(upload.digest, options)
-    ttl = timedelta(hours=services.settings.idempotency_ttl_hours)
-    lease = timedelta(seconds=services.settings.idempotency_lease_seconds)
-    db = services.db
-    kept = await db.run(lambda s: IdempotencyRepository(s).claim(owner, key, request, ttl, lease))
-    if kept is not None:
-        return _replay(kept, request, upload, options.errors_format == ErrorsFormat.CSV)
-    try:
-        async with _renewed(db, owner, key, lease):
-            answer, cells = await _run_import(upload, options, created_by, services)
-    except BaseException:  # no answer worth keeping (busy, database away): a retry runs it
-        with contextlib.suppress(Exception):  # the database may be the reason
-            await db.run(lambda s: IdempotencyRepository(s).release(owner, key))
-        raise
-    await db.run(lambda s: IdempotencyRepository(s).complete(owner, key, answer))
+    answer, replayed = await run_once(
+        services.db, services.settings, owner, check_key(idempotency_key), request, run,
+        "This Idempotency-Key was used for another file or other options; use a new key for "
+        "a new request.",
+    )  # fmt: skip
+    if replayed:
+        # In the format the retry asks for: a refusal may be fetched again as the CSV error
+        # file, its cells read from the retry's file.
+        csv = options.errors_format == ErrorsFormat.CSV
+        csv_errors = csv and answer.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+        return _respond(replace(answer, csv_errors=csv_errors), upload, replayed=True)
     return _respond(answer, upload, cells)
 
 
