@@ -131,8 +131,10 @@ class DirectoryUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     force_change_password: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # The import that added the user; None once that import's record was pruned.
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("user_import.id"))
+    # The import that added the user; None once that import's record was pruned. Not a foreign
+    # key: a job's commit adds a million users in one statement, and the database checked the
+    # link per row (migrations/versions/2026-12-03-0500_directory_import_link.py).
+    import_id: Mapped[int | None] = mapped_column(Integer)
     # The import that wrote the user last (added or updated it): a revert undoes only what
     # no later import has changed.
     updated_by: Mapped[int | None] = mapped_column(Integer)
