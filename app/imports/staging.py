@@ -300,13 +300,22 @@ class StagingRepository:
     def duplicates(self, import_id: int, limit: int) -> tuple[list[tuple[int, int]], int]:
         """Addresses on more than one row of the file: (row, first row) of each later row,
         the first `limit` by row, and how many there are."""
+        # Counted by grouping first (a file with none, the usual case, costs one aggregate),
+        # then found row by row.
+        repeated = (
+            select((func.count() - 1).label("later"))
+            .where(JobKey.import_id == import_id)
+            .group_by(JobKey.email_key)
+            .having(func.count() > 1)
+            .subquery()
+        )
+        count = int(self.session.scalar(select(func.sum(repeated.c.later))) or 0)
+        if not count:
+            return [], 0
         first = func.min(JobKey.row).over(partition_by=JobKey.email_key)
         rows = select(JobKey.row, first.label("first")).where(JobKey.import_id == import_id)
         seen = rows.subquery()
         later = select(seen.c.row, seen.c.first).where(seen.c.row != seen.c.first)
-        count = self.session.scalar(select(func.count()).select_from(later.subquery())) or 0
-        if not count:
-            return [], 0
         found = self.session.execute(later.order_by(seen.c.row).limit(limit))
         return [(row, first_row) for row, first_row in found], count
 
@@ -364,6 +373,18 @@ class StagingRepository:
             delete(StagedUser).where(*chosen)
             if skip
             else update(StagedUser).where(*chosen).values(existing=True)
+        )
+        self.session.execute(query, execution_options={"synchronize_session": False})
+
+    def uncheck(self, import_id: int) -> None:
+        """The parts were checked under options the request then changed: what their checks
+        staged goes, and they are checked again."""
+        for table in (JobChunk, StagedUser, JobKey):
+            self.session.execute(delete(table).where(table.import_id == import_id))
+        query = (
+            update(JobPart)
+            .where(JobPart.import_id == import_id)
+            .values(checked=False, whole=False, rows=0, error_count=0, errors=[])
         )
         self.session.execute(query, execution_options={"synchronize_session": False})
 
