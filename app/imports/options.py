@@ -49,6 +49,22 @@ def _choice(kind: type[E], name: str, query: E | None, form: str | None) -> E | 
     return value
 
 
+# How a query parameter says false (pydantic's lax booleans); anything else may be a dry run.
+FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
+
+
+def query_options(query: Mapping[str, str]) -> ImportOptions | None:
+    """An upload's options as its query gives them, known before its body: None when it may
+    be a dry run. A form field may still set on_existing (resolve_options has the last word)."""
+    if query.get("dry_run", "false").strip().lower() not in FALSE:
+        return None
+    try:
+        existing = OnExisting(query.get("on_existing", OnExisting.ERROR.value).strip().lower())
+    except ValueError:
+        existing = OnExisting.ERROR  # refused by the route
+    return ImportOptions(on_existing=existing)
+
+
 def resolve_options(
     dry_run: bool,
     on_existing: OnExisting | None,

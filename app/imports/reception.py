@@ -3,6 +3,10 @@ cuts them): its record is `receiving` from its first part to its last, then queu
 import) or checked in parts during the request (a dry run, app/imports/pipeline.py). Each part
 is sealed with no connection held and written in a transaction of its own; a request that
 does not end in an import (a client gone, a refused request) leaves nothing behind.
+
+An import's parts are checked by the workers as they arrive (each part's check deferred with
+it), under the options the query gave; the form's fields may change them (on_existing), and
+then the parts are checked again once the file is whole.
 """
 
 import contextlib
@@ -21,7 +25,7 @@ from app.imports.repository import ImportRepository
 from app.imports.service import new_import
 from app.imports.staging import StagingRepository, part_context
 from app.imports.status import ImportStatus
-from app.imports.tasks import VALIDATE, JobRuntime
+from app.imports.tasks import CHECK_PART, VALIDATE, JobRuntime
 from app.imports.validation import FileLimits
 
 
@@ -33,6 +37,7 @@ class Received:
     rows: int  # counted by line ends
     digest: str  # the file's SHA-256, hex
     apart: bool  # its parts can be checked apart
+    checking: bool  # each part's check was deferred as it arrived
 
 
 def _cancelled(import_id: int) -> ImportFinishedError:
@@ -44,10 +49,11 @@ def _cancelled(import_id: int) -> ImportFinishedError:
 class Reception:
     """One file arriving: fed its bytes in order, then ended or abandoned."""
 
-    def __init__(self, db: Database, jobs: JobRuntime, record: UserImport) -> None:
+    def __init__(self, db: Database, jobs: JobRuntime, record: UserImport, checking: bool) -> None:
         self.db = db
         self.jobs = jobs
         self.import_id = record.id
+        self.checking = checking
         self.cutter = PartCutter(jobs.settings.job_part_rows)
 
     @classmethod
@@ -55,14 +61,18 @@ class Reception:
         cls,
         db: Database,
         jobs: JobRuntime,
-        options: ImportOptions,
+        assumed: ImportOptions | None,
         filename: str | None,
         created_by: str,
     ) -> "Reception":
+        """assumed: the options the query gives, under which the parts are checked as they
+        arrive; None (a dry run, maybe) when they are checked once the file is whole."""
+        options = assumed or ImportOptions(dry_run=True)
         record = new_import(options, filename, created_by=created_by)
+        record.limits = FileLimits.of_import(jobs.settings, options.on_existing).to_json()
         status.receiving(record)
         await db.run(lambda session: ImportRepository(session).add(record))
-        return cls(db, jobs, record)
+        return cls(db, jobs, record, checking=assumed is not None)
 
     async def feed(self, data: bytes) -> None:
         for part in self.cutter.feed(data):
@@ -84,6 +94,10 @@ class Reception:
                 None,
                 head_bytes=part.head_bytes,
             )
+            if self.checking:
+                self.jobs.defer(
+                    session, CHECK_PART, [{"import_id": self.import_id, "part": part.number}]
+                )
 
         await self.db.run(write)
 
@@ -91,7 +105,9 @@ class Reception:
         for part in self.cutter.finish():
             await self._write(part)
         cutter = self.cutter
-        return Received(self.import_id, cutter.rows, cutter.digest.hexdigest(), cutter.apart)
+        return Received(
+            self.import_id, cutter.rows, cutter.digest.hexdigest(), cutter.apart, self.checking
+        )
 
     async def forget(self) -> None:
         """The request ended: a file it did not turn into an import (refused request,
@@ -102,23 +118,34 @@ class Reception:
 
 def _received(
     jobs: JobRuntime, session: Session, received: Received, options: ImportOptions
-) -> UserImport:
+) -> tuple[UserImport, bool]:
+    """The record with the request's options; whether its parts' checks, deferred as they
+    arrived, still hold (else what they staged goes, and they are checked again)."""
     record = ImportRepository(session).lock(received.import_id)
     if record is None or not status.is_in(record, ImportStatus.RECEIVING):
         raise _cancelled(received.import_id)
-    record.limits = FileLimits.of_import(jobs.settings, options.on_existing).to_json()
+    limits = FileLimits.of_import(jobs.settings, options.on_existing).to_json()
+    staging = StagingRepository(session)
+    checking = received.checking and (record.limits, record.dry_run) == (limits, options.dry_run)
+    if received.checking and not checking:
+        staging.uncheck(received.import_id)
+    record.limits = limits
     record.dry_run, record.on_existing = options.dry_run, options.on_existing.value
-    StagingRepository(session).set_apart(received.import_id, received.apart)
-    return record
+    staging.set_apart(received.import_id, received.apart)
+    return record, checking
 
 
 def queue_received(
     jobs: JobRuntime, session: Session, received: Received, options: ImportOptions
 ) -> UserImport:
-    """The file is whole: its job is queued (one transaction)."""
-    record = _received(jobs, session, received, options)
-    status.queued(record, received.rows)
-    jobs.defer(session, VALIDATE, [{"import_id": record.id}])
+    """The file is whole: its job is queued, or validating when its parts' checks were deferred
+    as they arrived (one transaction)."""
+    record, checking = _received(jobs, session, received, options)
+    if checking:  # its parts are being checked already
+        status.validating(record, received.rows)
+    else:
+        status.queued(record, received.rows)
+    jobs.defer(session, VALIDATE, [{"import_id": record.id, "parts_queued": checking}])
     return record
 
 
@@ -126,7 +153,7 @@ def check_received(
     jobs: JobRuntime, session: Session, received: Received, options: ImportOptions
 ) -> UserImport:
     """The file of a dry run is whole: its parts are checked next, during the request."""
-    record = _received(jobs, session, received, options)
+    record, _checking = _received(jobs, session, received, options)
     status.validating(record, received.rows)
     return record
 

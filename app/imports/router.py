@@ -100,7 +100,7 @@ async def _run_import(
     outcome = await import_upload(services, upload, options, created_by=created_by)
     record = outcome.record
     cells = outcome.validation.cells if outcome.validation is not None else None
-    if record.status == ImportStatus.QUEUED:
+    if status.is_unfinished(record):  # a job: queued, or its parts checked as they arrived
         summary = ImportSummary.model_validate(record).model_dump_json()
         return Answer(HTTPStatus.ACCEPTED, summary, f"/imports/{record.id}"), None
     if record.status == ImportStatus.FAILED:

@@ -112,10 +112,11 @@ def _part_count(rt: JobRuntime, rows: int) -> int:
     return 1 if rows <= 2 * part_rows else -(-rows // part_rows)
 
 
-def validate(rt: JobRuntime, import_id: int) -> None:
+def validate(rt: JobRuntime, import_id: int, parts_queued: bool = False) -> None:
     """Step: check every row and the directory before any hash: here, or in parts by any
     workers at once (check_part, then plan) when the file was received in parts that can be
-    checked apart, or is big and its rows are its lines."""
+    checked apart, or is big and its rows are its lines. parts_queued: each received part's
+    check was deferred as it arrived (the last to end defers the plan)."""
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_in(record, ImportStatus.QUEUED, ImportStatus.VALIDATING):
@@ -125,7 +126,8 @@ def validate(rt: JobRuntime, import_id: int) -> None:
         staged = staging.parts(import_id)
         received = bool(staged) and not staging.has_file(import_id)
         if received and all(part.lines for part in staged):
-            check_parts(rt, session, import_id, staged)
+            if not parts_queued or all(part.checked for part in staged):
+                check_parts(rt, session, import_id, staged)
             return
         parts = _part_count(rt, record.rows)
         if staged and not received:
@@ -251,6 +253,10 @@ def _refuse(
     log_attempt(record, started, job=True)
 
 
+# A part is checked as soon as it is staged: while the file still arrives too.
+CHECKABLE = (ImportStatus.RECEIVING, ImportStatus.QUEUED, ImportStatus.VALIDATING)
+
+
 def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
     """Step (a big job): check one part of the file's rows, apart from the others; its users
     are staged as sealed chunks (hashed once the plan accepts the file), the first row of each
@@ -260,7 +266,7 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
         record = ImportRepository(session).get(import_id)
         staging = StagingRepository(session)
         found = staging.part(import_id, part)
-        if record is None or not status.is_in(record, ImportStatus.VALIDATING):
+        if record is None or not status.is_in(record, *CHECKABLE):
             return
         if found is None or found.checked:
             return  # a run before this one checked it
@@ -283,12 +289,14 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
     # part's own (one run stages it).
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock_shared(import_id)
-        if record is None or not status.is_in(record, ImportStatus.VALIDATING):
+        if record is None or not status.is_in(record, *CHECKABLE):
             return
+        if (_limits(rt, record), record.dry_run) != (limits, dry_run):
+            return  # checked while the file arrived; its request then changed the options
         staging = StagingRepository(session)
         found = staging.part(import_id, part, for_update=True)
-        if found is None or found.checked:
-            return
+        if found is None or found.checked or not found.lines:
+            return  # checked by a run before this one, or the file is read whole
         # Its lines stay sealed until the plan: the file may have to be joined and read whole.
         found.checked, found.whole = True, checker is None
         found.rows, found.delimiter, found.columns = (
@@ -540,7 +548,11 @@ def _give_up(rt: JobRuntime, args: TaskArgs, error: Exception | None) -> None:
 
 
 IMPORT_TASKS = (
-    Task(VALIDATE, lambda rt, args, _stop: validate(rt, args["import_id"]), _give_up),
+    Task(
+        VALIDATE,
+        lambda rt, args, _stop: validate(rt, args["import_id"], args.get("parts_queued", False)),
+        _give_up,
+    ),
     Task(
         CHECK_PART,
         lambda rt, args, _stop: check_part(rt, args["import_id"], args["part"]),

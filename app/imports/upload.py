@@ -27,7 +27,7 @@ from app.core.errors import (
 )
 from app.core.schemas import InvalidParam
 from app.imports.deps import ImportServicesDep
-from app.imports.options import ImportOptions
+from app.imports.options import ImportOptions, query_options
 from app.imports.pipeline import ImportServices, Upload
 from app.imports.reception import Received, Reception
 
@@ -87,9 +87,14 @@ class _FileSink:
     be a synchronous import's; beyond, (jobs on) staged in parts as they arrive
     (app/imports/reception.py), so a large file is never held."""
 
-    def __init__(self, services: ImportServices, created_by: str) -> None:
+    def __init__(
+        self, services: ImportServices, created_by: str, assumed: ImportOptions | None
+    ) -> None:
         self.services = services
         self.created_by = created_by
+        # The options the query gives (None: it may be a dry run): a job's parts are checked
+        # under them as they arrive.
+        self.assumed = assumed
         self.held = bytearray()
         self.lines = 0
         self.reception: Reception | None = None
@@ -120,7 +125,7 @@ class _FileSink:
                 f"The file is larger than {mib:g} MiB; split it and upload it in parts."
             )
         self.reception = await Reception.start(
-            self.services.db, jobs, ImportOptions(), _filename(filename), self.created_by
+            self.services.db, jobs, self.assumed, _filename(filename), self.created_by
         )
         held, self.held = bytes(self.held), bytearray()
         await self.reception.feed(held)
@@ -210,7 +215,7 @@ async def read_upload(
         raise UnsupportedMediaTypeError(
             f'Send the CSV file as multipart/form-data, in a part named "{FILE_FIELD}".'
         )
-    sink = _FileSink(services, principal.key_name)
+    sink = _FileSink(services, principal.key_name, query_options(request.query_params))
     received: Received | None = None
     try:
         form = await _parse_form(request, sink)
