@@ -4,6 +4,7 @@ USERIMPORT_EMBEDDED_WORKER is on); with SQLite, the embedded runner of `serve`, 
 tasks owed from the jobs' own state. The same task functions (app/imports/tasks.py) run in all.
 """
 
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -102,8 +103,17 @@ def checked_sealer(settings: Settings) -> Sealer:
     raise AssertionError("unreachable")
 
 
+# A part's check makes hundreds of thousands of short-lived objects without cycles (cells,
+# rows, addresses): at Python's default (a pass every 700 new objects) the collector cost about
+# a second of a 1M-row job's checking on two workers (bench/scale.py). What the worker loaded
+# at start is frozen out of its passes, and it runs less often.
+COLLECTOR_THRESHOLDS = (50_000, 20, 100)
+
+
 def run_import_worker(settings: Settings, concurrency: int) -> None:
     """`userimport worker`: the import tasks on procrastinate's queue (PostgreSQL)."""
+    gc.freeze()
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     sealer = checked_sealer(settings)
     hasher = PasswordHasherPool.from_settings(settings)
 
