@@ -150,10 +150,14 @@ def write_staged_users(session: Session, record: UserImport, max_errors: int) ->
     (inserting) completed; if another import took some of the new addresses meanwhile, write
     nothing and mark it refused."""
     staging = StagingRepository(session)
-    staging.apply_known(record.id, skip=record.on_existing == OnExisting.SKIP)
+    # What the plan counted: a job that updates or skips no user spares the statements that
+    # look for them among its staged users.
+    if record.planned_updated or record.planned_skipped:
+        staging.apply_known(record.id, skip=record.on_existing == OnExisting.SKIP)
     try:
         with session.begin_nested():
-            added, updated = staging.move_users(record.id, utcnow())
+            updates = record.planned_updated > 0
+            added, updated = staging.move_users(record.id, utcnow(), updates=updates)
     except IntegrityError:
         taken = staging.taken(record.id)
         if not _lost_race(record, taken, set(taken), max_errors):

@@ -151,11 +151,11 @@ class StagingRepository:
         query = delete(JobChunk).where(JobChunk.import_id == import_id, JobChunk.start == start)
         return bool(self.session.execute(query).rowcount)  # type: ignore[attr-defined]
 
-    def move_users(self, import_id: int, now: datetime) -> tuple[int, int]:
+    def move_users(self, import_id: int, now: datetime, *, updates: bool = True) -> tuple[int, int]:
         """Every staged user of the job into the directory, in two statements: the new ones
-        added in their rows' order, the existing ones updated (name, hash, flag). Raises
-        IntegrityError when another import took one of the new addresses meanwhile.
-        Answers (added, updated)."""
+        added in their rows' order, the existing ones updated (name, hash, flag; none looked
+        for unless `updates`). Raises IntegrityError when another import took one of the new
+        addresses meanwhile. Answers (added, updated)."""
         staged = StagedUser.__table__.c
         new = (
             select(
@@ -176,6 +176,8 @@ class StagingRepository:
         adding = insert(DirectoryUser).from_select(columns, new)
         # SQLAlchemy reports an INSERT's row count only when asked to keep it.
         added = self.session.execute(adding, execution_options={"preserve_rowcount": True}).rowcount  # type: ignore[attr-defined]
+        if not updates:
+            return int(added), 0
         ChangeRepository(self.session).keep_staged_before(import_id)  # for a revert
         changes = (
             update(DirectoryUser)

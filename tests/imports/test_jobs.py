@@ -238,9 +238,9 @@ async def test_a_job_whose_chunks_keep_failing_fails_as_interrupted(
 async def test_a_job_writes_its_users_in_one_statement_however_many(
     client: httpx.AsyncClient, job_app: FastAPI
 ) -> None:
-    """Set-wise: the commit moves the staged users with one INSERT ... SELECT (and one UPDATE
-    ... FROM for existing users), never a statement or a batch of parameters per user, and
-    nothing comes back per user (no RETURNING)."""
+    """Set-wise: the commit moves the staged users with one INSERT ... SELECT (and, when the
+    plan found existing users to update, one UPDATE ... FROM), never a statement or a batch of
+    parameters per user, and nothing comes back per user (no RETURNING)."""
     engine = job_app.state.session_factory.kw["bind"]
     writes: list[tuple[str, bool, bool]] = []  # (verb, executemany, returning)
 
@@ -257,11 +257,17 @@ async def test_a_job_writes_its_users_in_one_statement_however_many(
     try:
         response = await upload(client, csv_bytes(user_rows(300)))
         done = await wait_for(client, response.headers["location"], "completed", "failed")
+        added_only, writes[:] = list(writes), []
+        both = csv_bytes(user_rows(400, start=100))  # 200 to update, 200 to add
+        response = await upload(client, both, on_existing="update")
+        updated = await wait_for(client, response.headers["location"], "completed", "failed")
     finally:
         event.remove(engine, "before_cursor_execute", seen)
 
     assert (done["status"], done["added"]) == ("completed", 300)
-    assert sorted(writes) == [("INSERT", False, False), ("UPDATE", False, False)]
-    assert [user["email"] for user in await all_users(client)] == [
+    assert added_only == [("INSERT", False, False)]  # nothing to update: not looked for
+    assert [user["email"] for user in await all_users(client)][:300] == [
         row[0] for row in user_rows(300)
     ]  # in the file's order
+    assert (updated["status"], updated["added"], updated["updated"]) == ("completed", 200, 200)
+    assert sorted(writes) == [("INSERT", False, False), ("UPDATE", False, False)]
