@@ -238,8 +238,9 @@ class JobPart(Base):
 
 
 class JobKey(Base):
-    """The first row of each address in a part of a big job: duplicates across parts and the
-    addresses the directory holds are found set-wise from these."""
+    """The address of a row of a big job's part that is not staged as a user (a row to hash,
+    or every row of a part with errors): with the users its parts staged, duplicates across
+    parts and the addresses the directory holds are found set-wise."""
 
     __tablename__ = "job_key"
 

@@ -152,8 +152,8 @@ def write_staged_users(session: Session, record: UserImport, max_errors: int) ->
     staging = StagingRepository(session)
     # What the plan counted: a job that updates or skips no user spares the statements that
     # look for them among its staged users.
-    if record.planned_updated or record.planned_skipped:
-        staging.apply_known(record.id, skip=record.on_existing == OnExisting.SKIP)
+    if record.planned_skipped:
+        staging.skip_known(record.id)
     try:
         with session.begin_nested():
             updates = record.planned_updated > 0

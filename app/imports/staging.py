@@ -22,6 +22,7 @@ from app.core.models import (
 )
 from app.core.sealing import Sealer, StagingKeyError
 from app.imports.changes import ChangeRepository
+from app.imports.rules import KEEP as KEEP_HASH
 
 
 class StagedRow(NamedTuple):
@@ -280,53 +281,68 @@ class StagingRepository:
     def stage_keys(
         self, import_id: int, keys_rows: Iterable[tuple[str, int]], keeps: Collection[int] = ()
     ) -> None:
-        """The address of every row of a part that has a valid one (its repeats too); keeps:
-        the rows that keep their user's password (Password empty, on_existing=update)."""
+        """The address of rows of a part not staged as users (a staged user's is its own):
+        every row that has a valid one (its repeats too) of a part with errors or repeats, or
+        the rows of its chunks to hash. keeps: the rows that keep their user's password
+        (Password empty, on_existing=update)."""
         keys = ((import_id, row, key, False, row in keeps) for key, row in keys_rows)
         self._bulk_insert(JobKey, ("import_id", "row", "email_key", "existing", "keep"), keys)
+
+    def _keys(self, import_id: int) -> Any:
+        """Every row of a big job that has a valid address, as (row, email_key, keep): its
+        keys, and the users its parts staged (before the plan, a staged user is a row whose
+        hash came with it; an empty one keeps the user's own)."""
+        staged = select(
+            StagedUser.row,
+            StagedUser.email_key,
+            (StagedUser.password_hash == KEEP_HASH).label("keep"),
+        ).where(StagedUser.import_id == import_id)
+        keys = select(JobKey.row, JobKey.email_key, JobKey.keep).where(
+            JobKey.import_id == import_id
+        )
+        return keys.union_all(staged).subquery()
 
     def missing_users(self, import_id: int, limit: int) -> tuple[list[int], int]:
         """The rows that keep their user's password although the directory has no user with
         their address: the first `limit` by row, and how many there are."""
+        keys = self._keys(import_id)
         absent = (
-            ~select(DirectoryUser.id).where(DirectoryUser.email_key == JobKey.email_key).exists()
+            ~select(DirectoryUser.id).where(DirectoryUser.email_key == keys.c.email_key).exists()
         )
-        rows = select(JobKey.row).where(
-            JobKey.import_id == import_id, JobKey.keep.is_(True), absent
-        )
+        rows = select(keys.c.row).where(keys.c.keep.is_(True), absent)
         count = self.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
         if not count:
             return [], 0
-        return list(self.session.scalars(rows.order_by(JobKey.row).limit(limit))), count
+        return list(self.session.scalars(rows.order_by(keys.c.row).limit(limit))), count
 
     def duplicates(self, import_id: int, limit: int) -> tuple[list[tuple[int, int]], int]:
         """Addresses on more than one row of the file: (row, first row) of each later row,
         the first `limit` by row, and how many there are."""
         # Counted by grouping first (a file with none, the usual case, costs one aggregate),
         # then found row by row.
+        keys = self._keys(import_id)
         repeated = (
             select((func.count() - 1).label("later"))
-            .where(JobKey.import_id == import_id)
-            .group_by(JobKey.email_key)
+            .select_from(keys)
+            .group_by(keys.c.email_key)
             .having(func.count() > 1)
             .subquery()
         )
         count = int(self.session.scalar(select(func.sum(repeated.c.later))) or 0)
         if not count:
             return [], 0
-        first = func.min(JobKey.row).over(partition_by=JobKey.email_key)
-        rows = select(JobKey.row, first.label("first")).where(JobKey.import_id == import_id)
-        seen = rows.subquery()
+        first = func.min(keys.c.row).over(partition_by=keys.c.email_key)
+        seen = select(keys.c.row, first.label("first")).subquery()
         later = select(seen.c.row, seen.c.first).where(seen.c.row != seen.c.first)
         found = self.session.execute(later.order_by(seen.c.row).limit(limit))
         return [(row, first_row) for row, first_row in found], count
 
     def _in_directory(self, import_id: int) -> Any:
+        keys = self._keys(import_id)
         return (
-            select(JobKey.email_key, func.min(JobKey.row).label("row"))
-            .join(DirectoryUser, DirectoryUser.email_key == JobKey.email_key)
-            .where(JobKey.import_id == import_id)
-            .group_by(JobKey.email_key)
+            select(keys.c.email_key, func.min(keys.c.row).label("row"))
+            .join(DirectoryUser, DirectoryUser.email_key == keys.c.email_key)
+            .group_by(keys.c.email_key)
         )
 
     def known(self, import_id: int, limit: int) -> tuple[dict[str, int], int]:
@@ -339,17 +355,18 @@ class StagingRepository:
 
     def key_count(self, import_id: int) -> int:
         """The job's rows with an address (repeats too)."""
-        query = select(func.count()).where(JobKey.import_id == import_id)
-        return self.session.scalar(query) or 0
+        return self.session.scalar(select(func.count()).select_from(self._keys(import_id))) or 0
 
     def mark_known(self, import_id: int) -> None:
-        """Flag the addresses the directory holds (updated or skipped at the commit)."""
-        query = (
-            update(JobKey)
-            .where(JobKey.import_id == import_id, JobKey.email_key == DirectoryUser.email_key)
-            .values(existing=True)
-        )
-        self.session.execute(query, execution_options={"synchronize_session": False})
+        """Flag the addresses the directory holds (updated or skipped at the commit): the
+        keys of rows still to hash, and the users staged already."""
+        for table in (JobKey, StagedUser):
+            query = (
+                update(table)
+                .where(table.import_id == import_id, table.email_key == DirectoryUser.email_key)
+                .values(existing=True)
+            )
+            self.session.execute(query, execution_options={"synchronize_session": False})
 
     def known_rows(self, import_id: int, first: int, last: int) -> set[int]:
         """The rows first..last whose address the directory held at the plan (a job checked
@@ -365,16 +382,11 @@ class StagingRepository:
         query = select(func.count()).where(StagedUser.import_id == import_id)
         return self.session.scalar(query) or 0
 
-    def apply_known(self, import_id: int, skip: bool) -> None:
-        """Before the commit of a job checked in parts (its users staged before the directory
-        was asked): the users whose address the plan found known are updated, or (skip) left
-        out. Nothing for other jobs (no keys)."""
-        known = select(JobKey.row).where(JobKey.import_id == import_id, JobKey.existing.is_(True))
-        chosen = StagedUser.import_id == import_id, StagedUser.row.in_(known)
-        query: Any = (
-            delete(StagedUser).where(*chosen)
-            if skip
-            else update(StagedUser).where(*chosen).values(existing=True)
+    def skip_known(self, import_id: int) -> None:
+        """Before the commit of a job that skips existing users: the staged users the plan
+        found in the directory (mark_known; rows hashed after it left them out already)."""
+        query = delete(StagedUser).where(
+            StagedUser.import_id == import_id, StagedUser.existing.is_(True)
         )
         self.session.execute(query, execution_options={"synchronize_session": False})
 

@@ -306,15 +306,20 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
         found.errors = [error.model_dump() for error in validation.errors]
         found.error_count = validation.error_count
         if checker is not None:
-            # Every row's address, repeats too: the plan finds them across the whole file.
-            keys = [*checker.first_rows.items(), *checker.repeats]
-            staging.stage_keys(import_id, keys, set(checker.keeps.values()))
-            if not validation.error_count and not checker.repeats and not dry_run:
+            # Every row's address, repeats too: the plan finds them across the whole file,
+            # from the keys staged here and the users staged here.
+            keeps = set(checker.keeps.values())
+            if validation.error_count or checker.repeats or dry_run:
+                keys = [*checker.first_rows.items(), *checker.repeats]
+                staging.stage_keys(import_id, keys, keeps)
+            else:  # every row is a user
                 rows = [StagedRow(*user, existing=False) for user in checker.users]
                 to_hash = []
                 for _start, chunk in _chunked(rt, rows):
                     if passwords_to_hash(chunk):  # hashed once the plan accepts the file
                         to_hash.append(_sealed_chunk(rt, import_id, chunk[0].row, chunk))
+                        keys = [(row.email.lower(), row.row) for row in chunk]
+                        staging.stage_keys(import_id, keys, keeps)
                     else:  # imported hashes: users ready to write, here and now
                         staging.stage_users(import_id, chunk, stored_hashes(chunk, []))
                 staging.add_chunks(to_hash)

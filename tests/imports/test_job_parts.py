@@ -121,6 +121,24 @@ async def test_a_part_that_could_not_read_its_rows_makes_the_plan_check_the_file
     assert (record["status"], record["progress"]) == ("hashing", {"done": 0, "total": 60})
 
 
+async def test_an_address_repeated_across_parts_of_imported_hashes_is_found(
+    app_factory: AppFactory, parts_checked: set[tuple[int, int]]
+) -> None:
+    """A part with no error stages its users at once (their hashes came with them), and
+    no key besides: the plan finds a later part's repeat of one of those users' addresses,
+    as the whole file's reading does."""
+    rows = [[email, name, "", force, HASH] for email, name, _pw, force in user_rows(60)]
+    rows[41][0] = rows[3][0]  # row 43 repeats row 5, in another part
+    data = csv_bytes(rows, [*HEADER, "Password Hash"])
+
+    in_parts = await run(app_factory(**IN_PARTS), data)
+    whole = await run(app_factory(**WHOLE), data)
+
+    assert len(parts_checked) == 6
+    assert verdict(in_parts) == verdict(whole)
+    assert [(e["row"], e["code"]) for e in in_parts["errors"]] == [(43, "duplicate_in_file")]
+
+
 @pytest.mark.parametrize("hashed", [False, True], ids=["passwords", "hashes"])
 @pytest.mark.parametrize("on_existing", ["error", "skip", "update"])
 async def test_existing_users_in_parts_as_in_the_whole_file(
