@@ -31,8 +31,10 @@ class ImportSummary(Schema):
     status: ImportStatus = Field(
         description=(
             "completed: users added; validated: dry run of a valid file; failed: refused or "
-            "interrupted; cancelled: a job stopped by POST /imports/{id}/cancel; a job is "
-            "queued, then validating, hashing and inserting."
+            "interrupted; cancelled: a job stopped by POST /imports/{id}/cancel; reverted: "
+            "undone by POST /imports/{id}/revert. A job is queued, then validating, hashing "
+            "and inserting; a file received in parts is receiving while it arrives, then "
+            "validating (its parts are checked as they arrive)."
         )
     )
     dry_run: bool = Field(description="True when the file was only checked.")
