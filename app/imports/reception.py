@@ -83,7 +83,8 @@ class Reception:
         sealed = await anyio.to_thread.run_sync(self.jobs.sealer.seal, part.data, context)
 
         def write(session: Session) -> None:
-            record = ImportRepository(session).lock(self.import_id)
+            # The record's shared lock: a cancel waits for it, parts checked meanwhile do not.
+            record = ImportRepository(session).lock_shared(self.import_id)
             if record is None or not status.is_in(record, ImportStatus.RECEIVING):
                 raise _cancelled(self.import_id)
             StagingRepository(session).add_part(
