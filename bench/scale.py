@@ -1,8 +1,9 @@
 """`make bench-scale`: big jobs of pre-hashed users (bcrypt, so the time is the service's own,
 not argon2's) on PostgreSQL through `userimport serve` and `userimport worker` processes, and a
 dry run of the same file: wall time against csv.reader decoding and parsing the same bytes,
-rows/s, and the peak resident memory (VmHWM) of every process: the server, the largest of its
-children (the file-checking processes), each worker.
+rows/s, the peak resident memory (VmHWM) of every process: the server, the largest of its
+children (the file-checking processes), each worker; and how many of the machine's cores were
+busy from each status to the next (on a machine with few cores, what bounds 2 workers vs 1).
 
 TEST_DATABASE_URL=postgresql+psycopg://... .venv/bin/python -m bench.scale [ROWS ...]
     [--workers N ...] [--dry-run-rows N]
@@ -11,6 +12,7 @@ TEST_DATABASE_URL=postgresql+psycopg://... .venv/bin/python -m bench.scale [ROWS
 import argparse
 import csv
 import io
+import itertools
 import os
 import sys
 import tempfile
@@ -35,6 +37,25 @@ def parse_floor(data: bytes, repeat: int = 3) -> float:
     return best
 
 
+def busy_jiffies() -> tuple[int, int]:
+    """The whole machine's CPU time so far (/proc/stat, in clock ticks): (busy, total)."""
+    with open("/proc/stat") as stat:
+        fields = [int(n) for n in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def cores_busy(marks: list[tuple[str, tuple[int, int]]]) -> str:
+    """How many of the machine's cores were busy, on average, from each status seen to the
+    next (every process: the service's, PostgreSQL's, and whatever else runs)."""
+    cores = os.cpu_count() or 1
+    spans = []
+    for (name, (busy, total)), (_next, (busy2, total2)) in itertools.pairwise(marks):
+        if total2 > total:
+            spans.append(f"{name} {cores * (busy2 - busy) / (total2 - total):.1f}")
+    return f"cores busy (of {cores}): " + ", ".join(spans)
+
+
 def settings_for(rows: int) -> dict[str, str]:
     return {
         **SERVER_SETTINGS,
@@ -54,6 +75,7 @@ def run_job(database_url: str, data: bytes, rows: int, workers: int, dry_run: bo
     ):
         client = httpx.Client(base_url=server.url, headers=AUTH, timeout=3600)
         started = time.perf_counter()
+        marks = [("upload", busy_jiffies())]  # the machine's CPU time as each status begins
         files = {"file": ("big.csv", data, "text/csv")}
         answer = client.post("/imports", files=files, params={"dry_run": str(dry_run).lower()})
         expected = 200 if dry_run else 202
@@ -65,12 +87,16 @@ def run_job(database_url: str, data: bytes, rows: int, workers: int, dry_run: bo
             while (record := client.get(location).json())["status"] not in (
                 "completed", "failed", "cancelled",
             ):  # fmt: skip
-                seen.setdefault(record["status"], time.perf_counter() - started)
+                if record["status"] not in seen:
+                    seen[record["status"]] = time.perf_counter() - started
+                    marks.append((record["status"], busy_jiffies()))
                 time.sleep(0.5)
             if record["status"] != "completed" or record["added"] != rows:
                 raise RuntimeError(f"the job ended {record['status']}: {record.get('errors')}")
         elapsed = time.perf_counter() - started
+        marks.append(("end", busy_jiffies()))
         print("    first seen: " + ", ".join(f"{k} {v:.1f} s" for k, v in seen.items()), flush=True)
+        print(f"    {cores_busy(marks)}", flush=True)
         server_mb = server.server_peak_rss_mb()
         child_mb = server.largest_child_peak_rss_mb()
         worker_mb = [_status_kib(p.pid, "VmHWM") / 1024 for p in ps]
