@@ -80,7 +80,7 @@ def slow_upload(
     )
     assert answer.status_code == 202, answer.text
     final = poll(f"{server_url}{answer.headers['location']}", ended, seconds=120)
-    return final, seen["checked_while_receiving"]
+    return {**final, "answered": answer.json()["status"]}, seen["checked_while_receiving"]
 
 
 def test_parts_are_checked_by_a_worker_while_the_file_still_arrives(
@@ -94,6 +94,7 @@ def test_parts_are_checked_by_a_worker_while_the_file_still_arrives(
         final, early = slow_upload(server.url, database_url, csv_bytes(rows))
 
     assert early, "no part was checked before the whole file had arrived"
+    assert final["answered"] == "validating"  # its parts were being checked already
     assert (final["status"], final["added"], final["rows"]) == ("completed", ROWS, ROWS)
     assert count_users(database_url) == ROWS
 
@@ -118,6 +119,7 @@ def test_parts_checked_under_the_query_are_checked_again_when_the_form_changes_t
         )
 
     assert early
+    assert final["answered"] == "queued"  # its parts are checked again
     assert (final["status"], final["added"], final["updated"], final["errors"]) == (
         "completed", 0, ROWS, [],
     )  # fmt: skip
