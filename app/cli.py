@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.auth.keys import ApiKeyRepository, Role
 from app.core.config import Settings
-from app.core.db import create_db_engine, create_session_factory
+from app.core.db import create_db_engine, create_session_factory, in_transaction
 from app.core.logs import configure_logging
 from app.core.models import MAX_KEY_NAME_LENGTH
 from app.core.sealing import ensure_key_file
@@ -69,8 +69,8 @@ def _prune(settings: Settings, older_than: float | None) -> int:
     days = settings.retention_days if older_than is None else older_than
     engine = create_db_engine(settings.database_url)
     try:
-        with create_session_factory(engine).begin() as session:
-            pruned = prune(session, settings, timedelta(days=days))
+        sessions = create_session_factory(engine)
+        pruned = in_transaction(sessions, lambda s: prune(s, settings, timedelta(days=days)))
     finally:
         engine.dispose()
     print(

@@ -38,6 +38,7 @@ class RowCode(StrEnum):
     INTERRUPTED = "interrupted"
     CONFLICTING_VALUES = "conflicting_values"
     INVALID_PASSWORD_HASH = "invalid_password_hash"
+    DIRECTORY_CHANGED = "directory_changed"
 
 
 ROW_CODE_MEANINGS: dict[RowCode, str] = {
@@ -71,6 +72,8 @@ ROW_CODE_MEANINGS: dict[RowCode, str] = {
     RowCode.CONFLICTING_VALUES: "a row gives both a Password and a Password Hash",
     RowCode.INVALID_PASSWORD_HASH: "a Password Hash that is not argon2id/argon2i, bcrypt or "
     "scrypt, or is malformed; Google's MD5 and SHA-1",
+    RowCode.DIRECTORY_CHANGED: "the user this row was to update or skip was deleted by another "
+    "writer (a revert) while the import ran; nothing was added: upload the file again",
     RowCode.INTERRUPTED: "a job's tasks kept failing (workers killed, database lost) until "
     "their retries ran out; nothing was added",
 }

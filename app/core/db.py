@@ -1,6 +1,9 @@
 """Engine, sessions, and the one way a request reaches the database: a short transaction in a
 worker thread of a bounded pool, never held while the request waits on anything else."""
 
+import logging
+import random
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -8,6 +11,7 @@ from typing import Any, TypeVar
 import anyio.to_thread
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import uses_postgresql
@@ -16,6 +20,34 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # A thread that waits this long for a pooled connection gives up (answered as a 503).
 POOL_TIMEOUT_SECONDS = 10
 T = TypeVar("T")
+logger = logging.getLogger("userimport.db")
+# PostgreSQL's deadlock_detected and serialization_failure: two writers crossed; the one the
+# database chose to stop is run again (its transaction was rolled back whole).
+CONFLICT_STATES = frozenset({"40P01", "40001"})
+CONFLICT_ATTEMPTS = 5
+
+
+def is_conflict(error: BaseException) -> bool:
+    """A deadlock or serialization failure: the transaction may simply be run again."""
+    return isinstance(error, DBAPIError) and (
+        getattr(error.orig, "sqlstate", None) in CONFLICT_STATES
+    )
+
+
+def in_transaction(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+    """work(session) in one transaction, run again (a few times, after a short random pause)
+    when the database stopped it to break a deadlock with another writer. work must be safe
+    to run twice: its transaction was rolled back whole."""
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            with sessions.begin() as session:
+                return work(session)
+        except DBAPIError as error:
+            if not is_conflict(error) or attempt == CONFLICT_ATTEMPTS:
+                raise
+            logger.warning("transaction crossed another writer (attempt %d): run again", attempt)
+            time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 (not a secret)
+    raise AssertionError("unreachable")
 
 
 def create_db_engine(
@@ -86,12 +118,12 @@ class Database:
         self._limiter: anyio.CapacityLimiter | None = None
 
     def _in_transaction(self, work: Callable[[Session], T]) -> T:
-        with self.sessions.begin() as session:
-            return work(session)
+        return in_transaction(self.sessions, work)
 
     async def run(self, work: Callable[[Session], T]) -> T:
         """work(session) in a transaction that commits when it returns, rolls back if it
-        raises; the session is closed before this returns."""
+        raises (run again if it lost a deadlock: in_transaction); the session is closed
+        before this returns."""
         if self._limiter is None:  # made on the event loop that uses it
             self._limiter = anyio.CapacityLimiter(self._slots)
         return await anyio.to_thread.run_sync(self._in_transaction, work, limiter=self._limiter)

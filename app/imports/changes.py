@@ -45,6 +45,24 @@ class ChangeRepository:
     def _keep(self, before: Select[int, int, str, str, bool, int | None]) -> None:
         self.session.execute(insert(ImportChange).from_select(_CHANGE_COLUMNS, before))
 
+    def lock_users(self, import_id: int) -> None:
+        """Lock every user the import wrote (added or updated) until the transaction ends,
+        after any writer of them still in flight has ended (PostgreSQL; SQLite's writer holds
+        the whole database): what is read of them next is what the revert changes."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        change = ImportChange
+        written = (
+            select(DirectoryUser.id)
+            .where(
+                (DirectoryUser.import_id == import_id)
+                | DirectoryUser.id.in_(select(change.user_id).where(change.import_id == import_id))
+            )
+            .with_for_update()
+            .subquery()
+        )
+        self.session.execute(select(func.count()).select_from(written))
+
     def changed_since(self, import_id: int, limit: int) -> tuple[list[str], int]:
         """The users the import wrote that a later import has written since, or that are gone:
         the first `limit` addresses (a gone user: its id), and how many there are."""
@@ -75,9 +93,14 @@ class ChangeRepository:
         """Undo the import: its updated users get back what they were, its added users are
         deleted, what was kept for it goes. Answers (deleted, restored)."""
         change = ImportChange.__table__.c
+        # Only what the import wrote last (checked under lock_users: all of it).
         restored = self.session.execute(
             update(DirectoryUser)
-            .where(DirectoryUser.id == change.user_id, change.import_id == import_id)
+            .where(
+                DirectoryUser.id == change.user_id,
+                change.import_id == import_id,
+                DirectoryUser.updated_by == import_id,
+            )
             .values(
                 name=change.name,
                 password_hash=change.password_hash,
@@ -87,7 +110,9 @@ class ChangeRepository:
             execution_options={"synchronize_session": False},
         ).rowcount  # type: ignore[attr-defined]
         deleted = self.session.execute(
-            delete(DirectoryUser).where(DirectoryUser.import_id == import_id),
+            delete(DirectoryUser).where(
+                DirectoryUser.import_id == import_id, DirectoryUser.updated_by == import_id
+            ),
             execution_options={"synchronize_session": False},
         ).rowcount  # type: ignore[attr-defined]
         self.session.execute(delete(ImportChange).where(ImportChange.import_id == import_id))

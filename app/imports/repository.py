@@ -3,9 +3,10 @@
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.sql.elements import BindParameter
 
 from app.core.models import DirectoryUser, IdempotencyRecord, UserImport, utcnow
 from app.imports.idempotency import Answer
@@ -74,19 +75,27 @@ class ImportRepository:
 
     def delete_ended_before(self, cutoff: datetime) -> int:
         """Ended records made before cutoff, with their errors; their users stay (their
-        import_id becomes NULL). How many records were deleted."""
-        ended = select(UserImport.id).where(
-            UserImport.created_at < cutoff, UserImport.status.not_in(UNFINISHED)
+        import_id becomes NULL). A record locked by a step still running on it (a revert) is
+        left for the next pruning: taken first, so the prune locks records, then users, in
+        the revert's order (never a deadlock with it). How many records were deleted."""
+        ended = (
+            select(UserImport.id)
+            .where(UserImport.created_at < cutoff, UserImport.status.not_in(UNFINISHED))
+            .with_for_update(skip_locked=True)
         )
+        ids = list(self.session.scalars(ended))
+        if not ids:
+            return 0
+        chosen: BindParameter[int] = bindparam("ids", ids, expanding=True)
         self.session.execute(
             update(DirectoryUser)
-            .where(DirectoryUser.import_id.in_(ended))
+            .where(DirectoryUser.import_id.in_(chosen))
             .values(import_id=None)
             .execution_options(synchronize_session=False)
         )
         deleted = self.session.execute(
             delete(UserImport)
-            .where(UserImport.id.in_(ended))
+            .where(UserImport.id.in_(chosen))
             .execution_options(synchronize_session=False)
         )
         return int(deleted.rowcount)  # type: ignore[attr-defined]

@@ -29,6 +29,7 @@ def revert(session: Session, import_id: int, by: str, max_listed: int) -> UserIm
             f"Import {import_id} is {record.status}: only a completed import can be reverted."
         )
     changes = ChangeRepository(session)
+    changes.lock_users(import_id)  # a writer of them in flight ends first: its change is seen
     users, count = changes.changed_since(import_id, max_listed)
     missing = record.added - changes.added_count(import_id)
     if count or missing > 0:

@@ -149,3 +149,12 @@ def already_exists(first_rows: dict[str, int], existing_keys: set[str]) -> list[
         for key, row in first_rows.items()
         if key in existing_keys
     ]
+
+
+def directory_changed(rows: list[int]) -> list[RowError]:
+    """Rows whose user (to update or skip) another writer deleted while the import ran."""
+    message = (
+        "This user was deleted (by a revert or another writer) while the import ran; nothing "
+        "was added. Upload the file again."
+    )
+    return [_error(row, EMAIL, RowCode.DIRECTORY_CHANGED, message) for row in rows]

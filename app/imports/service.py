@@ -20,7 +20,7 @@ from app.imports import status
 from app.imports.changes import ChangeRepository
 from app.imports.options import ImportOptions, OnExisting
 from app.imports.repository import ImportRepository
-from app.imports.rules import already_exists, password_required
+from app.imports.rules import already_exists, directory_changed, password_required
 from app.imports.staging import StagedRow, StagingRepository
 from app.imports.status import Counts, ImportStatus
 from app.imports.validation import Validation
@@ -50,10 +50,12 @@ def describe(record: UserImport, validation: Validation) -> None:
 @dataclass(slots=True)
 class WritePlan:
     """What a valid file writes: the rows to write (new users first, then the existing ones
-    to update) and what it plans, counted."""
+    to update), what it plans, counted, and the first row of each address it found in the
+    directory (updated or skipped: the write checks they are still there)."""
 
     rows: list[StagedRow]
     counts: Counts
+    known: dict[str, int]
 
 
 @dataclass(slots=True)
@@ -94,7 +96,8 @@ def check_directory(
         updated=len(existing) if update else 0,
         skipped=len(existing) if on_existing == OnExisting.SKIP else 0,
     )
-    return WritePlan(new + kept, counts)
+    known = {key: checker.first_rows[key] for key in existing}
+    return WritePlan(new + kept, counts, known)
 
 
 def passwords_to_hash(rows: Iterable[StagedRow]) -> list[str]:
@@ -117,19 +120,23 @@ async def hash_passwords(hasher: PasswordHasherPool, rows: Sequence[StagedRow]) 
 
 
 def write_users(
-    session: Session,
-    record: UserImport,
-    rows: Sequence[StagedRow],
-    hashes: Sequence[str],
-    max_errors: int,
+    session: Session, record: UserImport, plan: WritePlan, hashes: Sequence[str], max_errors: int
 ) -> None:
     """Step (a sync import): add the new users and update the existing ones in the session's
-    transaction and mark the record (inserting) completed; if another import took some of the
-    new addresses meanwhile, write nothing and mark it refused. hashes: one per row, in order."""
+    transaction and mark the record (inserting) completed. The plan is checked again as it is
+    written: if another writer took some of the new addresses meanwhile, or deleted a user it
+    updates or skips, nothing is written and the record is refused. hashes: one per row."""
+    rows = plan.rows
     new = [(row, hashed) for row, hashed in zip(rows, hashes, strict=True) if not row.existing]
     changed = [(row, hashed) for row, hashed in zip(rows, hashes, strict=True) if row.existing]
     ImportRepository(session).add(record)  # written first: the savepoint nests in its transaction
     users = UserRepository(session)
+    # Its known users locked (a revert deleting them waits, or is waited for) and still there.
+    present = users.existing_keys(plan.known.keys(), lock=True) if plan.known else set()
+    gone = sorted(row for key, row in plan.known.items() if key not in present)
+    if gone:
+        status.refused(record, directory_changed(gone), len(gone), max_errors)
+        return
     now = utcnow()
     try:
         with session.begin_nested():
@@ -152,6 +159,12 @@ def write_staged_users(session: Session, record: UserImport, max_errors: int) ->
     staging = StagingRepository(session)
     # What the plan counted: a job that updates or skips no user spares the statements that
     # look for them among its staged users.
+    if record.planned_updated or record.planned_skipped:
+        # Its known users locked (a revert deleting them waits, or is waited for), still there.
+        gone, count = staging.known_gone(record.id, max_errors)
+        if count:
+            status.refused(record, directory_changed(gone), count, max_errors)
+            return
     if record.planned_skipped:
         staging.skip_known(record.id)
     try:
@@ -250,8 +263,6 @@ async def import_file(
         plan = checked
         hashes = await hash_passwords(hasher, plan.rows)
         status.inserting(record, plan.counts)
-        await db.run(
-            lambda session: write_users(session, record, plan.rows, hashes, settings.max_errors)
-        )
+        await db.run(lambda s: write_users(s, record, plan, hashes, settings.max_errors))
     log_attempt(record, started)
     return record

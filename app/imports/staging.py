@@ -279,13 +279,18 @@ class StagingRepository:
         return self.session.scalar(query) or 0
 
     def stage_keys(
-        self, import_id: int, keys_rows: Iterable[tuple[str, int]], keeps: Collection[int] = ()
+        self,
+        import_id: int,
+        keys_rows: Iterable[tuple[str, int]],
+        keeps: Collection[int] = (),
+        *,
+        existing: bool = False,
     ) -> None:
         """The address of rows of a part not staged as users (a staged user's is its own):
         every row that has a valid one (its repeats too) of a part with errors or repeats, or
-        the rows of its chunks to hash. keeps: the rows that keep their user's password
-        (Password empty, on_existing=update)."""
-        keys = ((import_id, row, key, False, row in keeps) for key, row in keys_rows)
+        the rows of its chunks to hash; or (existing) the rows a job checked whole skips.
+        keeps: the rows that keep their user's password (Password empty, on_existing=update)."""
+        keys = ((import_id, row, key, existing, row in keeps) for key, row in keys_rows)
         self._bulk_insert(JobKey, ("import_id", "row", "email_key", "existing", "keep"), keys)
 
     def _keys(self, import_id: int) -> Any:
@@ -367,6 +372,44 @@ class StagingRepository:
                 .values(existing=True)
             )
             self.session.execute(query, execution_options={"synchronize_session": False})
+
+    def known_gone(self, import_id: int, limit: int) -> tuple[list[int], int]:
+        """The rows the plan found in the directory (to update or skip) whose user is gone
+        since: the first `limit` by row, and how many. The users still there are locked until
+        the transaction ends (PostgreSQL: after any writer of them still in flight has ended;
+        SQLite's writer holds the whole database)."""
+        known = (
+            select(JobKey.row, JobKey.email_key)
+            .where(JobKey.import_id == import_id, JobKey.existing.is_(True))
+            .union_all(
+                select(StagedUser.row, StagedUser.email_key).where(
+                    StagedUser.import_id == import_id, StagedUser.existing.is_(True)
+                )
+            )
+            .subquery()
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            locking = (
+                select(DirectoryUser.id)
+                .where(DirectoryUser.email_key.in_(select(known.c.email_key)))
+                .with_for_update()
+                .subquery()
+            )
+            self.session.execute(select(func.count()).select_from(locking))
+        absent = ~(
+            select(DirectoryUser.id).where(DirectoryUser.email_key == known.c.email_key).exists()
+        )
+        gone = (
+            select(func.min(known.c.row).label("row"))
+            .where(absent)
+            .group_by(known.c.email_key)
+            .subquery()
+        )
+        count = self.session.scalar(select(func.count()).select_from(gone)) or 0
+        if not count:
+            return [], 0
+        first = self.session.scalars(select(gone.c.row).order_by(gone.c.row).limit(limit))
+        return list(first), count
 
     def known_rows(self, import_id: int, first: int, last: int) -> set[int]:
         """The rows first..last whose address the directory held at the plan (a job checked

@@ -221,6 +221,8 @@ def _validate_whole(rt: JobRuntime, import_id: int) -> None:
             status.validated(record, checked.counts)
             log_attempt(record, started, job=True)
             return
+        if on_existing == OnExisting.SKIP:  # the commit checks they are still there
+            staging.stage_keys(import_id, checked.known.items(), existing=True)
         # A chunk with passwords waits sealed for a worker to hash them; one of imported
         # hashes only is staged at once, as users ready to write.
         to_hash, hashed = [], 0

@@ -25,8 +25,10 @@ class UserRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def existing_keys(self, keys: Collection[str]) -> set[str]:
-        """Which of these lower-cased addresses the directory holds, in one query.
+    def existing_keys(self, keys: Collection[str], *, lock: bool = False) -> set[str]:
+        """Which of these lower-cased addresses the directory holds, in one query; lock: their
+        users locked until the transaction ends (PostgreSQL; SQLite's writer holds the whole
+        database), after waiting for any writer of them still in flight.
 
         The addresses are sent as one text parameter and split by the database: building
         and parsing thousands of IN parameters cost more than the lookup itself (100,000
@@ -43,6 +45,8 @@ class UserRepository:
             query = select(DirectoryUser.email_key).join_from(
                 values, DirectoryUser, DirectoryUser.email_key == values.c.value
             )
+        if lock:
+            query = query.with_for_update(of=DirectoryUser)
         return set(self.session.scalars(query))
 
     def add_many(self, rows: Sequence[dict[str, Any]]) -> None:

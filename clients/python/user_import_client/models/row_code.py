@@ -4,6 +4,7 @@ class RowCode(StrEnum):
     ALREADY_EXISTS = "already_exists"
     CONFLICTING_VALUES = "conflicting_values"
     DELIMITER_MISMATCH = "delimiter_mismatch"
+    DIRECTORY_CHANGED = "directory_changed"
     DOMAIN_NOT_ALLOWED = "domain_not_allowed"
     DUPLICATE_COLUMN = "duplicate_column"
     DUPLICATE_IN_FILE = "duplicate_in_file"

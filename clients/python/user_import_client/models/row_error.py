@@ -55,6 +55,8 @@ class RowError:
                 - `conflicting_values`: a row gives both a Password and a Password Hash
                 - `invalid_password_hash`: a Password Hash that is not argon2id/argon2i, bcrypt or scrypt, or is malformed;
                 Google's MD5 and SHA-1
+                - `directory_changed`: the user this row was to update or skip was deleted by another writer (a revert) while
+                the import ran; nothing was added: upload the file again
                 - `interrupted`: a job's tasks kept failing (workers killed, database lost) until their retries ran out; nothing
                 was added
             message (str): What is wrong and how to fix it. Never quotes a password.
