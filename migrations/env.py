@@ -35,6 +35,12 @@ def run_migrations_online() -> None:
     try:
         with engine.connect() as connection:
             locks = connection.dialect.name == "postgresql"
+            if connection.dialect.name == "sqlite":
+                # A table rebuilt by batch mode is dropped and renamed: with foreign keys on,
+                # dropping it would delete the rows that refer to it (ON DELETE CASCADE).
+                # Set before any transaction begins (SQLite ignores it inside one).
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
             if locks:
                 connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
                 connection.commit()  # the lock outlives this transaction: it is the session's

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.core.codes import ProblemCode
 from app.core.logs import request_id
@@ -36,6 +37,9 @@ class ProblemError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+    def response_headers(self) -> dict[str, str]:
+        return self.headers
 
     def to_problem(self) -> Problem:
         return Problem(
@@ -174,7 +178,13 @@ class IdempotencyInProgressError(ProblemError):
     status = HTTPStatus.CONFLICT
     code: ClassVar[ProblemCode] = ProblemCode.IDEMPOTENCY_IN_PROGRESS
     title = "Request in progress"
-    headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)
+
+    def response_headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class IdempotencyKeyReusedError(ProblemError):
@@ -214,7 +224,7 @@ def _param_name(location: Iterable[Any]) -> str:
 
 async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
-    return problem_response(exc.to_problem(), exc.headers)
+    return problem_response(exc.to_problem(), exc.response_headers())
 
 
 async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
@@ -223,16 +233,34 @@ async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(InvalidRequestError(params).to_problem())
 
 
-async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
+_METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the request's path takes, over all its routes (Starlette names only the
+    first route's: GET /imports and POST /imports are two)."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+               for route in routes)
+    )  # fmt: skip
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = HTTPStatus(exc.status_code)
+    headers = exc.headers
+    if status == HTTPStatus.METHOD_NOT_ALLOWED:
+        headers = {**(headers or {}), "Allow": allowed_methods(request)}
     problem = Problem(
         title=status.phrase,
         status=status,
         detail=str(exc.detail),
         code=_HTTP_CODES.get(status, ProblemCode.HTTP_ERROR),
     )
-    return problem_response(problem, headers=exc.headers)
+    return problem_response(problem, headers=headers)
 
 
 async def _on_database_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -82,6 +82,9 @@ class UserImport(Base):
             "status IN (" + ", ".join(f"'{status}'" for status in IMPORT_STATUSES) + ")",
             name="status",
         ),
+        # An id is never given twice (SQLite would reuse a pruned record's): a kept answer's
+        # /imports/{id} and a user's updated_by never name another import.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -116,12 +119,18 @@ class UserImport(Base):
     )
     reverted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reverted_by: Mapped[str | None] = mapped_column(String(64))  # the API key's name
+    # While its request still receives (or checks) the file, renewed by the web process: an
+    # upload whose lease ran out belonged to a process that stopped (the pruning fails it).
+    alive_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class DirectoryUser(Base):
     __tablename__ = "directory_user"
-    # A page of one import's users: filtered by import, ordered by id.
-    __table_args__ = (Index("ix_directory_user_import_id_id", "import_id", "id"),)
+    __table_args__ = (
+        # A page of one import's users: filtered by import, ordered by id.
+        Index("ix_directory_user_import_id_id", "import_id", "id"),
+        {"sqlite_autoincrement": True},  # a deleted user's id is never another's
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))

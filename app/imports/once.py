@@ -3,36 +3,26 @@ fingerprint, the answer kept): the key is claimed, the request runs while the cl
 renewed, and its answer is kept; a retry gets the kept answer instead. POST /imports and
 POST /imports/{id}/revert both run this way."""
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
+import math
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from functools import partial
 
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import IdempotencyInProgressError, IdempotencyKeyReusedError
+from app.core.leases import renewed
+from app.core.models import utcnow
 from app.imports.idempotency import Answer
 from app.imports.repository import IdempotencyRepository
 
 
-@contextlib.asynccontextmanager
-async def _renewed(db: Database, owner: str, key: str, lease: timedelta) -> AsyncIterator[None]:
-    """The claim is renewed every third of its lease while the request runs, so it outlives a
-    process that died only by one lease."""
-
-    async def renew() -> None:
-        while True:
-            await asyncio.sleep(lease.total_seconds() / 3)
-            with contextlib.suppress(Exception):  # a missed renewal: the next one may work
-                await db.run(lambda s: IdempotencyRepository(s).renew(owner, key, lease))
-
-    renewing = asyncio.create_task(renew())
-    try:
-        yield
-    finally:
-        renewing.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await renewing
+def _seconds_left(until: datetime | None) -> int:
+    """Whole seconds until a claim's lease ends (when a retry may take it over)."""
+    if until is None:
+        return 1
+    return math.ceil((until - utcnow()).total_seconds())
 
 
 async def run_once(
@@ -55,11 +45,16 @@ async def run_once(
             raise IdempotencyKeyReusedError(reused)
         if kept.status_code is None or kept.body is None:
             raise IdempotencyInProgressError(
-                "The first request with this Idempotency-Key is still running; retry shortly."
+                "The first request with this Idempotency-Key is still running (or its process "
+                "stopped, and its claim ends with its lease); retry after Retry-After seconds.",
+                _seconds_left(kept.lease_until),
             )
         return Answer(kept.status_code, kept.body, kept.location, kept.csv_errors), True
     try:
-        async with _renewed(db, owner, key, lease):
+        # Renewed while it runs: a claim outlives a process that died by one lease only, and
+        # its key is kept a TTL past the last renewal.
+        renew = partial(db.run, lambda s: IdempotencyRepository(s).renew(owner, key, lease, ttl))
+        async with renewed(lease, renew):
             answer = await work()
     except BaseException:  # no answer worth keeping (busy, database away): a retry runs it
         with contextlib.suppress(Exception):  # the database may be the reason

@@ -11,13 +11,15 @@ then the parts are checked again once the file is whole.
 
 import contextlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 import anyio.to_thread
 from sqlalchemy.orm import Session
 
 from app.core.db import Database
 from app.core.errors import ImportFinishedError
-from app.core.models import UserImport
+from app.core.leases import Renewal
+from app.core.models import UserImport, utcnow
 from app.imports import status
 from app.imports.options import ImportOptions
 from app.imports.receiving import Part, PartCutter
@@ -27,6 +29,9 @@ from app.imports.staging import StagingRepository, part_context
 from app.imports.status import ImportStatus
 from app.imports.tasks import CHECK_PART, VALIDATE, JobRuntime
 from app.imports.validation import FileLimits
+
+# How long an upload is taken for alive without news from its request (renewed every third).
+UPLOAD_LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,12 @@ class Reception:
         self.import_id = record.id
         self.checking = checking
         self.cutter = PartCutter(jobs.settings.job_part_rows)
+        # Renewed until the request ends: the pruning tells a slow upload from a dead one.
+        self.alive = Renewal(UPLOAD_LEASE, self._keep_alive)
+
+    async def _keep_alive(self) -> None:
+        until = utcnow() + UPLOAD_LEASE
+        await self.db.run(lambda s: ImportRepository(s).keep_alive(self.import_id, until))
 
     @classmethod
     async def start(
@@ -71,6 +82,7 @@ class Reception:
         record = new_import(options, filename, created_by=created_by)
         record.limits = FileLimits.of_import(jobs.settings, options.on_existing).to_json()
         status.receiving(record)
+        record.alive_until = utcnow() + UPLOAD_LEASE
         await db.run(lambda session: ImportRepository(session).add(record))
         return cls(db, jobs, record, checking=assumed is not None)
 
@@ -113,6 +125,7 @@ class Reception:
     async def forget(self) -> None:
         """The request ended: a file it did not turn into an import (refused request,
         replayed answer, client gone) goes, record and parts."""
+        await self.alive.stop()
         with contextlib.suppress(Exception):  # the database may be why: pruned later
             await self.db.run(lambda session: forget(session, self.import_id))
 

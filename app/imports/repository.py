@@ -57,13 +57,22 @@ class ImportRepository:
         query = select(UserImport).where(UserImport.status.in_(UNFINISHED))
         return self.session.scalars(query).all()
 
-    def stale_uploads(self, cutoff: datetime) -> Sequence[UserImport]:
-        """Made before cutoff and still arriving, or a dry run still being checked: the
-        request that was doing it is gone. Locked (PostgreSQL) until the transaction ends."""
+    def keep_alive(self, import_id: int, until: datetime) -> None:
+        """Its request still receives (or checks) the file."""
+        query = update(UserImport).where(UserImport.id == import_id).values(alive_until=until)
+        self.session.execute(query, execution_options={"synchronize_session": False})
+
+    def stale_uploads(self, now: datetime, cutoff: datetime) -> Sequence[UserImport]:
+        """Still arriving, or a dry run still being checked, whose lease ran out (or, made
+        before leases, made before cutoff): the request that was doing it is gone. Locked
+        (PostgreSQL) until the transaction ends."""
         query = (
             select(UserImport)
             .where(
-                UserImport.created_at < cutoff,
+                or_(
+                    UserImport.alive_until < now,
+                    UserImport.alive_until.is_(None) & (UserImport.created_at < cutoff),
+                ),
                 or_(
                     UserImport.status == ImportStatus.RECEIVING,
                     (UserImport.dry_run.is_(True)) & UserImport.status.in_(UNFINISHED),
@@ -161,8 +170,10 @@ class IdempotencyRepository:
         )
         return int(deleted.rowcount)  # type: ignore[attr-defined]
 
-    def renew(self, owner: str, key: str, lease: timedelta) -> None:
-        """The request still runs: its claim holds for another lease."""
+    def renew(self, owner: str, key: str, lease: timedelta, ttl: timedelta) -> None:
+        """The request still runs: its claim holds for another lease, and is kept a TTL from
+        now (a request running longer than the TTL is never forgotten and run twice)."""
+        now = utcnow()
         self.session.execute(
             update(IdempotencyRecord)
             .where(
@@ -170,7 +181,7 @@ class IdempotencyRepository:
                 IdempotencyRecord.key == key,
                 IdempotencyRecord.status_code.is_(None),
             )
-            .values(lease_until=utcnow() + lease)
+            .values(lease_until=now + lease, expires_at=now + ttl)
         )
 
     def complete(self, owner: str, key: str, answer: Answer) -> None:

@@ -1,8 +1,10 @@
 """What is kept, and for how long: ended import records (with their errors) for
 USERIMPORT_RETENTION_DAYS, idempotency records until they expire, finished queue tasks as long
 as import records, a worker's row while it reports. An upload still arriving, or a dry run
-still checked, after STALE_UPLOAD belonged to a web process that stopped: it fails as
-interrupted and what it staged goes. Users are never pruned."""
+still checked, whose lease ran out (its request renews it while it runs; a record from before
+leases: after STALE_UPLOAD) belonged to a web process that stopped: it fails as interrupted and
+what it staged goes. A slow upload that is still arriving is left alone. Users are never
+pruned."""
 
 import asyncio
 import contextlib
@@ -36,7 +38,8 @@ class Pruned:
 def prune(session: Session, settings: Settings, older_than: timedelta) -> Pruned:
     """Delete, in the session's transaction, what is older than older_than (0: every ended
     import record) and everything expired; never a user, never an unfinished job's record."""
-    stale = ImportRepository(session).stale_uploads(utcnow() - STALE_UPLOAD)
+    now = utcnow()
+    stale = ImportRepository(session).stale_uploads(now, now - STALE_UPLOAD)
     for record in stale:
         if status.is_in(record, status.ImportStatus.RECEIVING):
             status.upload_interrupted(record)

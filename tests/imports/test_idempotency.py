@@ -100,9 +100,29 @@ async def test_while_the_first_runs_a_retry_is_a_409(
     after = await post(client, "slow-one")
 
     assert (during.status_code, during.json()["code"]) == (409, "idempotency_in_progress")
-    assert during.headers["retry-after"] == "1"
+    # The claim's lease (30 s, renewed) ends in about 30 s: before, it always said 1.
+    assert 28 <= int(during.headers["retry-after"]) <= 30
     assert answered.status_code == 201
     assert (after.status_code, after.json()) == (201, answered.json())
+
+
+async def test_a_request_running_past_the_ttl_keeps_its_key_and_runs_once(
+    app_factory: AppFactory, blocked_hashing: threading.Event
+) -> None:
+    """Before: renewals moved the lease but not the expiry, so once the TTL passed a retry
+    found the key expired, took it and ran the import a second time."""
+    app = app_factory(idempotency_ttl_hours=0.0005, idempotency_lease_seconds=0.6)  # TTL 1.8 s
+    async with make_client(app) as http:
+        first = asyncio.create_task(post(http, "longer-than-its-ttl"))
+        await asyncio.sleep(2.5)  # the TTL passes while the first still hashes
+        during = await post(http, "longer-than-its-ttl")
+        blocked_hashing.set()
+        answered = await first
+        users = await all_users(http)
+
+    assert (during.status_code, during.json()["code"]) == (409, "idempotency_in_progress")
+    assert answered.status_code == 201
+    assert len(users) == 3
 
 
 async def test_two_concurrent_requests_with_one_key_add_the_users_once(
@@ -276,6 +296,7 @@ def test_a_retry_after_the_server_died_runs_the_import_once(
         imports = httpx.get(f"{second.url}/imports", headers=ADMIN_AUTH).json()["items"]
 
     assert statuses[-1] == 201, statuses
+    assert len(statuses) <= 3, statuses  # Retry-After said when the dead claim's lease ends
     assert "idempotent-replayed" not in retry.headers
     assert len(users) == 60
     assert [item["status"] for item in imports] == ["completed"]

@@ -2,6 +2,7 @@
 in parts as it arrives (app/imports/reception.py), then checked in parts by the job (or, a dry
 run, during the request). Its verdict is the one a held file gets."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -256,6 +257,60 @@ def test_an_upload_left_arriving_by_a_stopped_server_is_failed_and_dropped_by_th
     assert [record.status for record in found if record] == ["failed", "receiving"]
     assert found[0] is not None and found[0].errors[0]["code"] == "interrupted"
     assert left == ([], [(0, 0)])  # the live upload keeps its part
+
+
+async def test_a_slow_upload_still_arriving_is_not_pruned_and_a_dead_one_is(
+    app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: any upload still arriving 6 hours after it began was failed as dead. Now its
+    request renews a lease: the pruning fails only one whose lease ran out."""
+    monkeypatch.setattr(reception, "UPLOAD_LEASE", timedelta(seconds=0.6))  # renewed every 0.2 s
+    app = app_factory(**RECEIVED)
+    settings = app.state.settings
+    data = csv_bytes(user_rows(200))
+    boundary = "slow"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="u.csv"\r\n'
+        "Content-Type: text/csv\r\n\r\n"
+    ).encode()
+    with app.state.session_factory.begin() as session:  # a request that died: lease over
+        dead = status.new_record(dry_run=False, on_existing="error", filename=None, created_by="t")
+        status.receiving(dead)
+        dead.alive_until = utcnow() - timedelta(seconds=1)
+        session.add(dead)
+        session.flush()
+        dead_id = dead.id
+    pruned: list[Any] = []
+    async with started(app) as http:
+
+        async def body() -> AsyncIterator[bytes]:
+            yield head
+            yield data[:2000]
+            receiving = [
+                item for item in (await http.get("/imports")).json()["items"]
+                if item["id"] != dead_id
+            ]  # fmt: skip
+            with app.state.session_factory.begin() as session:  # begun 7 hours ago
+                slow = session.get(UserImport, receiving[0]["id"])
+                assert slow is not None
+                slow.created_at = utcnow() - timedelta(hours=7)
+            await asyncio.sleep(1.0)  # longer than the lease: renewed meanwhile
+            with app.state.session_factory.begin() as session:
+                pruned.append(prune(session, settings, timedelta(days=30)))
+            yield data[2000:]
+            yield f"\r\n--{boundary}--\r\n".encode()
+
+        answer = await http.post(
+            "/imports",
+            content=body(),
+            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+        done = await wait_for(http, answer.headers["location"], "completed", "failed")
+        gone = (await http.get(f"/imports/{dead_id}")).json()
+
+    assert pruned[0].stale_uploads == 0  # the slow one is alive (the dead one went at start)
+    assert (gone["status"], gone["errors"][0]["code"]) == ("failed", "interrupted")
+    assert (done["status"], done["added"]) == ("completed", 200)
 
 
 async def test_a_refused_dry_run_received_in_parts_can_answer_with_the_csv_error_file(

@@ -74,3 +74,26 @@ async def test_dead_workers_rows_are_pruned(
     out = prune(capsys)
 
     assert "1 dead worker(s)" in out
+
+
+async def test_a_pruned_import_id_is_never_given_again(
+    client: httpx.AsyncClient,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before (SQLite): once the newest records were pruned, the next imports got their ids, so
+    a replayed Idempotency-Key answered /imports/7, which was now another caller's import."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    headers = {"Idempotency-Key": "before-the-prune"}
+    files = {"file": ("u.csv", csv_bytes(user_rows(2)), "text/csv")}
+    first = await client.post("/imports", headers=headers, files=files)
+    prune(capsys, "--older-than", "0")
+    later = [await upload(client, csv_bytes(user_rows(1, start=10 + n))) for n in range(3)]
+    replayed = await client.post("/imports", headers=headers, files=files)
+    named = await client.get(replayed.headers["location"])
+
+    assert first.status_code == 201
+    assert all(answer.json()["id"] > first.json()["id"] for answer in later)
+    assert replayed.headers["location"] == first.headers["location"]
+    assert named.status_code == 404  # pruned: never someone else's import
