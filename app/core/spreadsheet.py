@@ -13,8 +13,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralised(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs: a leading quote before a formula."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """A cell a spreadsheet shows as text, never runs: a leading quote before a formula (and
+    before a cell that reads as one already neutralised, so restored() gives it back)."""
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_STARTS) else cell
+
+
+def restored(cell: str) -> str:
+    """What neutralised() made of a cell, given back: the import reads an exported file as it
+    was before export (a name that only starts with a quote, 'Ollie, stays as it is)."""
+    if cell[:1] == "'" and cell.lstrip("'").startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
 
 
 def csv_lines(rows: Iterable[Sequence[str]]) -> bytes:

@@ -300,7 +300,17 @@ class Header:
         )
 
 
-def _header_error(row: int, column: str, code: RowCode, message: str) -> RowError:
+def column_letter(index: int) -> str:
+    """A spreadsheet's name of the column at this index: A, B, ... Z, AA, AB ..."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _header_error(row: int, column: str | None, code: RowCode, message: str) -> RowError:
     return RowError(row=row, column=column, code=code, message=message)
 
 
@@ -325,12 +335,12 @@ def read_header(record: Record) -> Header:
         if not written:
             continue
         column = _COLUMN_BY_KEY.get(_header_key(written))
-        if column is None:
+        if column is None:  # its text is not quoted: anything may have been pasted there
             message = (
-                f'"{written}" is not a template column; the columns are '
-                f"{', '.join(TEMPLATE_COLUMNS)}."
+                f"The header's column {column_letter(index)} names no template column; the "
+                f"columns are {', '.join(TEMPLATE_COLUMNS)}."
             )
-            errors.append(_header_error(record.row, written, RowCode.UNKNOWN_COLUMN, message))
+            errors.append(_header_error(record.row, None, RowCode.UNKNOWN_COLUMN, message))
         elif column in positions:
             message = f'Two header cells name the "{column}" column.'
             errors.append(_header_error(record.row, column, RowCode.DUPLICATE_COLUMN, message))

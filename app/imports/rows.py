@@ -8,7 +8,8 @@ becomes `RowError`s (field alias -> column); a message never quotes a cell. Rule
 
 One rule for every cell: around a value only spaces, no-break spaces and zero-width characters
 are removed (never around a password); any other control or line-break character makes the
-value invalid.
+value invalid. An address or name the export neutralised (a quote before =, +, -, @: see
+app/core/spreadsheet.py) is read back as it was.
 """
 
 import re
@@ -33,6 +34,7 @@ from pydantic_core import PydanticCustomError
 from app.core.codes import RowCode
 from app.core.models import MAX_EMAIL_LENGTH
 from app.core.schemas import RowError
+from app.core.spreadsheet import restored
 from app.imports.addresses import AddressValidator, is_plain
 from app.passwords.imported import MAX_HASH_LENGTH, hash_problem
 from app.passwords.policy import password_problem
@@ -98,7 +100,7 @@ def plain_message(error: EmailNotValidError) -> str:
 
 
 def _address(raw: str, context: RowContext) -> str:
-    value = raw.strip(_AROUND)
+    value = restored(raw.strip(_AROUND))  # as exported: '=x@... is =x@...
     if not value:
         raise _problem(RowCode.MISSING_VALUE, "An email address is required.")
     if len(value) > MAX_EMAIL_LENGTH:
@@ -128,7 +130,7 @@ def _address(raw: str, context: RowContext) -> str:
 
 
 def _name(raw: str) -> str:
-    value = raw.strip(_AROUND)
+    value = restored(raw.strip(_AROUND))  # as exported: '=SUM(1) is =SUM(1)
     if not value:
         raise _problem(RowCode.MISSING_VALUE, "A name is required.")
     if _CONTROL.search(value):

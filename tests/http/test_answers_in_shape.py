@@ -257,3 +257,22 @@ async def test_the_server_bounds_request_heads_and_connections(app_factory: AppF
     assert unfinished.startswith(b"HTTP/1.1 408")
     assert over_cap.startswith(b"HTTP/1.1 503")
     assert b"retry-after: 1" in over_cap and b"application/problem+json" in over_cap
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/imports", "GET, POST"),
+        ("DELETE", "/imports", "GET, POST"),
+        ("POST", "/users", "GET"),
+        ("GET", "/imports/1/revert", "POST"),
+    ],
+)
+async def test_a_405_lists_every_method_the_path_takes(
+    client: httpx.AsyncClient, method: str, path: str, allowed: str
+) -> None:
+    """Before: /imports answered `Allow: POST`, though GET /imports lists the imports."""
+    response = await client.request(method, path)
+
+    assert_problem(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == allowed

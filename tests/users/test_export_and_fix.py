@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from app.core.models import DirectoryUser
+from app.core.spreadsheet import restored
 from tests.conftest import AppFactory
 from tests.helpers import HEADER, csv_bytes, upload, user_rows
 from tests.imports.test_jobs import JOB_SETTINGS, started, wait_for
@@ -121,3 +122,44 @@ async def test_an_empty_password_is_still_required_for_a_new_user(
     assert "no user with this address" in done["errors"][0]["message"]
     # Without update, an empty Password is missing whatever the directory holds.
     assert [e["code"] for e in also_error.json()["errors"]] == ["missing_value"]
+
+
+HOSTILE_NAMES = [
+    "=HYPERLINK(\"http://evil.example/\",\"x\")", "+SUM(1,2)", "-2+3", "@SUM(A1)",
+    "'=already quoted", "''=twice", "'Ollie", "O'Brien", "=", "'", "Plain Name",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, JOB_SETTINGS, {**JOB_SETTINGS, "job_part_rows": 10}],
+    ids=["sync", "job", "job-in-parts"],
+)
+async def test_the_export_goes_back_in_unchanged_whatever_its_cells_start_with(
+    app_factory: AppFactory, settings: dict[str, Any]
+) -> None:
+    """Before: names and addresses starting with = + - @ came back with the export's quote
+    ('=fx5@...: refused as no such user; '=HYPERLINK(...) written as the new name)."""
+    app = app_factory(**settings)
+    rows = user_rows(len(HOSTILE_NAMES))
+    for row, name in zip(rows, HOSTILE_NAMES, strict=True):
+        row[1] = f'"{name.replace(chr(34), chr(34) * 2)}"'
+    rows[0][0], rows[1][0] = "=fx5@example.com", "-dash@example.com"
+    async with started(app) as http:
+        added = await upload(http, csv_bytes(rows))
+        if added.status_code == 202:
+            await wait_for(http, added.headers["location"], "completed")
+        before = {u["email"]: u["name"] for u in (await http.get("/users")).json()["items"]}
+        exported = (await http.get("/users", headers={"Accept": "text/csv"})).content
+        answer = await upload(http, exported, on_existing="update")
+        done = answer.json()
+        if answer.status_code == 202:
+            done = await wait_for(http, answer.headers["location"], "completed", "failed")
+        after = {u["email"]: u["name"] for u in (await http.get("/users")).json()["items"]}
+
+    # A file is read as an export is (one leading quote before = + - @ is the export's).
+    assert sorted(before.values()) == sorted(restored(name) for name in HOSTILE_NAMES)
+    assert "'=twice" in before.values() and "'Ollie" in before.values()
+    assert "'=fx5@example.com" in exported.decode("utf-8-sig")  # neutralised in the file
+    assert (done["status"], done["updated"], done["added"]) == ("completed", len(rows), 0), done
+    assert after == before
