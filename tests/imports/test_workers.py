@@ -46,9 +46,11 @@ def service(live_service: ServiceFactory) -> Iterator[Server]:
         yield server
 
 
-def submit(server: Server, rows: list[list[str]]) -> str:
+def submit(server: Server, rows: list[list[str]], **params: str) -> str:
     files = {"file": ("users.csv", csv_bytes(rows), "text/csv")}
-    response = httpx.post(f"{server.url}/imports", headers=ADMIN_AUTH, files=files, timeout=30)
+    response = httpx.post(
+        f"{server.url}/imports", headers=ADMIN_AUTH, files=files, params=params, timeout=30
+    )
     assert response.status_code == 202, response.text
     return f"{server.url}{response.headers['location']}"
 
@@ -329,3 +331,43 @@ def test_a_worker_with_default_settings_runs_a_job_by_the_limits_it_was_accepted
     assert value("userimport_hashing_seconds_total") > 0
     assert value("userimport_imports_total", outcome="completed", job="true") == 1
     assert not any(name.startswith("userimport_http_") for name, _ in metrics)
+
+
+@pytest.mark.parametrize("revert_at", ["hashing", "inserting"])
+def test_an_update_job_and_a_revert_with_a_worker_killed_between_agree_with_their_answers(
+    service: Server, database_url: str, tmp_path: Path, revert_at: str
+) -> None:
+    """Import A adds 100 users; job B updates them and adds 500; A is reverted while B hashes
+    (or waits to commit), and B's worker is killed and replaced in between. Whichever wins,
+    the directory is what the answers say: never a revert and an update both answering
+    success over users that are gone."""
+    first = httpx.post(
+        f"{service.url}/imports", headers=ADMIN_AUTH, timeout=30,
+        files={"file": ("a.csv", csv_bytes(user_rows(100)), "text/csv")},
+    )  # fmt: skip
+    assert first.status_code == 201, first.text
+    renamed = [[e, f"{n} B", p, f] for e, n, p, f in user_rows(600)]
+    with running_workers(database_url, WORKER_SETTINGS, 1, 2, tmp_path) as workers:
+        location = submit(service, renamed, on_existing="update")
+        reached = poll(location, lambda r: r["status"] in (revert_at, "completed") or ended(r))
+        reverted = httpx.post(
+            f"{service.url}/imports/{first.json()['id']}/revert", headers=ADMIN_AUTH, timeout=30
+        )
+        workers[0].kill()
+        workers[0].wait(timeout=10)
+    (tmp_path / "again").mkdir()
+    with running_workers(database_url, WORKER_SETTINGS, 1, 2, tmp_path / "again"):
+        update = poll(location, ended, seconds=120)
+    users = httpx.get(f"{service.url}/users?limit=500", headers=ADMIN_AUTH, timeout=30).json()
+
+    assert reached["status"] in (revert_at, "completed"), reached
+    assert reverted.status_code in (200, 409), reverted.text
+    if reverted.status_code == 200:  # A undone first: B's update found its users gone
+        assert (update["status"], update["added"], update["updated"]) == ("failed", 0, 0)
+        assert {e["code"] for e in update["errors"]} == {"directory_changed"}
+        assert count_users(database_url) == 0
+    else:  # B committed first: the revert saw it and changed nothing
+        assert reverted.json()["code"] == "users_changed_since"
+        assert (update["status"], update["added"], update["updated"]) == ("completed", 500, 100)
+        assert count_users(database_url) == 600
+        assert {u["name"] for u in users["items"]} <= {f"User {n} B" for n in range(600)}
