@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where `make run` keeps its SQLite database and staging key (see README: `make run PORT=8001`).
+DATA ?= data
 
 SDK := clients/python
 
@@ -20,6 +22,13 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed-run
+
+# make run's own settings (a variable already set in the environment wins): the embedded
+# database and staging key in $(DATA), and files of up to 100,000 rows imported as jobs by the
+# server's embedded runner (over USERIMPORT_SYNC_MAX_ROWS, 500).
+run migrate: export DATABASE_URL ?= sqlite:///$(DATA)/userimport.db
+run migrate: export USERIMPORT_STAGING_KEY_FILE ?= $(DATA)/staging.key
+run migrate: export USERIMPORT_MAX_ROWS ?= 100000
 
 migrate: $(VENV)/.installed-run
 	$(BIN)/userimport migrate
@@ -38,9 +47,10 @@ lint: $(VENV)/.installed-dev
 test: lint
 	$(BIN)/pytest
 
-# The inner loop: no process started, SQLite only (TEST_DATABASE_URL unset), under a minute.
+# The inner loop: no process started, SQLite only (TEST_DATABASE_URL unset), on every core
+# (pytest-xdist), under a minute.
 test-fast: $(VENV)/.installed-dev
-	TEST_DATABASE_URL= CI= $(BIN)/pytest -q -m "not slow"
+	TEST_DATABASE_URL= CI= $(BIN)/pytest -q -m "not slow" -n auto
 
 # The image (docs/operations.md). FROM=IMAGE builds on another base than python:3.11-slim.
 IMAGE ?= localhost/user-import-service:latest
@@ -96,7 +106,7 @@ openapi: $(VENV)/.installed-dev
 sdk: openapi
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate \
 		--path openapi/openapi.json --meta setup --output-path $(SDK) --overwrite \
-		--config clients/generator.yaml
+		--config clients/generator.yaml --custom-template-path clients/templates
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -14,6 +14,7 @@ userimport prune [--older-than DAYS]   delete ended import records (never users)
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import NoReturn
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from app.auth.keys import ApiKeyRepository, Role
@@ -28,11 +30,17 @@ from app.core.config import Settings
 from app.core.db import create_db_engine, create_session_factory, in_transaction
 from app.core.logs import configure_logging
 from app.core.models import MAX_KEY_NAME_LENGTH
+from app.core.schema import SCHEMA_REVISION, applied_revision
 from app.core.sealing import ensure_key_file
 from app.http.server import serve
 
 BOOTSTRAP_KEY_NAME = "first-admin"
 MIGRATE_ATTEMPTS = 30  # 2 s apart
+# PostgreSQL answered, and no wait will change it: no such database, no such role, a wrong
+# password or no right to connect (said by the connection's message: it has no SQLSTATE).
+_FINAL = re.compile(
+    r'(database|role) "[^"]*" does not exist|password authentication failed|no pg_hba\.conf entry'
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,6 +69,48 @@ def _days(value: str) -> float:
     if not 0 <= days <= 36500:
         raise argparse.ArgumentTypeError("days must be 0 to 36500")
     return days
+
+
+def _shown(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _reason(exc: OperationalError) -> str:
+    """The driver's own first line, without its connection preamble."""
+    text = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+    return text.split("FATAL:", 1)[-1].strip()
+
+
+def _schema_problem(settings: Settings) -> str | None:
+    """Why the database cannot be used by this version (one line, with the fix), or None."""
+    url = make_url(settings.database_url)
+    file = url.database if url.get_backend_name() == "sqlite" else None
+    if file not in (None, "", ":memory:") and not Path(str(file)).exists():
+        return (
+            f"there is no database at {file}: run `userimport migrate` first "
+            "(`make run` does), or set DATABASE_URL"
+        )
+    engine = create_db_engine(settings.database_url)
+    try:
+        with create_session_factory(engine)() as session:
+            revision = applied_revision(session)
+    except OperationalError as exc:
+        reason = _reason(exc)
+        if _FINAL.search(reason):
+            return f"{reason} ({_shown(settings.database_url)}): fix DATABASE_URL"
+        return (
+            f"the database at {_shown(settings.database_url)} does not answer ({reason}): "
+            "check DATABASE_URL and that the server runs"
+        )
+    finally:
+        engine.dispose()
+    if revision != SCHEMA_REVISION:
+        state = "was never migrated" if revision is None else f"is at revision {revision}"
+        return (
+            f"the database at {_shown(settings.database_url)} {state}; this version needs "
+            f"{SCHEMA_REVISION}: run `userimport migrate` first"
+        )
+    return None
 
 
 def _prune(settings: Settings, older_than: float | None) -> int:
@@ -176,8 +226,11 @@ def _migrate(settings: Settings) -> int:
             command.upgrade(config, "head")
             break
         except OperationalError as exc:
-            if attempt == MIGRATE_ATTEMPTS:
-                print(f"userimport migrate: the database does not answer: {exc}", file=sys.stderr)
+            reason = _reason(exc)
+            if _FINAL.search(reason) or attempt == MIGRATE_ATTEMPTS:
+                # It answered: no database of that name, a wrong password (waiting cannot help).
+                print(f"userimport migrate: {reason} ({_shown(settings.database_url)})",
+                      file=sys.stderr)  # fmt: skip
                 return 1
             print("the database does not answer yet; trying again in 2 s", file=sys.stderr)
             time.sleep(2)
@@ -300,7 +353,11 @@ def _ensure(keys: ApiKeyRepository, settings: Settings, url: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        parser.print_help()
+        return 2
+    args = parser.parse_args(argv)
     if args.group == "healthcheck":
         return _healthcheck(args.url)
     if args.group == "serve":
@@ -320,6 +377,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _worker(settings, args.concurrency)
     if args.group == "staging-key":
         return _staging_key(settings)
+    if args.group in ("prune", "keys"):
+        problem = _schema_problem(settings)
+        if problem is not None:
+            print(f"userimport {args.group}: {problem}", file=sys.stderr)
+            return 1
     if args.group == "prune":
         return _prune(settings, args.older_than)
     engine = create_db_engine(settings.database_url)

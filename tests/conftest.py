@@ -5,6 +5,8 @@ end); each test's rows are deleted when it ends.
 """
 
 import os
+import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -48,16 +50,34 @@ POSTGRESQL_ONLY = [
 SLOW_MODULES = {
     "test_sdk", "test_factory", "test_operations", "test_under_load", "test_job_restarts",
     "test_workers", "test_browser", "test_schemathesis", "test_hostile_http", "test_transport",
-    "test_migrate_command", "test_sdk_package",
+    "test_migrate_command", "test_sdk_package", "test_make_run",
 }  # fmt: skip
 
 
+_OWN_FOLDER = Path(tempfile.mkdtemp(prefix="userimport-tests-"))
+
+
+def _isolate_from_the_developer() -> None:
+    """The tests read no setting of the shell that runs them, nor the files `make run` left in
+    ./data (its staging key made jobs possible where a test expects none): USERIMPORT_* and
+    DATABASE_URL are dropped, and the staging key file is looked for in a folder of their own."""
+    for name in list(os.environ):
+        if name.startswith("USERIMPORT_") or name in ("DATABASE_URL", "DATABASE_URL_FILE"):
+            del os.environ[name]
+    os.environ["USERIMPORT_STAGING_KEY_FILE"] = str(_OWN_FOLDER / "staging.key")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _isolate_from_the_developer()
     config.addinivalue_line(
         "markers", "slow: starts processes or runs thousands of cases; not in `make test-fast`"
     )
     if IN_CI and not PG_URL:
         raise pytest.UsageError("CI=true: set TEST_DATABASE_URL, the PostgreSQL runs are required.")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_OWN_FOLDER, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

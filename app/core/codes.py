@@ -106,6 +106,7 @@ class ProblemCode(StrEnum):
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     IMPORT_NOT_REVERTIBLE = "import_not_revertible"
     USERS_CHANGED_SINCE = "users_changed_since"
+    SCHEMA_OUTDATED = "schema_outdated"
 
 
 PROBLEM_CODE_MEANINGS: dict[ProblemCode, str] = {
@@ -139,6 +140,8 @@ PROBLEM_CODE_MEANINGS: dict[ProblemCode, str] = {
     "run, a refused, cancelled or running one, nor one reverted already)",
     ProblemCode.USERS_CHANGED_SINCE: "409: a later import has changed users this import wrote; "
     "see users; nothing was reverted",
+    ProblemCode.SCHEMA_OUTDATED: "503 (readiness): the database was not migrated to this "
+    "version's schema: run `userimport migrate`",
 }
 
 

@@ -98,6 +98,13 @@ class DatabaseUnavailableError(ProblemError):
     headers: ClassVar[dict[str, str]] = {"Retry-After": "5"}
 
 
+class SchemaOutdatedError(ProblemError):
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    code: ClassVar[ProblemCode] = ProblemCode.SCHEMA_OUTDATED
+    title = "Database not migrated"
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "5"}
+
+
 class TooManyImportsError(ProblemError):
     status = HTTPStatus.TOO_MANY_REQUESTS
     code: ClassVar[ProblemCode] = ProblemCode.TOO_MANY_IMPORTS

@@ -170,4 +170,7 @@ def serve(host: str, port: int, log_level: str = "info") -> None:
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)  # before uvicorn's first line
     config = server_config("app.main:create_app", host, port, log_level=log_level, factory=True)
-    uvicorn.Server(config).run()
+    try:
+        uvicorn.Server(config).run()
+    except KeyboardInterrupt:  # Ctrl+C: uvicorn shut down cleanly, then raised it again
+        raise SystemExit(130) from None

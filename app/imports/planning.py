@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -67,7 +68,10 @@ def _start_worker(server: int) -> None:
     """Checking files is batch work: the server's event loop gets a core first. And a worker
     ends with its server, however the server ends (SIGKILL too): the worker holds both ends of
     its own queue's pipes, so it would never see them close, and it keeps the fork server and
-    the resource tracker alive in turn; they end once the workers have."""
+    the resource tracker alive in turn; they end once the workers have. Ctrl+C in a terminal
+    reaches the whole process group: the server stops its workers itself, so they ignore it
+    (no traceback from each)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(AttributeError, OSError):  # not Unix: keep the default
         os.nice(CHECKING_NICENESS)
     end_with(server)

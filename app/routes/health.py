@@ -7,7 +7,8 @@ from pydantic import Field
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.core.errors import DatabaseUnavailableError, problem_responses
+from app.core.errors import DatabaseUnavailableError, SchemaOutdatedError, problem_responses
+from app.core.schema import SCHEMA_REVISION, applied_revision
 from app.core.schemas import Schema
 from app.http.deps import DatabaseDep, SettingsDep
 from app.queue.repository import QueueRepository
@@ -53,12 +54,19 @@ async def healthz() -> HealthStatus:
     responses=problem_responses(503),
 )
 async def readyz(request: Request, db: DatabaseDep, settings: SettingsDep) -> Readiness:
-    """200 when the database answers a query, 503 problem otherwise. It has a connection of
+    """200 when the database answers a query and was migrated to this version's schema, 503
+    problem otherwise (`schema_outdated`: run `userimport migrate`). It has a connection of
     its own, so it answers at once however busy the service is. `jobs` says who runs large
     imports: with PostgreSQL, `userimport worker` processes (how many are alive, how many
     tasks wait for them); with SQLite, this server itself."""
     try:
         await db.ping()
+        revision = await db.probe(applied_revision)
+        if revision != SCHEMA_REVISION:
+            raise SchemaOutdatedError(
+                f"The database's schema is at revision {revision or '(none)'}; this version "
+                f"needs {SCHEMA_REVISION}: run `userimport migrate`."
+            )
         runner = request.app.state.job_runner
         if request.app.state.imports.jobs is None:
             jobs = JobsStatus(runner="off", live_workers=None, waiting_tasks=None)

@@ -1,12 +1,16 @@
 """The userimport console script manages keys; the keys it prints work over HTTP."""
 
 import re
+import time
+import uuid
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.engine import make_url
 
 from app.cli import main
-from tests.conftest import AppFactory, make_client
+from tests.conftest import PG_URL, AppFactory, make_client
 from tests.helpers import csv_bytes, upload, user_rows
 
 pytestmark = pytest.mark.anyio
@@ -24,6 +28,7 @@ def keyless_app(
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """The command's status, out and err (argv: as typed after `userimport`)."""
     status = main(list(argv))
     out, err = capsys.readouterr()
     return status, out, err
@@ -98,3 +103,43 @@ async def test_ensure_creates_nothing_when_the_environment_supplies_a_key(
     status, out, _ = run(capsys, "keys", "ensure")
 
     assert status == 0 and not KEY.search(out)
+
+
+def test_keys_and_prune_without_a_migrated_database_say_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: a 55- to 130-line traceback."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing.db'}")
+    missing = run(capsys, "keys", "list")
+    (tmp_path / "empty.db").touch()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    unmigrated = run(capsys, "prune")
+
+    for status, out, err in (missing, unmigrated):
+        assert (status, out) == (1, "")
+        assert err.count("\n") == 1 and "run `userimport migrate` first" in err
+    assert "there is no database at" in missing[2] and "never migrated" in unmigrated[2]
+    assert not (tmp_path / "missing.db").exists()  # nothing made by looking
+
+
+def test_userimport_alone_shows_its_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: `userimport: error: the following arguments are required: group`."""
+    status, out, _ = run(capsys)
+
+    assert status == 2
+    assert all(command in out for command in ("keys", "migrate", "serve", "worker", "prune"))
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL: set TEST_DATABASE_URL")
+def test_migrate_to_a_database_that_does_not_exist_fails_at_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: it waited 60 s for a database that would never appear."""
+    url = make_url(PG_URL).set(database=f"no_such_db_{uuid.uuid4().hex[:8]}")
+    monkeypatch.setenv("DATABASE_URL", url.render_as_string(hide_password=False))
+    started = time.monotonic()
+    status, _, err = run(capsys, "migrate")
+
+    assert status == 1
+    assert time.monotonic() - started < 10
+    assert "does not exist" in err and err.count("\n") == 1

@@ -59,7 +59,8 @@ def test_the_committed_sdk_matches_the_document(tmp_path: Path) -> None:
     subprocess.run(  # noqa: S603 - our own generator, our own paths
         [str(generator), "generate", "--path", str(ROOT / "openapi" / "openapi.json"),
          "--meta", "setup", "--output-path", str(out),
-         "--config", str(ROOT / "clients" / "generator.yaml")],
+         "--config", str(ROOT / "clients" / "generator.yaml"),
+         "--custom-template-path", str(ROOT / "clients" / "templates")],
         check=True, capture_output=True, env=env, cwd=tmp_path,
     )  # fmt: skip
 

@@ -68,5 +68,40 @@ def test_the_readme_snippet_runs_with_the_installed_package(
     assert unauthorised.stderr.startswith("401 unauthorized: ")
     assert refused.returncode == 1
     assert refused.stderr.startswith("422 import_refused: ")
-    assert "row 2 Email: invalid_email" in refused.stderr
-    assert "row 2 Force Change Password: invalid_boolean" in refused.stderr
+    assert "row 2, Email: invalid_email" in refused.stderr
+    assert "row 2, Force Change Password: invalid_boolean" in refused.stderr
+
+
+def test_the_sdk_readme_runs_as_written(
+    sdk_python: Path, live_service: ServiceFactory, tmp_path: Path
+) -> None:
+    """Its own README (clients/templates/README.md.jinja), not the generator's boilerplate:
+    connect, import a file, read the directory and undo an import, as written."""
+    readme = (ROOT / "clients" / "python" / "README.md").read_text(encoding="utf-8")
+    script = "\n".join(re.findall(r"```python\n(.*?)```", readme, re.DOTALL))
+    (tmp_path / "users.csv").write_bytes(csv_bytes([*user_rows(2), ["x", "", "", ""]]))
+    with live_service() as server:
+        script = script.replace("http://127.0.0.1:8000", server.url).replace("uik_...", ADMIN_KEY)
+        script = script.replace("dry_run=True", "dry_run=False")  # something to undo
+        (tmp_path / "sdk_readme.py").write_text(script, encoding="utf-8")
+        refused = subprocess.run(  # noqa: S603
+            [str(sdk_python), "sdk_readme.py"], cwd=tmp_path, capture_output=True, text=True,
+            timeout=60,
+        )  # fmt: skip
+        header_only = "Email,Name,Password,Force Change Password\r\n"
+        (tmp_path / "users.csv").write_bytes(csv_bytes(user_rows(2)))
+        done = subprocess.run(  # noqa: S603
+            [str(sdk_python), "sdk_readme.py"], cwd=tmp_path, capture_output=True, text=True,
+            timeout=60,
+        )  # fmt: skip
+        (tmp_path / "users.csv").write_text(header_only)
+        whole_file = subprocess.run(  # noqa: S603
+            [str(sdk_python), "sdk_readme.py"], cwd=tmp_path, capture_output=True, text=True,
+            timeout=60,
+        )  # fmt: skip
+
+    assert "row 4, Email: invalid_email" in refused.stderr
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "completed: 2 rows, 2 to add"
+    assert "user0@example.com User 0" in done.stdout
+    assert "the file: empty_file" in whole_file.stderr  # not "row None None"

@@ -1,10 +1,20 @@
 """The migrations build exactly the schema the models describe."""
 
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
 from app.core.models import Base, include_name
+from app.core.schema import SCHEMA_REVISION
+from tests.conftest import ROOT
+
+
+def test_the_code_knows_the_newest_migration() -> None:
+    """/readyz and the CLI tell a database that was not migrated by this revision."""
+    scripts = ScriptDirectory.from_config(Config(str(ROOT / "alembic.ini")))
+    assert scripts.get_current_head() == SCHEMA_REVISION
 
 
 def test_migrated_database_matches_the_models(database_url: str) -> None:

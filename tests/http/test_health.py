@@ -44,3 +44,14 @@ async def test_readyz_is_a_503_problem_when_the_database_does_not_answer(tmp_pat
     assert ready.status_code == 503
     assert ready.headers["content-type"] == "application/problem+json"
     assert ready.json()["code"] == "database_unavailable"
+
+
+async def test_readyz_is_not_ready_until_the_database_is_migrated(tmp_path: Path) -> None:
+    """Before: /readyz said ready on an empty database while /users answered 503."""
+    app = create_app(test_settings(f"sqlite:///{tmp_path / 'empty.db'}", staging_key=None))
+    async with make_client(app) as client:
+        ready = await client.get("/readyz")
+
+    assert ready.status_code == 503
+    assert ready.json()["code"] == "schema_outdated"
+    assert "userimport migrate" in ready.json()["detail"]

@@ -60,6 +60,8 @@ class Problem:
                 running one, nor one reverted already)
                 - `users_changed_since`: 409: a later import has changed users this import wrote; see users; nothing was
                 reverted
+                - `schema_outdated`: 503 (readiness): the database was not migrated to this version's schema: run `userimport
+                migrate`
             type_ (str | Unset): URI naming the problem type. Default: 'about:blank'.
             import_id (int | None | Unset): The import record of a refused file.
             errors (list[RowError] | None | Unset): Every problem found in a refused file.

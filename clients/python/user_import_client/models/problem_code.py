@@ -22,6 +22,7 @@ class ProblemCode(StrEnum):
     NOT_FOUND = "not_found"
     OVERLOADED = "overloaded"
     REQUEST_TIMEOUT = "request_timeout"
+    SCHEMA_OUTDATED = "schema_outdated"
     TOO_MANY_IMPORTS = "too_many_imports"
     UNAUTHORIZED = "unauthorized"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"

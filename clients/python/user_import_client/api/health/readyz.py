@@ -77,7 +77,8 @@ def sync_detailed(
 ) -> Response[Problem | Readiness]:
     """ Does the database answer, and who runs jobs?
 
-     200 when the database answers a query, 503 problem otherwise. It has a connection of
+     200 when the database answers a query and was migrated to this version's schema, 503
+    problem otherwise (`schema_outdated`: run `userimport migrate`). It has a connection of
     its own, so it answers at once however busy the service is. `jobs` says who runs large
     imports: with PostgreSQL, `userimport worker` processes (how many are alive, how many
     tasks wait for them); with SQLite, this server itself.
@@ -108,7 +109,8 @@ def sync(
 ) -> Problem | Readiness | None:
     """ Does the database answer, and who runs jobs?
 
-     200 when the database answers a query, 503 problem otherwise. It has a connection of
+     200 when the database answers a query and was migrated to this version's schema, 503
+    problem otherwise (`schema_outdated`: run `userimport migrate`). It has a connection of
     its own, so it answers at once however busy the service is. `jobs` says who runs large
     imports: with PostgreSQL, `userimport worker` processes (how many are alive, how many
     tasks wait for them); with SQLite, this server itself.
@@ -134,7 +136,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | Readiness]:
     """ Does the database answer, and who runs jobs?
 
-     200 when the database answers a query, 503 problem otherwise. It has a connection of
+     200 when the database answers a query and was migrated to this version's schema, 503
+    problem otherwise (`schema_outdated`: run `userimport migrate`). It has a connection of
     its own, so it answers at once however busy the service is. `jobs` says who runs large
     imports: with PostgreSQL, `userimport worker` processes (how many are alive, how many
     tasks wait for them); with SQLite, this server itself.
@@ -165,7 +168,8 @@ async def asyncio(
 ) -> Problem | Readiness | None:
     """ Does the database answer, and who runs jobs?
 
-     200 when the database answers a query, 503 problem otherwise. It has a connection of
+     200 when the database answers a query and was migrated to this version's schema, 503
+    problem otherwise (`schema_outdated`: run `userimport migrate`). It has a connection of
     its own, so it answers at once however busy the service is. `jobs` says who runs large
     imports: with PostgreSQL, `userimport worker` processes (how many are alive, how many
     tasks wait for them); with SQLite, this server itself.
