@@ -31,7 +31,7 @@ from app.core.db import create_db_engine, create_session_factory, in_transaction
 from app.core.logs import configure_logging
 from app.core.models import MAX_KEY_NAME_LENGTH
 from app.core.schema import SCHEMA_REVISION, applied_revision
-from app.core.sealing import ensure_key_file
+from app.core.sealing import ensure_key_file, write_secret_file
 from app.http.server import serve
 
 BOOTSTRAP_KEY_NAME = "first-admin"
@@ -161,7 +161,8 @@ def _parser() -> argparse.ArgumentParser:
         "--prepare",
         action="store_true",
         help="first migrate, write a staging key file if there is no key, and make an admin key "
-        "if there is none (printed once): a single container's first start",
+        "if there is none (written to USERIMPORT_FIRST_KEY_FILE, never printed): a single "
+        "container's first start",
     )
     health = groups.add_parser("healthcheck", help="exit 0 when URL answers 200, else 1")
     health.add_argument(
@@ -235,6 +236,16 @@ def _migrate(settings: Settings) -> int:
             print("the database does not answer yet; trying again in 2 s", file=sys.stderr)
             time.sleep(2)
     print("The database is up to date.")
+    if settings.app_database_url is not None and settings.uses_postgresql:
+        from app.core.app_role import ensure_app_role
+
+        engine = create_db_engine(settings.database_url)
+        try:
+            with engine.connect() as owner:
+                role = ensure_app_role(owner, settings.app_database_url.get_secret_value())
+        finally:
+            engine.dispose()
+        print(f"The service's role {role!r} may read and write its rows, and nothing more.")
     return 0
 
 
@@ -254,9 +265,15 @@ def _worker(settings: Settings, concurrency: int) -> int:
 
     configure_logging(settings.log_level, settings.log_format)
     if settings.worker_metrics_port is not None:
-        from app.core.metrics import serve_worker_metrics
+        from app.core.metrics import WorkerMetricsExposedError, serve_worker_metrics
 
-        serve_worker_metrics(settings.worker_metrics_host, settings.worker_metrics_port)
+        token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+        try:
+            host, port = settings.worker_metrics_host, settings.worker_metrics_port
+            serve_worker_metrics(host, port, token)
+        except WorkerMetricsExposedError as exc:
+            print(f"userimport worker: {exc}", file=sys.stderr)
+            return 2
     try:
         run_import_worker(settings, concurrency)
     except StagingKeyError as exc:
@@ -293,17 +310,30 @@ def _healthcheck(url: str) -> int:
         return 1
 
 
-def _prepare(settings: Settings, url: str) -> None:
-    """A single container's first start: the schema, a staging key, an admin key."""
+def _prepare(settings: Settings) -> None:
+    """A single container's first start: the schema, a staging key, an admin key. The key is
+    written to USERIMPORT_FIRST_KEY_FILE (0600), not printed: a container's output is its log,
+    kept and shipped where anyone may read it."""
     if _migrate(settings) != 0:
         raise SystemExit(1)
     _staging_key(settings)
     engine = create_db_engine(settings.database_url)
     try:
         with create_session_factory(engine).begin() as session:
-            _ensure(ApiKeyRepository(session), settings, url)
+            keys = ApiKeyRepository(session)
+            if settings.api_key is not None or keys.count_active() > 0:
+                return
+            _, key = keys.create(BOOTSTRAP_KEY_NAME, Role.ADMIN)
+            path = Path(settings.first_key_file)
+            path.unlink(missing_ok=True)  # a key of an earlier database: no longer valid
+            write_secret_file(path, key)
     finally:
         engine.dispose()
+    print(
+        f"No API key existed, so an admin key {BOOTSTRAP_KEY_NAME!r} was made and written to "
+        f"{path} (readable by this user only): read it once (`cat {path}` in the container), "
+        "store it, and delete the file."
+    )
 
 
 def _show_new_key(key: str, url: str) -> None:
@@ -362,7 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _healthcheck(args.url)
     if args.group == "serve":
         if args.prepare:
-            _prepare(Settings(), f"http://{args.host}:{args.port}")
+            _prepare(Settings())
         serve(args.host, args.port, args.log_level)
         return 0
     settings = Settings()

@@ -5,6 +5,7 @@ ones through the file's own variables (USERIMPORT_IMAGE, POSTGRES_IMAGE)."""
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -71,14 +72,25 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="compose-test-"))
     compose_file = folder / "compose.yaml"
     shutil.copy(ROOT / "deploy" / "compose.yaml", compose_file)
+    shutil.copy(ROOT / "deploy" / "up.sh", folder / "up.sh")
     run(["bash", str(ROOT / "deploy" / "secrets.sh"), str(folder / "secrets")])
     port = free_port()
     ENV.update(USERIMPORT_IMAGE=IMAGE, POSTGRES_IMAGE=POSTGRES_IMAGE, WEB_PORT=str(port))
     compose = [*compose_command(), "-p", project, "-f", str(compose_file)]
     url = f"http://127.0.0.1:{port}"
     key = (folder / "secrets" / "api_key").read_text().strip()
+    up = ["bash", str(folder / "up.sh"), "--no-deps"]
+    env = {**ENV, "COMPOSE": " ".join(compose[:3])}  # podman-compose -p PROJECT
     try:
-        run([*compose, "up", "-d", "--no-deps"], timeout=300)
+        missing = {**env, "POSTGRES_IMAGE": "localhost/userimport-no-such-image:1"}
+        began = time.monotonic()
+        failed = subprocess.run(up, env=missing, capture_output=True, text=True, timeout=120)  # noqa: S603
+        expect(
+            failed.returncode != 0 and time.monotonic() - began < 60
+            and "cannot get localhost/userimport-no-such-image:1" in failed.stderr,
+            f"an image that cannot be had fails deploy/up.sh at once: {failed.stderr[-500:]}",
+        )  # fmt: skip
+        run(up, timeout=300, env=env)  # as docs/operations.md gives it: ready when it returns
         step("compose up")
         wait_for("the web service to be ready", ready(url), 120)
 
@@ -104,6 +116,18 @@ def main() -> int:
                    f"label=io.podman.compose.project={project}", "--format",
                    "{{.Names}} {{.Status}}").splitlines() if "migrate" in name]  # fmt: skip
         expect(len(migrate) == 1 and "Exited (0)" in migrate[0], f"migrate ran once: {migrate}")
+        db = next(name for name in podman("ps", "--filter",
+                  f"label=io.podman.compose.project={project}", "--format",
+                  "{{.Names}}").split() if "db" in name)  # fmt: skip
+        password = (folder / "secrets" / "db_password").read_text().strip()
+        psql = ["exec", "-e", f"PGPASSWORD={password}", db, "psql", "-U", "postgres",
+                "-d", "userimport", "-tAc"]  # fmt: skip
+        sessions = podman(*psql, "SELECT DISTINCT usename FROM pg_stat_activity WHERE datname "
+                          "= 'userimport' AND pid <> pg_backend_pid()").split()  # fmt: skip
+        expect(sessions == ["userimport_app"], f"web and workers connect as the role: {sessions}")
+        rights = podman(*psql, "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
+                        "WHERE rolname = 'userimport_app'").strip()  # fmt: skip
+        expect(rights == "f|f|f", f"the role is no superuser, makes no database or role: {rights}")
     except BaseException:
         sys.stderr.write(run([*compose, "logs"], check=False)[-20000:])
         raise

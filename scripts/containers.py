@@ -26,8 +26,9 @@ def step(message: str) -> None:
 
 def run(command: Sequence[str], *, check: bool = True, **kwargs: Any) -> str:
     """A command's standard output; its output shown when it fails."""
+    kwargs.setdefault("env", ENV)
     done = subprocess.run(  # noqa: S603 - our own commands
-        list(command), env=ENV, capture_output=True, text=True, **kwargs
+        list(command), capture_output=True, text=True, **kwargs
     )
     if check and done.returncode != 0:
         sys.stderr.write(done.stdout + done.stderr)

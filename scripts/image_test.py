@@ -4,8 +4,9 @@
    `migrate` containers at once, a `serve` container, a `worker` container with only the
    database and the staging key; a 200-row job and a refused file through the web container,
    the worker's metrics read on its port.
-2. Alone, as `podman run IMAGE` (SQLite in its volume): it migrates, prints an admin key, serves
-   on the published port, and keeps its users across a restart.
+2. Alone, as `podman run IMAGE` (SQLite in its volume, keys in another): it migrates, writes an
+   admin key to a file of its keys volume (never to its log), serves on the published port,
+   and keeps its users across a restart.
 """
 
 import os
@@ -32,6 +33,7 @@ from scripts.containers import (
 
 STAGING_KEY = "k8K1d0n2mXy5qY3lqv4oQmN7bWc0T3JtZ2V0aGVyMDA="  # tests only
 API_KEY = "image-test-admin-key-0d9e"
+SPLIT_VOLUMES = ("/srv/data", "/srv/keys")
 CHEAP_HASHING = ["-e", "USERIMPORT_ARGON2_MEMORY_COST=1024", "-e", "USERIMPORT_ARGON2_TIME_COST=1"]
 
 
@@ -71,15 +73,22 @@ def with_postgresql(database_url: str, tag: str) -> None:
 def alone(tag: str) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    volume = f"{tag}-data"
     podman("run", "-d", "--name", f"{tag}-alone", "-p", f"127.0.0.1:{port}:8000",
-           "-v", f"{volume}:/srv/data", *CHEAP_HASHING, IMAGE)  # fmt: skip
+           "-v", f"{tag}-data:/srv/data", "-v", f"{tag}-keys:/srv/keys", *CHEAP_HASHING,
+           IMAGE)  # fmt: skip
     wait_for("the lone container to be ready", ready(url))
     logs = podman("logs", f"{tag}-alone")
-    found = re.search(r"\buik_[A-Za-z0-9_-]+", logs)
-    expect(found is not None, "its first start prints an admin key")
-    assert found is not None
-    key = found.group(0)
+    expect("uik_" not in logs, "its first start prints no key into its log")
+    expect("/srv/keys/first-admin.key" in logs, "its log says where the admin key is")
+    key = podman("exec", f"{tag}-alone", "cat", "/srv/keys/first-admin.key").strip()
+    expect(re.fullmatch(r"uik_[A-Za-z0-9_-]+", key) is not None, "the file holds an admin key")
+    mode = podman("exec", f"{tag}-alone", "stat", "-c", "%a %u", "/srv/keys/first-admin.key")
+    expect(mode.split()[0] == "600", f"only its user reads the key file: {mode.strip()}")
+    data, keys = (podman("exec", f"{tag}-alone", "ls", path).split() for path in SPLIT_VOLUMES)
+    expect(
+        "staging.key" in keys and "staging.key" not in data,
+        f"the staging key is not in the database's volume: {data} / {keys}",
+    )
     user = id_line = podman("exec", f"{tag}-alone", "id", "-u").strip()
     expect(user != "0", f"it runs as a user, not root: uid {id_line}")
     auth = {"Authorization": f"Bearer {key}"}
@@ -113,7 +122,7 @@ def main() -> int:
         for container in podman("ps", "-a", "--format", "{{.Names}}").split():
             if container.startswith(tag):
                 podman("rm", "-f", "-t", "5", container, check=False)
-        podman("volume", "rm", "-f", f"{tag}-data", check=False)
+        podman("volume", "rm", "-f", f"{tag}-data", f"{tag}-keys", check=False)
     step(f"image-test passed in {time.monotonic() - started:.0f} s")
     return 0
 

@@ -50,7 +50,7 @@ POSTGRESQL_ONLY = [
 SLOW_MODULES = {
     "test_sdk", "test_factory", "test_operations", "test_under_load", "test_job_restarts",
     "test_workers", "test_browser", "test_schemathesis", "test_hostile_http", "test_transport",
-    "test_migrate_command", "test_sdk_package", "test_make_run",
+    "test_migrate_command", "test_sdk_package", "test_make_run", "test_secret_files",
 }  # fmt: skip
 
 

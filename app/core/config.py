@@ -32,6 +32,7 @@ SECRET_FILES = {
     "database_url": "DATABASE_URL_FILE",
     "api_key": "USERIMPORT_API_KEY_FILE",
     "metrics_token": "USERIMPORT_METRICS_TOKEN_FILE",
+    "app_database_url": "USERIMPORT_APP_DATABASE_URL_FILE",
 }
 
 
@@ -94,7 +95,15 @@ class Settings(BaseSettings):
         description="json: one JSON object a line (the default when not on a terminal); text.",
     )
     metrics_token: SecretStr | None = Field(
-        default=None, description="A bearer token that may read GET /metrics (besides keys)."
+        default=None,
+        description="A bearer token that may read GET /metrics (besides keys), and a worker's "
+        "metrics port (which needs it unless it listens on a loopback address).",
+    )
+    app_database_url: SecretStr | None = Field(
+        default=None,
+        description="`userimport migrate` only (PostgreSQL): the URL the web processes and "
+        "workers connect with; its user is made (or kept) a role that may read and write the "
+        "service's rows and nothing more, while DATABASE_URL (the schema's owner) migrates.",
     )
     api_key: SecretStr | None = Field(
         default=None, description="Also accepted as an admin key (an injected secret)."
@@ -158,6 +167,11 @@ class Settings(BaseSettings):
         default="data/staging.key",
         description="Where the key is read from when USERIMPORT_STAGING_KEY is unset "
         "(`userimport staging-key ensure` writes it).",
+    )
+    first_key_file: str = Field(
+        default="data/first-admin.key",
+        description="`serve --prepare` only: where the admin key it makes on a first start "
+        "(no key existed) is written, readable by its owner only; never printed to a log.",
     )
     db_pool_size: int = Field(
         default=10,

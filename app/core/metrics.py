@@ -1,10 +1,21 @@
 """What operators scrape at GET /metrics (Prometheus text format): one registry per process."""
 
+import hmac
+import ipaddress
+import socket
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_wsgi_app
+from prometheus_client.exposition import ThreadingWSGIServer
+
+if TYPE_CHECKING:  # types the standard library declares only for type checkers
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIApplication as WSGIApp
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -83,9 +94,43 @@ def hashing_time() -> Iterator[None]:
 _WEB_ONLY = (REQUESTS, LATENCY, JOBS, QUEUE_DEPTH, LIVE_WORKERS, POOL_IN_USE)
 
 
-def serve_worker_metrics(host: str, port: int) -> None:
+class WorkerMetricsExposedError(Exception):
+    """Worker metrics asked for on an address other machines reach, with no token."""
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Scrapes are not logged (the service's logs are its own)."""
+
+
+def _guarded(app: "WSGIApp", token: str | None) -> "WSGIApp":
+    """Only `Authorization: Bearer <token>` is answered, when there is a token."""
+    expected = f"Bearer {token}".encode() if token else None
+
+    def guarded(environ: dict[str, Any], start_response: "StartResponse") -> Iterable[bytes]:
+        given = str(environ.get("HTTP_AUTHORIZATION", "")).encode()
+        if expected is not None and not hmac.compare_digest(given, expected):
+            headers = [("Content-Type", "text/plain"), ("WWW-Authenticate", "Bearer")]
+            start_response("401 Unauthorized", headers)
+            return [b"Send Authorization: Bearer <USERIMPORT_METRICS_TOKEN>.\n"]
+        return app(environ, start_response)
+
+    return guarded
+
+
+def serve_worker_metrics(host: str, port: int, token: str | None) -> None:
     """A worker process's metrics (tasks, chunks and rows hashed, hashing time, jobs that
-    ended here) in the Prometheus text format on host:port, from a daemon thread."""
+    ended here) in the Prometheus text format on host:port, from a daemon thread. Behind the
+    metrics token when there is one, as the web's /metrics; with none, only on a loopback
+    address (raises WorkerMetricsExposedError otherwise)."""
+    if token is None and not ipaddress.ip_address(socket.gethostbyname(host)).is_loopback:
+        raise WorkerMetricsExposedError(
+            f"worker metrics on {host} would be open to anyone who reaches it: set "
+            "USERIMPORT_METRICS_TOKEN (scrapers send it as a Bearer token), or serve them on "
+            "127.0.0.1"
+        )
     for collector in _WEB_ONLY:
         REGISTRY.unregister(collector)
-    start_http_server(port, addr=host, registry=REGISTRY)
+    app = _guarded(make_wsgi_app(REGISTRY), token)
+    server = make_server(host, port, app, ThreadingWSGIServer, handler_class=_QuietHandler)
+    threading.Thread(target=server.serve_forever, name="worker-metrics", daemon=True).start()

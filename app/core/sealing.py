@@ -33,15 +33,20 @@ def _parse_key(text: str) -> bytes:
     return key
 
 
-def ensure_key_file(path: Path) -> bool:
-    """Write a new key to path (owner-only) unless one is there; True when written."""
+def write_secret_file(path: Path, secret: str) -> bool:
+    """Write secret to a new file only its owner may read (0600); False when path exists."""
     if path.exists():
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as file:
-        file.write(new_key() + "\n")
+        file.write(secret + "\n")
     return True
+
+
+def ensure_key_file(path: Path) -> bool:
+    """Write a new key to path (owner-only) unless one is there; True when written."""
+    return write_secret_file(path, new_key())
 
 
 class Sealer:

@@ -371,3 +371,47 @@ def test_an_update_job_and_a_revert_with_a_worker_killed_between_agree_with_thei
         assert (update["status"], update["added"], update["updated"]) == ("completed", 500, 100)
         assert count_users(database_url) == 600
         assert {u["name"] for u in users["items"]} <= {f"User {n} B" for n in range(600)}
+
+
+def test_a_worker_serves_its_metrics_to_others_only_behind_the_token(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Before: the image served every worker's metrics with no key on 0.0.0.0."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/root"),
+        "DATABASE_URL": database_url,
+        "USERIMPORT_STAGING_KEY": LIVE_SETTINGS["USERIMPORT_STAGING_KEY"],
+    }
+    exposed = [userimport_command(), "worker", "--metrics-host", "0.0.0.0"]  # noqa: S104
+    refused = subprocess.run(  # noqa: S603
+        [*exposed, "--metrics-port", str(free_port())], env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    port = free_port()
+    token = "worker-scrape-token-0123456789"
+    log = (tmp_path / "worker.log").open("wb")
+    worker = subprocess.Popen(  # noqa: S603
+        [*exposed, "--metrics-port", str(port)], env={**env, "USERIMPORT_METRICS_TOKEN": token},
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/metrics"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                anonymous = httpx.get(url, timeout=5)
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline and worker.poll() is None
+                time.sleep(0.1)
+        scraped = httpx.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
+
+    assert refused.returncode == 2
+    assert "USERIMPORT_METRICS_TOKEN" in refused.stderr and refused.stderr.count("\n") == 1
+    assert anonymous.status_code == 401
+    assert scraped.status_code == 200 and "userimport_tasks_total" in scraped.text
