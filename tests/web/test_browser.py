@@ -401,9 +401,10 @@ def test_an_import_is_reverted_from_the_history_after_a_confirmation(
         history = wait_for_text(browser, "history", "reverted")
         screenshot(browser, tmp_path, "history-reverted.png")
         left = users_of(server)
+        [record] = httpx.get(f"{server.url}/imports", headers=ADMIN_AUTH).json()["items"]
 
     assert "The 4 user(s) it added will be deleted" in question
     assert len(kept) == 4
-    assert done == "Import 1 was reverted: 4 user(s) deleted, 0 restored."
+    assert done == f"Import {record['id']} was reverted: 4 user(s) deleted, 0 restored."
     assert "Revert" not in history.split("reverted", 1)[1].split("\n", 1)[0]
     assert left == []
