@@ -27,11 +27,11 @@ from sqlalchemy.exc import OperationalError
 
 from app.auth.keys import ApiKeyRepository, Role
 from app.core.config import Settings
-from app.core.db import create_db_engine, create_session_factory, in_transaction
 from app.core.logs import configure_logging
-from app.core.models import MAX_KEY_NAME_LENGTH
-from app.core.schema import SCHEMA_REVISION, applied_revision
 from app.core.sealing import ensure_key_file, write_secret_file
+from app.db.engine import create_db_engine, create_session_factory, in_transaction
+from app.db.models.base import MAX_KEY_NAME_LENGTH
+from app.db.schema import SCHEMA_REVISION, applied_revision
 from app.http.server import serve
 
 BOOTSTRAP_KEY_NAME = "first-admin"
@@ -237,7 +237,7 @@ def _migrate(settings: Settings) -> int:
             time.sleep(2)
     print("The database is up to date.")
     if settings.app_database_url is not None and settings.uses_postgresql:
-        from app.core.app_role import ensure_app_role
+        from app.db.app_role import ensure_app_role
 
         engine = create_db_engine(settings.database_url)
         try:

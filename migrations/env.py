@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import text
 
 from app.core.config import Settings
-from app.core.db import create_db_engine
-from app.core.models import Base, include_name
+from app.db.engine import create_db_engine
+from app.db.models.base import Base, include_name
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

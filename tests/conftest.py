@@ -23,7 +23,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.core.config import Settings
-from app.core.models import Base
+from app.db.models.base import Base
 from app.main import create_app
 from bench.server import Server, running_server
 

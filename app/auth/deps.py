@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.keys import ApiKeyRepository, Role, key_digest
 from app.core.errors import ForbiddenError, UnauthorizedError
-from app.core.models import utcnow
+from app.db.models.base import utcnow
 from app.http.deps import DatabaseDep, SettingsDep
 
 ENV_KEY_NAME = "USERIMPORT_API_KEY"

@@ -9,7 +9,8 @@ from enum import StrEnum
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.core.models import ApiKey, utcnow
+from app.db.models.base import utcnow
+from app.db.models.keys import ApiKey
 
 KEY_PREFIX = "uik_"
 # last_used_at is written at most this often per key, so reads do not all become writes.

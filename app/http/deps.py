@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.core.config import Settings
-from app.core.db import Database
 from app.core.errors import InvalidRequestError
 from app.core.schemas import InvalidParam
+from app.db.engine import Database
 
 
 async def get_app_settings(request: Request) -> Settings:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from app.core.errors import InvalidCursorError
-from app.core.models import MAX_ID
+from app.db.models.base import MAX_ID
 
 T = TypeVar("T")
 _PREFIX = "id:"

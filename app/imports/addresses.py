@@ -13,7 +13,7 @@ from email_validator import EmailNotValidError, EmailSyntaxError, validate_email
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES, DOT_ATOM_TEXT
 from email_validator.syntax import validate_email_local_part
 
-from app.core.models import MAX_EMAIL_LENGTH
+from app.db.models.base import MAX_EMAIL_LENGTH
 
 _PLAIN = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+")
 MAX_LOCAL_PART_LENGTH = 64  # RFC 5321; email-validator checks it only when strict

@@ -8,7 +8,9 @@ from collections.abc import Collection
 from sqlalchemy import Select, bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from app.core.models import DirectoryUser, ImportChange, StagedUser
+from app.db.models.directory import DirectoryUser
+from app.db.models.imports import ImportChange
+from app.db.models.staging import StagedUser
 
 _CHANGE_COLUMNS = ["import_id", "user_id", "name", "password_hash", "force_change_password",
                    "updated_by"]  # fmt: skip

@@ -14,8 +14,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
-from app.core.db import create_db_engine, create_session_factory
 from app.core.sealing import Sealer, StagingKeyError
+from app.db.engine import create_db_engine, create_session_factory
 from app.imports.staging import check_staging_key
 from app.imports.tasks import IMPORT_TASKS, JobRuntime, pending_tasks
 from app.imports.validation import FileLimits, Scope, Validation, check_scope

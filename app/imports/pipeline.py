@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import anyio.to_thread
 
 from app.core.config import Settings
-from app.core.db import Database
 from app.core.errors import JobsUnavailableError
-from app.core.models import UserImport
+from app.db.engine import Database
+from app.db.models.imports import UserImport
 from app.imports.admission import ImportGate
 from app.imports.options import ErrorsFormat, ImportOptions, OnExisting
 from app.imports.planning import FileValidator, JobPlan

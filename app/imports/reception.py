@@ -16,10 +16,11 @@ from datetime import timedelta
 import anyio.to_thread
 from sqlalchemy.orm import Session
 
-from app.core.db import Database
 from app.core.errors import ImportFinishedError
 from app.core.leases import Renewal
-from app.core.models import UserImport, utcnow
+from app.db.engine import Database
+from app.db.models.base import utcnow
+from app.db.models.imports import UserImport
 from app.imports import status
 from app.imports.options import ImportOptions
 from app.imports.receiving import Part, PartCutter

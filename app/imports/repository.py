@@ -8,7 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.sql.elements import BindParameter
 
-from app.core.models import DirectoryUser, IdempotencyRecord, UserImport, utcnow
+from app.db.models.base import utcnow
+from app.db.models.directory import DirectoryUser
+from app.db.models.imports import IdempotencyRecord, UserImport
 from app.imports.idempotency import Answer
 from app.imports.status import UNFINISHED, ImportStatus
 

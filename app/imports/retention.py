@@ -15,8 +15,8 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
-from app.core.db import Database
-from app.core.models import utcnow
+from app.db.engine import Database
+from app.db.models.base import utcnow
 from app.imports import status
 from app.imports.repository import IdempotencyRepository, ImportRepository
 from app.imports.staging import StagingRepository

@@ -6,7 +6,8 @@ since (or one is gone), or when it is not a completed import."""
 from sqlalchemy.orm import Session
 
 from app.core.errors import ImportNotRevertibleError, NotFoundError, UsersChangedSinceError
-from app.core.models import UserImport, utcnow
+from app.db.models.base import utcnow
+from app.db.models.imports import UserImport
 from app.imports import status
 from app.imports.changes import ChangeRepository
 from app.imports.repository import ImportRepository

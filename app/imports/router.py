@@ -17,8 +17,9 @@ from app.core.errors import (
     problem_responses,
     problem_type,
 )
-from app.core.models import MAX_ID, UserImport
 from app.core.schemas import Problem, RowError
+from app.db.models.base import MAX_ID
+from app.db.models.imports import UserImport
 from app.http.deps import DatabaseDep
 from app.http.pagination import decode_cursor, split_page
 from app.imports import status, tasks

@@ -32,9 +32,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app.core.codes import RowCode
-from app.core.models import MAX_EMAIL_LENGTH
 from app.core.schemas import RowError
 from app.core.spreadsheet import restored
+from app.db.models.base import MAX_EMAIL_LENGTH
 from app.imports.addresses import AddressValidator, is_plain
 from app.passwords.imported import MAX_HASH_LENGTH, hash_problem
 from app.passwords.policy import password_problem

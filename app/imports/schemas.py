@@ -5,8 +5,8 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from app.core.models import UserImport
 from app.core.schemas import RowError, Schema
+from app.db.models.imports import UserImport
 from app.imports.rows import UserRow
 from app.imports.status import ImportStatus
 

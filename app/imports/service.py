@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
-from app.core.db import Database
 from app.core.metrics import IMPORTS, ROWS_CHECKED, USERS_ADDED, USERS_UPDATED, hashing_time
-from app.core.models import UserImport, utcnow
 from app.core.schemas import RowError
+from app.db.engine import Database
+from app.db.models.base import utcnow
+from app.db.models.imports import UserImport
 from app.imports import status
 from app.imports.changes import ChangeRepository
 from app.imports.options import ImportOptions, OnExisting

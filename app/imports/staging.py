@@ -10,17 +10,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session, defer
 
-from app.core.models import (
-    Base,
-    DirectoryUser,
-    JobChunk,
-    JobFile,
-    JobKey,
-    JobPart,
-    StagedUser,
-    StagingKeyCheck,
-)
 from app.core.sealing import Sealer, StagingKeyError
+from app.db.models.base import Base
+from app.db.models.directory import DirectoryUser
+from app.db.models.staging import JobChunk, JobFile, JobKey, JobPart, StagedUser, StagingKeyCheck
 from app.imports.changes import ChangeRepository
 from app.imports.rules import KEEP as KEEP_HASH
 

@@ -24,8 +24,8 @@ from enum import StrEnum
 from typing import Any
 
 from app.core.codes import RowCode
-from app.core.models import UserImport
 from app.core.schemas import RowError
+from app.db.models.imports import UserImport
 from app.imports.rows import TEMPLATE_COLUMNS
 
 

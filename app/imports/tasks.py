@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.metrics import CHUNKS_HASHED, ROWS_HASHED, hashing_time
-from app.core.models import JobChunk, JobPart, UserImport
 from app.core.schemas import RowError
 from app.core.sealing import Sealer, StagingKeyError
+from app.db.models.imports import UserImport
+from app.db.models.staging import JobChunk, JobPart
 from app.imports import status
 from app.imports.options import OnExisting
 from app.imports.repository import ImportRepository

@@ -7,7 +7,7 @@ users move to the service's scheme as they sign in."""
 from argon2 import PasswordHasher
 
 from app.core.config import get_settings
-from app.core.models import DirectoryUser
+from app.db.models.directory import DirectoryUser
 from app.passwords.hashing import argon2id
 from app.passwords.imported import verify_any
 

@@ -16,7 +16,7 @@ from procrastinate.jobs import Status
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
-from app.core.db import create_db_engine, create_session_factory
+from app.db.engine import create_db_engine, create_session_factory
 from app.queue.tasks import QUEUE_NAME, RUNTIME, Defer, Task, make_queue, transactional_defer
 
 logger = logging.getLogger("userimport.jobs")

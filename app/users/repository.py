@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.core.models import DirectoryUser
+from app.db.models.directory import DirectoryUser
 
 
 class UserRepository:

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from app.auth.keys import ApiKeyRepository, Role
-from app.core.models import ApiKey
+from app.db.models.keys import ApiKey
 from tests.conftest import make_client
 from tests.helpers import csv_bytes, upload, user_rows
 

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from app.core.db import Database
-from app.core.models import DirectoryUser, utcnow
+from app.db.engine import Database
+from app.db.models.base import utcnow
+from app.db.models.directory import DirectoryUser
 from tests.conftest import POSTGRESQL_ONLY
 
 

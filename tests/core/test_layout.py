@@ -91,8 +91,7 @@ def test_no_folder_holds_more_than_12_modules_of_its_own() -> None:
     crowded = {
         str(folder.relative_to(ROOT)): count
         for folder in [APP, *(path for path in APP.rglob("*") if path.is_dir())]
-        if (count := len([p for p in folder.glob("*.py") if p.name != "__init__.py"]))
-        > MAX_MODULES
+        if (count := len([p for p in folder.glob("*.py") if p.name != "__init__.py"])) > MAX_MODULES
     }
     assert crowded == {}
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from app.core.models import Base
+from app.db.models.base import Base
 from tests.helpers import csv_bytes, upload
 
 pytestmark = pytest.mark.anyio

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app.core.db import create_db_engine
+from app.db.engine import create_db_engine
 from bench.server import postgres_schema, running_server, running_workers, userimport_command
 from tests.conftest import LIVE_SETTINGS, PG_URL, ROOT, migrate
 from tests.helpers import user_rows

@@ -6,8 +6,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
-from app.core.models import Base, include_name
-from app.core.schema import SCHEMA_REVISION
+from app.db.models.base import Base, include_name
+from app.db.schema import SCHEMA_REVISION
 from tests.conftest import ROOT
 
 

@@ -12,7 +12,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import insert
 
-from app.core.models import UserImport, utcnow
+from app.db.models.base import utcnow
+from app.db.models.imports import UserImport
 from app.main import create_app
 from app.passwords.hashing import PasswordHasherPool
 from app.users.repository import UserRepository

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.auth.keys import ApiKeyRepository, Role
-from app.core.db import create_session_factory
+from app.db.engine import create_session_factory
 from bench.server import Server
 from tests.conftest import ADMIN_KEY
 from tests.helpers import csv_bytes, user_rows

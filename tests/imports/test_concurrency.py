@@ -9,7 +9,8 @@ from fastapi import FastAPI
 from sqlalchemy import create_engine, text, update
 
 from app.auth.keys import ApiKeyRepository, Role
-from app.core.models import ApiKey, utcnow
+from app.db.models.base import utcnow
+from app.db.models.keys import ApiKey
 from app.passwords.hashing import PasswordHasherPool
 from app.users.repository import UserRepository
 from tests.conftest import AppFactory, make_client

@@ -7,7 +7,7 @@ from argon2.exceptions import VerifyMismatchError
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from app.core.models import DirectoryUser
+from app.db.models.directory import DirectoryUser
 from tests.conftest import AppFactory
 from tests.helpers import csv_bytes, upload, user_rows
 from tests.imports.test_jobs import JOB_SETTINGS, started, wait_for

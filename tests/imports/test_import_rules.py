@@ -207,7 +207,7 @@ async def test_force_change_password_refuses_anything_else(
 async def test_password_is_kept_exactly_as_written(client: httpx.AsyncClient, app: object) -> None:
     from sqlalchemy import select
 
-    from app.core.models import DirectoryUser
+    from app.db.models.directory import DirectoryUser
 
     password = '  spaced, "quoted" £ pw  '
     cell = '"' + password.replace('"', '""') + '"'

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher, Type
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from app.core.models import DirectoryUser
+from app.db.models.directory import DirectoryUser
 from app.passwords.verify import verify_password
 from tests.conftest import AppFactory
 from tests.helpers import csv_bytes, upload

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.core.models import DirectoryUser
+from app.db.models.directory import DirectoryUser
 from app.passwords.policy import common_passwords
 from tests.helpers import HEADER, upload
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from app.core.models import UserImport, utcnow
+from app.db.models.base import utcnow
+from app.db.models.imports import UserImport
 from app.imports import reception, status
 from app.imports.receiving import PartCutter
 from app.imports.retention import STALE_UPLOAD, prune

@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from sqlalchemy import text, update
 
 from app.cli import main
-from app.core.models import IdempotencyRecord, utcnow
+from app.db.models.base import utcnow
+from app.db.models.imports import IdempotencyRecord
 from tests.conftest import POSTGRESQL_ONLY
 from tests.helpers import all_users, csv_bytes, upload, user_rows
 

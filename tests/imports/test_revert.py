@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from app.auth.keys import Role
-from app.core.models import DirectoryUser, ImportChange
+from app.db.models.directory import DirectoryUser
+from app.db.models.imports import ImportChange
 from tests.auth.test_auth import create_key
 from tests.conftest import AppFactory, make_client
 from tests.helpers import csv_bytes, upload, user_rows

@@ -29,7 +29,7 @@ async def test_excel_utf8_adds_four_users_with_names_and_pound_password_intact(
 async def test_pound_password_is_stored_exactly(client: httpx.AsyncClient, app: object) -> None:
     from sqlalchemy import select
 
-    from app.core.models import DirectoryUser
+    from app.db.models.directory import DirectoryUser
 
     await upload(client, sample("excel-csv-utf8.csv"))
     state = app.state  # type: ignore[attr-defined]

@@ -3,7 +3,7 @@ exactly its statuses."""
 
 import pytest
 
-from app.core.models import IMPORT_STATUSES
+from app.db.models.imports import IMPORT_STATUSES
 from app.imports import status
 from app.imports.status import Counts, IllegalTransitionError, ImportStatus
 

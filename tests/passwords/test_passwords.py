@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from app.core.config import Settings
-from app.core.models import DirectoryUser
+from app.db.models.directory import DirectoryUser
 from app.passwords.hashing import PasswordHasherPool, argon2id
 from tests.helpers import csv_bytes, upload, user_rows
 

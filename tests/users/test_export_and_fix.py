@@ -9,8 +9,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from app.core.models import DirectoryUser
 from app.core.spreadsheet import restored
+from app.db.models.directory import DirectoryUser
 from tests.conftest import AppFactory
 from tests.helpers import HEADER, csv_bytes, upload, user_rows
 from tests.imports.test_jobs import JOB_SETTINGS, started, wait_for
