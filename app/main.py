@@ -10,13 +10,13 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.core.config import Settings, get_settings
-from app.core.errors import install_error_handlers
 from app.core.logs import configure_logging
 from app.db.engine import Database
 from app.http.body_limit import BodySizeLimit
 from app.http.deps import refuse_nul_in_query
 from app.http.middleware import HeadAsGet, InFlightLimit, UnhandledErrorAsProblem
 from app.http.openapi import install_openapi, operation_id
+from app.http.problems import install_error_handlers
 from app.http.request_context import RequestContext
 from app.http.security_headers import SecurityHeaders
 from app.imports import revert_routes

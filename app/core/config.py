@@ -1,13 +1,12 @@
 """Settings from the environment: prefix USERIMPORT_, the database from DATABASE_URL. Secrets
-may come from files instead (mounted secrets): NAME_FILE names the file of setting NAME."""
+may come from files instead (mounted secrets, app/core/secret_files.py): NAME_FILE names the
+file of setting NAME."""
 
 import os
 from functools import lru_cache
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -16,6 +15,8 @@ from pydantic_settings import (
 )
 from sqlalchemy.engine import make_url
 
+from app.core.secret_files import SecretFiles
+
 DEFAULT_DATABASE_URL = "sqlite:///./data/userimport.db"
 
 
@@ -23,39 +24,6 @@ def uses_postgresql(database_url: str) -> bool:
     """The one decision of the backend: PostgreSQL (the job queue lives there), else the
     embedded SQLite. Settings ask it once; an engine made from a bare URL asks it too."""
     return make_url(database_url).get_backend_name() == "postgresql"
-
-
-# Settings that may be read from a file named by an environment variable (container secrets);
-# the file, named explicitly, wins over the setting's own variable (an image's default
-# DATABASE_URL, say). The staging key has USERIMPORT_STAGING_KEY_FILE of its own.
-SECRET_FILES = {
-    "database_url": "DATABASE_URL_FILE",
-    "api_key": "USERIMPORT_API_KEY_FILE",
-    "metrics_token": "USERIMPORT_METRICS_TOKEN_FILE",
-    "app_database_url": "USERIMPORT_APP_DATABASE_URL_FILE",
-}
-
-
-class SecretFiles(PydanticBaseSettingsSource):
-    """Each SECRET_FILES setting from the file its variable names (stripped of line ends)."""
-
-    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        variable = SECRET_FILES.get(field_name)
-        path = os.environ.get(variable) if variable else None
-        if not path:
-            return None, field_name, False
-        return Path(path).read_text(encoding="utf-8").strip(), field_name, False
-
-    def __call__(self) -> dict[str, Any]:
-        values = {}
-        for name, field in self.settings_cls.model_fields.items():
-            value, _, _ = self.get_field_value(field, name)
-            if value is not None:
-                # Under the name the environment's own value has, so this one replaces it.
-                alias = field.validation_alias
-                key = alias.choices[0] if isinstance(alias, AliasChoices) else name
-                values[str(key)] = value
-        return values
 
 
 class Settings(BaseSettings):

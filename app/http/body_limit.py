@@ -2,7 +2,8 @@
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import UploadTooLargeError, problem_response
+from app.core.errors import UploadTooLargeError
+from app.http.problems import problem_response
 
 
 class BodySizeLimit:

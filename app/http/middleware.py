@@ -4,7 +4,8 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import OverloadedError, ProblemError, problem_response
+from app.core.errors import OverloadedError, ProblemError
+from app.http.problems import problem_response
 
 logger = logging.getLogger("userimport.errors")
 

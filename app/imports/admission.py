@@ -4,7 +4,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from app.core.errors import TooManyImportsError
+from app.imports.problems import TooManyImportsError
 
 
 class ImportGate:

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from app.core.config import Settings
-from app.core.errors import IdempotencyInProgressError, IdempotencyKeyReusedError
 from app.core.leases import renewed
 from app.db.engine import Database
 from app.db.models.base import utcnow
 from app.imports.idempotency import Answer
+from app.imports.problems import IdempotencyInProgressError, IdempotencyKeyReusedError
 from app.imports.repository import IdempotencyRepository
 
 

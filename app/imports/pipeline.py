@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 import anyio.to_thread
 
 from app.core.config import Settings
-from app.core.errors import JobsUnavailableError
 from app.db.engine import Database
 from app.db.models.imports import UserImport
 from app.imports.admission import ImportGate
 from app.imports.options import ErrorsFormat, ImportOptions, OnExisting
 from app.imports.planning import FileValidator, JobPlan
+from app.imports.problems import JobsUnavailableError
 from app.imports.reception import Received, check_received, queue_received
 from app.imports.repository import ImportRepository
 from app.imports.service import import_file, new_import

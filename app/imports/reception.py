@@ -16,13 +16,13 @@ from datetime import timedelta
 import anyio.to_thread
 from sqlalchemy.orm import Session
 
-from app.core.errors import ImportFinishedError
 from app.core.leases import Renewal
 from app.db.engine import Database
 from app.db.models.base import utcnow
 from app.db.models.imports import UserImport
 from app.imports import status
 from app.imports.options import ImportOptions
+from app.imports.problems import ImportFinishedError
 from app.imports.receiving import Part, PartCutter
 from app.imports.repository import ImportRepository
 from app.imports.service import new_import

@@ -5,11 +5,12 @@ since (or one is gone), or when it is not a completed import."""
 
 from sqlalchemy.orm import Session
 
-from app.core.errors import ImportNotRevertibleError, NotFoundError, UsersChangedSinceError
+from app.core.errors import NotFoundError
 from app.db.models.base import utcnow
 from app.db.models.imports import UserImport
 from app.imports import status
 from app.imports.changes import ChangeRepository
+from app.imports.problems import ImportNotRevertibleError, UsersChangedSinceError
 from app.imports.repository import ImportRepository
 from app.imports.status import ImportStatus
 

@@ -7,9 +7,7 @@ from fastapi import APIRouter, Header, Response
 from sqlalchemy.orm import Session
 
 from app.auth.deps import AdminDep
-from app.core.errors import (
-    problem_responses,
-)
+from app.http.problems import problem_responses
 from app.imports.deps import ImportServicesDep
 from app.imports.idempotency import HEADER as IDEMPOTENCY_HEADER
 from app.imports.idempotency import Answer, check_key

@@ -9,19 +9,13 @@ from sqlalchemy.orm import Session
 
 from app.auth.deps import AdminDep, ReaderDep
 from app.core.codes import ProblemCode
-from app.core.errors import (
-    PROBLEM_MEDIA_TYPE,
-    ImportFinishedError,
-    NotFoundError,
-    problem_response,
-    problem_responses,
-    problem_type,
-)
+from app.core.errors import PROBLEM_MEDIA_TYPE, NotFoundError, problem_type
 from app.core.schemas import Problem, RowError
 from app.db.models.base import MAX_ID
 from app.db.models.imports import UserImport
 from app.http.deps import DatabaseDep
 from app.http.pagination import decode_cursor, split_page
+from app.http.problems import problem_response, problem_responses
 from app.imports import status, tasks
 from app.imports.deps import ImportServicesDep
 from app.imports.error_file import FILENAME as ERRORS_FILENAME
@@ -31,6 +25,7 @@ from app.imports.idempotency import Answer, check_key, fingerprint
 from app.imports.once import run_once
 from app.imports.options import ErrorsFormat, ImportOptions, OnExisting, resolve_options
 from app.imports.pipeline import ImportServices, Upload, import_upload
+from app.imports.problems import ImportFinishedError
 from app.imports.repository import ImportRepository
 from app.imports.schemas import ImportListItem, ImportPage, ImportRecord, ImportSummary
 from app.imports.status import ImportStatus

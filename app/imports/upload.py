@@ -19,9 +19,7 @@ from starlette.requests import ClientDisconnect
 from app.auth.deps import AdminDep
 from app.core.errors import (
     ClientDisconnectedError,
-    InvalidMultipartError,
     InvalidRequestError,
-    MissingFileError,
     UnsupportedMediaTypeError,
     UploadTooLargeError,
 )
@@ -29,6 +27,7 @@ from app.core.schemas import InvalidParam
 from app.imports.deps import ImportServicesDep
 from app.imports.options import ImportOptions, query_options
 from app.imports.pipeline import ImportServices, Upload
+from app.imports.problems import InvalidMultipartError, MissingFileError
 from app.imports.reception import Received, Reception
 
 if TYPE_CHECKING:  # a type the library declares only for type checkers

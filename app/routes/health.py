@@ -7,10 +7,11 @@ from pydantic import Field
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.core.errors import DatabaseUnavailableError, SchemaOutdatedError, problem_responses
+from app.core.errors import DatabaseUnavailableError, SchemaOutdatedError
 from app.core.schemas import Schema
 from app.db.schema import SCHEMA_REVISION, applied_revision
 from app.http.deps import DatabaseDep, SettingsDep
+from app.http.problems import problem_responses
 from app.queue.repository import QueueRepository
 from app.queue.tasks import QUEUE_NAME
 

@@ -9,9 +9,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.orm import Session
 
 from app.auth.deps import authenticate, bearer
-from app.core.errors import problem_responses
 from app.core.metrics import JOBS, LIVE_WORKERS, POOL_IN_USE, QUEUE_DEPTH, REGISTRY
 from app.http.deps import DatabaseDep, SettingsDep
+from app.http.problems import problem_responses
 from app.imports.repository import ImportRepository
 from app.imports.status import UNFINISHED
 from app.queue.repository import QueueRepository

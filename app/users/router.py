@@ -9,12 +9,12 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from app.auth.deps import ReaderDep
-from app.core.errors import problem_responses
 from app.core.spreadsheet import BOM, csv_lines, wants_csv
 from app.db.engine import Database
 from app.db.models.base import MAX_EMAIL_LENGTH, MAX_ID, utcnow
 from app.http.deps import DatabaseDep
 from app.http.pagination import decode_cursor, split_page
+from app.http.problems import problem_responses
 from app.users.repository import UserRepository
 from app.users.schemas import UserOut, UserPage
 

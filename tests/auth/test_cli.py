@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
-from app.cli import main
+from app.cli.main import main
 from tests.conftest import PG_URL, AppFactory, make_client
 from tests.helpers import csv_bytes, upload, user_rows
 

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
-from app.cli import main
+from app.cli.main import main
 from app.main import create_app
 from bench.server import postgres_schema
 from tests.conftest import PG_URL, test_settings

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text, update
 
-from app.cli import main
+from app.cli.main import main
 from app.db.models.base import utcnow
 from app.db.models.imports import IdempotencyRecord
 from tests.conftest import POSTGRESQL_ONLY
