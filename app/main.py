@@ -19,15 +19,15 @@ from app.http.openapi import install_openapi, operation_id
 from app.http.problems import install_error_handlers
 from app.http.request_context import RequestContext
 from app.http.security_headers import SecurityHeaders
-from app.imports import revert_routes
-from app.imports import router as imports
-from app.imports.admission import ImportGate
-from app.imports.jobs import web_jobs
-from app.imports.pipeline import ImportServices
-from app.imports.planning import FileValidator, shutdown_processes
-from app.imports.retention import prune_periodically
-from app.imports.schemas import user_row_schema
-from app.imports.staging import check_staging_key
+from app.imports.http import import_routes, record_routes
+from app.imports.http import revert_route as revert_routes
+from app.imports.http.dispatch import ImportServices
+from app.imports.http.schemas import user_row_schema
+from app.imports.jobs.retention import prune_periodically
+from app.imports.jobs.staging.files import check_staging_key
+from app.imports.jobs.worker import web_jobs
+from app.imports.plan.admission import ImportGate
+from app.imports.plan.file_check import FileValidator, shutdown_processes
 from app.passwords.hashing import PasswordHasherPool
 from app.routes import health
 from app.routes import metrics as metrics_routes
@@ -111,7 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestContext)
-    app.include_router(imports.router)
+    app.include_router(import_routes.router)
+    app.include_router(record_routes.router)
     app.include_router(revert_routes.router)
     app.include_router(users.router)
     app.include_router(health.router)

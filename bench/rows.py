@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 from pydantic import TypeAdapter
 
-from app.imports.rows import EMAIL, FORCE_CHANGE, NAME, PASSWORD, RowContext, RowPolicy, UserRow
+from app.imports.reading.cells import RowContext, RowPolicy
+from app.imports.reading.user_row import EMAIL, FORCE_CHANGE, NAME, PASSWORD, UserRow
 
 ROWS = 100_000
 

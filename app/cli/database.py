@@ -79,7 +79,7 @@ def schema_problem(settings: Settings) -> str | None:
 
 
 def prune(settings: Settings, older_than: float | None) -> int:
-    from app.imports.retention import prune
+    from app.imports.jobs.retention import prune
 
     days = settings.retention_days if older_than is None else older_than
     engine = create_db_engine(settings.database_url)

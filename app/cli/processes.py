@@ -32,7 +32,7 @@ def run_worker(settings: Settings, concurrency: int) -> int:
         print("--concurrency must be at least 1", file=sys.stderr)
         return 2
     from app.core.sealing import StagingKeyError
-    from app.imports.jobs import run_import_worker  # the queue only where it is used
+    from app.imports.jobs.worker import run_import_worker
 
     configure_logging(settings.log_level, settings.log_format)
     if settings.worker_metrics_port is not None:

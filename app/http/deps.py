@@ -1,5 +1,5 @@
 """Route dependencies every part of the service shares, as Annotated aliases: the settings and
-the database. Domain packages keep their own (app/imports/deps.py).
+the database. Domain packages keep their own (app/imports/http/deps.py).
 
 Every dependency here is async: FastAPI runs a plain `def` dependency in a thread-pool hop."""
 

@@ -12,8 +12,8 @@ from app.auth.deps import authenticate, bearer
 from app.core.metrics import JOBS, LIVE_WORKERS, POOL_IN_USE, QUEUE_DEPTH, REGISTRY
 from app.http.deps import DatabaseDep, SettingsDep
 from app.http.problems import problem_responses
-from app.imports.repository import ImportRepository
-from app.imports.status import UNFINISHED
+from app.imports.records.repository import ImportRepository
+from app.imports.records.status import UNFINISHED
 from app.queue.repository import QueueRepository
 from app.queue.tasks import QUEUE_NAME
 

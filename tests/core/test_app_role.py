@@ -15,7 +15,7 @@ from app.main import create_app
 from bench.server import postgres_schema
 from tests.conftest import PG_URL, test_settings
 from tests.helpers import csv_bytes, upload, user_rows
-from tests.imports.test_jobs import JOB_SETTINGS, started, wait_for
+from tests.imports.jobs.test_jobs import JOB_SETTINGS, started, wait_for
 
 pytestmark = [
     pytest.mark.anyio,

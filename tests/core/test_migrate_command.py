@@ -14,7 +14,7 @@ from app.db.engine import create_db_engine
 from bench.server import postgres_schema, running_server, running_workers, userimport_command
 from tests.conftest import LIVE_SETTINGS, PG_URL, ROOT, migrate
 from tests.helpers import user_rows
-from tests.imports.test_workers import JOB_SETTINGS, WORKER_SETTINGS, ended, poll, submit
+from tests.imports.jobs.test_workers import JOB_SETTINGS, WORKER_SETTINGS, ended, poll, submit
 
 pytestmark = pytest.mark.skipif(
     not PG_URL, reason="needs PostgreSQL: set TEST_DATABASE_URL=postgresql+psycopg://..."

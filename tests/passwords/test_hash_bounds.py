@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from app.passwords.imported import BOUNDS, is_supported_hash, verify_any
 from tests.helpers import csv_bytes, upload
-from tests.imports.test_prehashed import HEADER, ab64, quoted
+from tests.imports.plan.test_prehashed import HEADER, ab64, quoted
 
 SALT = "c29tZXNhbHRzb21lc2FsdA"
 SUM = "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA"

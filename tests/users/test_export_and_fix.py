@@ -13,7 +13,7 @@ from app.core.spreadsheet import restored
 from app.db.models.directory import DirectoryUser
 from tests.conftest import AppFactory
 from tests.helpers import HEADER, csv_bytes, upload, user_rows
-from tests.imports.test_jobs import JOB_SETTINGS, started, wait_for
+from tests.imports.jobs.test_jobs import JOB_SETTINGS, started, wait_for
 
 pytestmark = pytest.mark.anyio
 

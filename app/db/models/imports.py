@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, UTCDateTime, utcnow
 
-# An import's statuses (app/imports/status.py changes them); the column takes no other value.
+# An import's statuses (records/status.py changes them); the column takes no other value.
 IMPORT_STATUSES = (
     "receiving", "queued", "validating", "hashing", "inserting", "completed", "validated", "failed",
     "cancelled", "reverted",
@@ -64,7 +64,7 @@ class UserImport(Base):
     created_by: Mapped[str | None] = mapped_column(String(64))  # the API key's name
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
-    # A job's file limits as accepted (app/imports/validation.py: FileLimits); None otherwise.
+    # A job's file limits as accepted (reading/limits.py: FileLimits); None otherwise.
     limits: Mapped[dict[str, Any] | None] = mapped_column(
         JSON().with_variant(JSONB(), "postgresql")
     )

@@ -87,7 +87,7 @@ class JobKey(Base):
     __tablename__ = "job_key"
 
     # No foreign key, no index but the key: a million rows are written by COPY in row order
-    # (app/imports/staging.py), and deleted with the job's other staged data.
+    # (app/imports/jobs/staging/), and deleted with the job's other staged data.
     import_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     row: Mapped[int] = mapped_column(Integer, primary_key=True)
     email_key: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))

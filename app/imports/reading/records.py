@@ -1,0 +1,156 @@
+"""Text to CSV records, streaming: the delimiter the header uses, then one record at a time, a
+structural problem (a broken quote, an over-long row, too many cells) stopping the reading
+where it is found; and a text's rows cut into ranges of whole lines."""
+
+import csv
+import re
+from collections.abc import Iterator
+from itertools import pairwise
+from typing import NamedTuple
+
+from app.core.codes import RowCode
+from app.imports.reading.decoding import FileRefusedError, file_error
+
+MAX_ROW_BYTES = 64 * 1024
+MAX_COLUMNS = 64
+MIN_LINES_PER_PART = 500  # a file is split between workers only when each part has this many
+
+
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+CHUNK_CHARS = 256 * 1024
+# str.splitlines also breaks at these; CSV breaks lines only at CR and LF.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# csv's own bound on one cell: a longer cell is an over-long row, refused without reading on.
+csv.field_size_limit(MAX_ROW_BYTES)
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter the header row uses most: comma, semicolon or tab (comma on a tie)."""
+    first_line = _LINE.match(text.lstrip("\r\n"))
+    header = first_line.group() if first_line else ""
+    return max(DELIMITERS, key=header.count)
+
+
+class Record(NamedTuple):  # a tuple: made once per row, cheaply
+    row: int  # as a spreadsheet numbers it: the first record of the file is row 1
+    cells: list[str]
+
+
+class _RowTooLongError(Exception):
+    pass
+
+
+def _lines(text: str) -> Iterator[str]:
+    """Physical lines, lazily (no copy of the text); an over-long one stops the reading."""
+    for match in _LINE.finditer(text):
+        line = match.group()
+        if len(line) > MAX_ROW_BYTES or (
+            len(line) > MAX_ROW_BYTES // 4 and len(line.encode("utf-8")) > MAX_ROW_BYTES
+        ):
+            raise _RowTooLongError
+        yield line
+
+
+def _row_too_long(row: int) -> FileRefusedError:
+    message = f"Row {row} is longer than {MAX_ROW_BYTES // 1024} KiB; check its quoting."
+    return file_error(RowCode.ROW_TOO_LONG, message, row)
+
+
+def is_blank(cells: list[str]) -> bool:
+    first = cells[0] if cells else ""
+    if first and not first.isspace():  # the first cell is nearly always filled in
+        return False
+    return not "".join(cells).strip()
+
+
+def _chunks(text: str) -> Iterator[str]:
+    """The text in pieces of about CHUNK_CHARS that end at a line end (CR, LF or CRLF)."""
+    start, size = 0, len(text)
+    while start < size:
+        found = _LINE_END.search(text, min(start + CHUNK_CHARS, size))
+        end = found.end() if found else size
+        yield text[start:end]
+        start = end
+
+
+def _physical_lines(text: str) -> Iterator[str]:
+    """The text's lines, a chunk at a time: each chunk is split at once (fast) when its lines
+    are short, otherwise line by line, stopping at an over-long one. Only the lines of one
+    chunk exist at once, so a file of millions of short lines costs no more than its text.
+    Where other characters would break lines for str.splitlines, the lines are found lazily."""
+    if _OTHER_BREAKS.search(text):
+        yield from _lines(text)
+        return
+    for chunk in _chunks(text):
+        lines = chunk.splitlines(keepends=True)
+        if max(map(len, lines), default=0) <= MAX_ROW_BYTES // 4:  # even at 4 bytes a character
+            yield from lines
+        else:
+            yield from _lines(chunk)
+
+
+def read_records(
+    text: str, delimiter: str, first_row: int = 1, *, one_line: bool = False
+) -> Iterator[Record]:
+    """Every non-blank record; quoted line breaks stay inside their cell and row. first_row:
+    the row number of the text's first line (when the text is a part of the file). one_line:
+    a record over several lines is refused (a part whose rows must be its lines)."""
+    reader = csv.reader(_physical_lines(text), delimiter=delimiter, strict=True)
+    row = first_row - 1
+    lines_read = 0
+    try:
+        for row, cells in enumerate(reader, start=first_row):
+            if len(cells) > MAX_COLUMNS:
+                message = f"Row {row} has {len(cells)} cells; at most {MAX_COLUMNS} are read."
+                raise file_error(RowCode.TOO_MANY_COLUMNS, message, row)
+            # A one-line record is no longer than its line, which was checked already.
+            if reader.line_num > lines_read + 1:
+                if one_line:
+                    message = f"Row {row} is more than one line; the file is read whole."
+                    raise file_error(RowCode.MALFORMED_CSV, message, row)
+                if sum(map(len, cells)) > MAX_ROW_BYTES:
+                    raise _row_too_long(row)
+            lines_read = reader.line_num
+            if not is_blank(cells):
+                yield Record(row, cells)
+    except _RowTooLongError:
+        raise _row_too_long(row + 1) from None
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise _row_too_long(row + 1) from None
+        message = f"Row {row + 1} is not valid CSV ({exc}); check its quotes."
+        raise file_error(RowCode.MALFORMED_CSV, message, row + 1) from None
+
+
+def line_ranges(
+    text: str, header_row: int, parts: int, min_lines: int | None = None
+) -> list[tuple[int, int, int]] | None:
+    """The user rows of a text split into parts of whole lines: (start, end, first row) each.
+
+    Only when a row is a line: no quote (no quoted line break) and no lone CR line end.
+    None otherwise, or when a part would have fewer than min_lines lines (default
+    MIN_LINES_PER_PART)."""
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    start = 0
+    for _ in range(header_row):  # past the header row (and blank lines before it)
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    if text.count("\n", start) < parts * (MIN_LINES_PER_PART if min_lines is None else min_lines):
+        return None
+    size = len(text) - start
+    bounds = [start]
+    for part in range(1, parts):
+        cut = text.find("\n", start + size * part // parts) + 1
+        bounds.append(cut if cut > bounds[-1] else bounds[-1])
+    bounds.append(len(text))
+    ranges, row = [], header_row + 1
+    for begin, end in pairwise(bounds):
+        ranges.append((begin, end, row))
+        row += text.count("\n", begin, end)
+    return ranges
