@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from app.core.config import Settings, get_settings
 from app.core.logs import configure_logging
 from app.db.engine import Database
+from app.directory import router as users
 from app.http.body_limit import BodySizeLimit
 from app.http.deps import refuse_nul_in_query
 from app.http.middleware import HeadAsGet, InFlightLimit, UnhandledErrorAsProblem
@@ -32,7 +33,6 @@ from app.passwords.hashing import PasswordHasherPool
 from app.routes import health
 from app.routes import metrics as metrics_routes
 from app.routes.web import install_web
-from app.users import router as users
 
 # What a browser front end on another origin may read of an answer.
 EXPOSED_HEADERS = [

@@ -92,7 +92,8 @@ def prune(settings: Settings, older_than: float | None) -> int:
         f"pruned {pruned.imports} import record(s) older than {days:g} day(s), "
         f"{pruned.idempotency_records} expired idempotency record(s), {pruned.queue_tasks} "
         f"finished queue task(s), {pruned.dead_workers} dead worker(s), "
-        f"{pruned.stale_uploads} stale upload(s) failed as interrupted; no user"
+        f"{pruned.stale_uploads} stale upload(s) failed as interrupted, {pruned.events} user "
+        "event(s); no user"
     )
     return 0
 

@@ -39,6 +39,7 @@ class RowCode(StrEnum):
     CONFLICTING_VALUES = "conflicting_values"
     INVALID_PASSWORD_HASH = "invalid_password_hash"
     DIRECTORY_CHANGED = "directory_changed"
+    TOO_MANY_ALIASES = "too_many_aliases"
 
 
 ROW_CODE_MEANINGS: dict[RowCode, str] = {
@@ -55,7 +56,8 @@ ROW_CODE_MEANINGS: dict[RowCode, str] = {
     RowCode.PASSWORD_CONTAINS_EMAIL: "the password holds the address's name part",
     RowCode.PASSWORD_TOO_COMMON: "one of the 30,000 most common passwords",
     RowCode.DUPLICATE_IN_FILE: "the address is on an earlier row too (any letter case)",
-    RowCode.ALREADY_EXISTS: "the directory has the address already",
+    RowCode.ALREADY_EXISTS: "the directory has the address already (a user's primary address or "
+    "alias)",
     RowCode.TOO_MANY_ROWS: "more rows than one import may hold (the only error then)",
     RowCode.EMPTY_FILE: "no header, or no user rows",
     RowCode.NOT_CSV: "a workbook, PDF or other binary file, or text holding NUL characters",
@@ -74,6 +76,7 @@ ROW_CODE_MEANINGS: dict[RowCode, str] = {
     "scrypt, or is malformed; Google's MD5 and SHA-1",
     RowCode.DIRECTORY_CHANGED: "the user this row was to update or skip was deleted by another "
     "writer (a revert) while the import ran; nothing was added: upload the file again",
+    RowCode.TOO_MANY_ALIASES: "more aliases than USERIMPORT_MAX_ALIASES (30) for one user",
     RowCode.INTERRUPTED: "a job's tasks kept failing (workers killed, database lost) until "
     "their retries ran out; nothing was added",
 }
@@ -107,6 +110,9 @@ class ProblemCode(StrEnum):
     IMPORT_NOT_REVERTIBLE = "import_not_revertible"
     USERS_CHANGED_SINCE = "users_changed_since"
     SCHEMA_OUTDATED = "schema_outdated"
+    INVALID_USER = "invalid_user"
+    ADDRESS_TAKEN = "address_taken"
+    VERSION_MISMATCH = "version_mismatch"
 
 
 PROBLEM_CODE_MEANINGS: dict[ProblemCode, str] = {
@@ -142,6 +148,12 @@ PROBLEM_CODE_MEANINGS: dict[ProblemCode, str] = {
     "see users; nothing was reverted",
     ProblemCode.SCHEMA_OUTDATED: "503 (readiness): the database was not migrated to this "
     "version's schema: run `userimport migrate`",
+    ProblemCode.INVALID_USER: "422: a value of a user is not valid; see errors (their column is "
+    "the field)",
+    ProblemCode.ADDRESS_TAKEN: "409: an address is held by another user (its primary or an "
+    "alias); nothing was changed",
+    ProblemCode.VERSION_MISMATCH: "412: If-Match does not name the user's version (it changed "
+    "since it was read); nothing was changed",
 }
 
 

@@ -188,6 +188,7 @@ class Settings(BaseSettings):
         default=6, gt=0, description="How often each web process prunes (and once at start)."
     )
     min_password_length: int = Field(default=8, ge=1, description="Shortest password accepted.")
+    max_aliases: int = Field(default=30, ge=0, le=1000, description="Most aliases of one user.")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins of browser front ends, comma-separated."
     )

@@ -10,5 +10,5 @@
     reading/   bytes -> text -> records -> rows, the rules of a cell, a row and a file
     options, problems: what an upload asks for, and the errors imports answer with
 
-May import: app.core, app.db, app.http, app.auth, app.passwords, app.queue, app.users. Must
+May import: app.core, app.db, app.http, app.auth, app.passwords, app.queue, app.directory. Must
 never import: app.routes, app.main, app.cli."""

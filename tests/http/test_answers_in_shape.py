@@ -14,9 +14,9 @@ from sqlalchemy import insert
 
 from app.db.models.base import utcnow
 from app.db.models.imports import UserImport
+from app.directory.repository import UserRepository
 from app.main import create_app
 from app.passwords.hashing import PasswordHasherPool
-from app.users.repository import UserRepository
 from tests.conftest import ADMIN_AUTH, AppFactory, make_client, test_settings
 from tests.helpers import csv_bytes, upload, user_rows
 from tests.live_server import serve

@@ -29,7 +29,8 @@ def test_every_operation_has_id_summary_and_problem_errors() -> None:
                     )
     assert seen == {
         "get_template", "create_import", "list_imports", "get_import", "cancel_import",
-        "revert_import", "list_users", "healthz", "readyz", "metrics",
+        "revert_import", "list_users", "get_user", "patch_user", "delete_user", "list_events",
+        "healthz", "readyz", "metrics",
     }  # fmt: skip
     assert "HTTPValidationError" not in spec["components"]["schemas"]
 
@@ -58,7 +59,8 @@ def test_the_row_contract_is_a_component_with_the_template_columns() -> None:
     row = json.loads(render())["components"]["schemas"]["UserRow"]
 
     assert list(row["properties"]) == [
-        "Email", "Name", "Password", "Force Change Password", "Password Hash",
+        "Email", "Name", "Password", "Force Change Password", "Password Hash", "Aliases",
+        "Active",
     ]  # fmt: skip
     assert row["required"] == ["Email", "Name", "Password", "Force Change Password"]
     assert row["properties"]["Password"]["writeOnly"] is True

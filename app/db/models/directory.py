@@ -1,13 +1,10 @@
-"""The directory's users."""
+"""The directory: its users, the one address space they share (every primary address and alias,
+each held by one user: the database refuses an address held twice), and every change to a
+user, as events."""
 
 from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    Index,
-    Integer,
-    String,
-)
+from sqlalchemy import Boolean, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import MAX_EMAIL_LENGTH, Base, UTCDateTime, utcnow
@@ -22,17 +19,60 @@ class DirectoryUser(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
-    # The address lower-cased: the database refuses a second user with the same one.
-    email_key: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH), unique=True)
+    email: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))  # the primary address
+    # The primary address lower-cased; its uniqueness is directory_address's (one address
+    # space for primaries and aliases), so no index of its own here.
+    email_key: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
     name: Mapped[str] = mapped_column(String(256))
     password_hash: Mapped[str] = mapped_column(String(255))
     force_change_password: Mapped[bool] = mapped_column(Boolean)
+    # A disabled user keeps its addresses reserved.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Bumped by every write (an import, a revert, an API call): the ETag of GET /users/{id}.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The import that added the user; None once that import's record was pruned. Not a foreign
     # key: a job's commit adds a million users in one statement, and the database checked the
     # link per row (migrations/versions/2026-12-03-0500_directory_import_link.py).
     import_id: Mapped[int | None] = mapped_column(Integer)
-    # The import that wrote the user last (added or updated it): a revert undoes only what
-    # no later import has changed.
+    # The import that wrote the user last (added or updated it); None once anything else wrote
+    # it (an API call): a revert undoes only what nothing has changed since.
     updated_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class DirectoryAddress(Base):
+    """Every address of every user, its primary and its aliases, in one address space: the key
+    is unique, so an address is held by one user only, whatever wrote it and whatever the
+    race."""
+
+    __tablename__ = "directory_address"
+    __table_args__ = (Index("ix_directory_address_user_id", "user_id"),)
+
+    address_key: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH), primary_key=True)
+    address: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))  # as written
+    # No foreign key (a job's commit writes millions in one statement): a user's addresses go
+    # with it, in the same transaction.
+    user_id: Mapped[int] = mapped_column(Integer)
+    primary: Mapped[bool] = mapped_column("is_primary", Boolean)
+
+
+class DirectoryEvent(Base):
+    """A change to a user: when, by whom (an API key's name; an import's id too when an import
+    or its revert made it), what kind, and the names of the fields it changed, never their
+    values. Kept after the user is deleted; pruned with the import records' retention."""
+
+    __tablename__ = "directory_event"
+    __table_args__ = (
+        Index("ix_directory_event_user_id_id", "user_id", "id"),
+        Index("ix_directory_event_at", "at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str | None] = mapped_column(String(64))
+    import_id: Mapped[int | None] = mapped_column(Integer)
+    fields: Mapped[str] = mapped_column(String(255), default="")  # comma-separated names

@@ -13,6 +13,8 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -89,6 +91,22 @@ class ImportChange(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     force_change_password: Mapped[bool] = mapped_column(Boolean)
     updated_by: Mapped[int | None] = mapped_column(Integer)  # the user's, before the update
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # The import replaced the user's aliases: the ones it had are kept (ImportChangeAlias).
+    aliases_kept: Mapped[bool] = mapped_column(Boolean, server_default=false())
+
+
+class ImportChangeAlias(Base):
+    """An alias a completed import's update took from a user, for its revert."""
+
+    __tablename__ = "import_change_alias"
+
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("user_import.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address_key: Mapped[str] = mapped_column(String(254), primary_key=True)
+    address: Mapped[str] = mapped_column(String(254))
 
 
 class IdempotencyRecord(Base):

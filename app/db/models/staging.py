@@ -110,6 +110,22 @@ class StagedUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     force_change_password: Mapped[bool] = mapped_column(Boolean)
     existing: Mapped[bool] = mapped_column(Boolean)  # the address is in the directory: update
+    active: Mapped[bool | None] = mapped_column(Boolean)  # None: the file has no Active cell
+
+
+class StagedAlias(Base):
+    """An alias a big job's row gives its user (the file has an Aliases column): checked
+    set-wise by the plan (repeats, addresses held by other users), written by the commit."""
+
+    __tablename__ = "job_alias"
+
+    # No foreign key, no index but the key: written by COPY, deleted with the job's staging.
+    import_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    row: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)  # in the cell, from 1
+    alias_key: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
+    alias: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
+    owner_key: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))  # the row's Email, lowered
 
 
 class StagingKeyCheck(Base):

@@ -10,23 +10,26 @@ from sqlalchemy.orm import Session
 from app.core.sealing import StagingKeyError
 from app.db.models.base import utcnow
 from app.db.models.imports import UserImport
+from app.directory.events import Actor
 from app.imports.jobs.runtime import JobRuntime, limits_of, logger
 from app.imports.jobs.staging.addresses import StagedAddressRepository
+from app.imports.jobs.staging.commit_updates import JobUpdateRepository
 from app.imports.jobs.staging.files import StagingRepository
 from app.imports.jobs.staging.users import StagedUserRepository
-from app.imports.plan.directory_check import lost_race
 from app.imports.plan.sync_import import log_attempt
-from app.imports.reading.file_rules import directory_changed
+from app.imports.reading.file_rules import directory_changed, taken_meanwhile
+from app.imports.reading.user_row import ALIASES
 from app.imports.records import status
 from app.imports.records.repository import ImportRepository
 from app.imports.records.status import Counts, ImportStatus
 
 
 def write_staged_users(session: Session, record: UserImport, max_errors: int) -> None:
-    """Step (a job's): move the job's staged users into the directory set-wise (two
+    """Step (a job's): move the job's staged users into the directory set-wise (a few
     statements, however many users) in the session's transaction and mark the record
-    (inserting) completed; if another import took some of the new addresses meanwhile, write
-    nothing and mark it refused."""
+    (inserting) completed; if another writer deleted a user it updates or skips, or took an
+    address it writes meanwhile, write nothing and mark it refused. An existing user a row
+    leaves as it is is not written (counted skipped)."""
     staged = StagedUserRepository(session)
     # What the plan counted: a job that updates or skips no user spares the statements that
     # look for them among its staged users.
@@ -38,16 +41,23 @@ def write_staged_users(session: Session, record: UserImport, max_errors: int) ->
             return
     if record.planned_skipped:
         staged.skip_known(record.id)
+    actor = Actor(record.created_by, record.id)
+    moves = JobUpdateRepository(session, record.id, actor, utcnow())
     try:
         with session.begin_nested():
-            updates = record.planned_updated > 0
-            added, updated = staged.move_users(record.id, utcnow(), updates=updates)
+            added = moves.add_new()
+            updated = 0
+            if record.planned_updated:
+                updated = moves.update_existing(aliases_given=ALIASES in record.columns.values())
     except IntegrityError:
-        taken = staged.taken(record.id)
-        if not lost_race(record, taken, set(taken), max_errors):
+        taken = moves.taken()
+        if not taken:
             raise
+        found = [taken_meanwhile(row, position) for row, position in taken]
+        status.refused(record, found, len(found), max_errors)
         return
-    status.completed(record, Counts(added, updated, record.planned_skipped))
+    skipped = record.planned_skipped + record.planned_updated - updated  # unchanged: skipped
+    status.completed(record, Counts(added, updated, skipped))
 
 
 def commit(rt: JobRuntime, import_id: int) -> None:

@@ -26,7 +26,13 @@ from app.imports.options import OnExisting
 from app.imports.plan.directory_check import Refusal, StagedRow
 from app.imports.plan.sync_import import describe, log_attempt, passwords_to_hash, stored_hashes
 from app.imports.reading.file_parts import merge_errors
-from app.imports.reading.file_rules import already_exists, duplicate_error, password_required
+from app.imports.reading.file_rules import (
+    alias_taken,
+    already_exists,
+    duplicate_error,
+    held_as_alias,
+    password_required,
+)
 from app.imports.reading.limits import FileLimits, Scope
 from app.imports.reading.validation import Validation, too_many_rows
 from app.imports.records import status
@@ -86,8 +92,9 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
         found.errors = [error.model_dump() for error in validation.errors]
         found.error_count = validation.error_count
         if checker is not None:
-            # Every row's address, repeats too: the plan finds them across the whole file,
-            # from the keys staged here and the users staged here.
+            # Every row's address and alias, repeats too: the plan finds them across the whole
+            # file, from the keys, aliases and users staged here.
+            staged.stage_aliases(import_id, checker.alias_list)
             keeps = set(checker.keeps.values())
             if validation.error_count or checker.repeats or dry_run:
                 keys = [*checker.first_rows.items(), *checker.repeats]
@@ -157,13 +164,22 @@ def _plan_parts(
     )
     addresses = StagedAddressRepository(staging.session)
     repeated, repeats = addresses.duplicates(import_id, limits.max_errors)
-    errors = joined + [duplicate_error(row, first) for row, first in repeated]
+    errors = joined + [duplicate_error(row, first, at) for row, first, at in repeated]
     count += repeats
     on_existing = OnExisting(record.on_existing)
+    skip = on_existing == OnExisting.SKIP
     known, known_count = addresses.known(import_id, limits.max_errors)
+    as_alias, as_alias_count = addresses.known(import_id, limits.max_errors, alias_only=True)
     if on_existing == OnExisting.ERROR:
-        errors += already_exists(known, set(known))
-        count += known_count
+        primaries = {key: row for key, row in known.items() if key not in as_alias}
+        errors += already_exists(primaries, set(primaries))
+        count += known_count - as_alias_count
+    if not skip:  # a row's Email is a primary address: another user's alias is taken
+        errors += held_as_alias(sorted(as_alias.values()))
+        count += as_alias_count
+    taken, taken_count = addresses.aliases_taken(import_id, limits.max_errors, skip=skip)
+    errors += alias_taken(taken)
+    count += taken_count
     missing, missing_count = addresses.missing_users(import_id, limits.max_errors)
     errors += password_required(missing)
     count += missing_count

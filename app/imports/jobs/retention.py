@@ -1,10 +1,10 @@
-"""What is kept, and for how long: ended import records (with their errors) for
-USERIMPORT_RETENTION_DAYS, idempotency records until they expire, finished queue tasks as long
-as import records, a worker's row while it reports. An upload still arriving, or a dry run
-still checked, whose lease ran out (its request renews it while it runs; a record from before
-leases: after STALE_UPLOAD) belonged to a web process that stopped: it fails as interrupted and
-what it staged goes. A slow upload that is still arriving is left alone. Users are never
-pruned."""
+"""What is kept, and for how long: ended import records (with their errors) and the users'
+events for USERIMPORT_RETENTION_DAYS, idempotency records until they expire, finished queue
+tasks as long as import records, a worker's row while it reports. An upload still arriving,
+or a dry run still checked, whose lease ran out (its request renews it while it runs; a
+record from before leases: after STALE_UPLOAD) belonged to a web process that stopped: it
+fails as interrupted and what it staged goes. A slow upload that is still arriving is left
+alone. Users are never pruned."""
 
 import asyncio
 import contextlib
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.db.engine import Database
 from app.db.models.base import utcnow
+from app.directory.events import EventRepository
 from app.imports.jobs.staging.files import StagingRepository
 from app.imports.records import status
 from app.imports.records.idempotency_keys import IdempotencyRepository
@@ -34,6 +35,7 @@ class Pruned:
     queue_tasks: int
     dead_workers: int
     stale_uploads: int = 0
+    events: int = 0
 
 
 def prune(session: Session, settings: Settings, older_than: timedelta) -> Pruned:
@@ -48,13 +50,14 @@ def prune(session: Session, settings: Settings, older_than: timedelta) -> Pruned
             status.interrupted(record)
         StagingRepository(session).discard(record.id)
     imports = ImportRepository(session).delete_ended_before(utcnow() - older_than)
+    events = EventRepository(session).delete_before(utcnow() - older_than)
     idempotency = IdempotencyRepository(session).delete_expired()
     tasks = workers = 0
     if settings.uses_postgresql:
         queue = QueueRepository(session)
         tasks = queue.delete_finished_before(older_than.total_seconds())
         workers = queue.delete_dead_workers(settings.worker_stalled_seconds)
-    return Pruned(imports, idempotency, tasks, workers, len(stale))
+    return Pruned(imports, idempotency, tasks, workers, len(stale), events)
 
 
 async def prune_periodically(db: Database, settings: Settings) -> None:
@@ -64,6 +67,6 @@ async def prune_periodically(db: Database, settings: Settings) -> None:
     while True:
         with contextlib.suppress(Exception):  # the database may be away: next time
             pruned = await db.run(lambda session: prune(session, settings, older_than))
-            if pruned != Pruned(0, 0, 0, 0, 0):
+            if pruned != Pruned(0, 0, 0, 0, 0, 0):
                 logger.info("pruned %s", pruned)
         await asyncio.sleep(settings.prune_interval_hours * 3600)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from app.db.models.staging import JobPart
+from app.directory.address_book import AddressRepository
 from app.imports.jobs.runtime import (
     CHECK_PART,
     COMMIT,
@@ -23,14 +24,13 @@ from app.imports.jobs.runtime import (
 from app.imports.jobs.staging.files import StagingRepository, file_context, part_context
 from app.imports.jobs.staging.users import StagedUserRepository
 from app.imports.options import OnExisting
-from app.imports.plan.directory_check import Refusal, check_directory
+from app.imports.plan.directory_check import Refusal, check_directory, row_aliases
 from app.imports.plan.sync_import import describe, log_attempt, passwords_to_hash, stored_hashes
 from app.imports.reading.file_parts import cut_parts
 from app.imports.reading.limits import Scope
 from app.imports.records import status
 from app.imports.records.repository import ImportRepository
 from app.imports.records.status import ImportStatus
-from app.users.repository import UserRepository
 
 
 def validate(rt: JobRuntime, import_id: int, parts_queued: bool = False) -> None:
@@ -133,7 +133,7 @@ def validate_whole(rt: JobRuntime, import_id: int) -> None:
         describe(record, validation)
         staging = StagingRepository(session)
         on_existing = OnExisting(record.on_existing)
-        checked = check_directory(validation, UserRepository(session), on_existing)
+        checked = check_directory(validation, AddressRepository(session), on_existing)
         if isinstance(checked, Refusal):
             refuse(record, staging, checked, limits, started)
             return
@@ -145,6 +145,7 @@ def validate_whole(rt: JobRuntime, import_id: int) -> None:
             return
         if on_existing == OnExisting.SKIP:  # the commit checks they are still there
             staged.stage_keys(import_id, checked.known.items(), existing=True)
+        staged.stage_aliases(import_id, row_aliases(checked.rows))
         # A chunk with passwords waits sealed for a worker to hash them; one of imported
         # hashes only is staged at once, as users ready to write.
         to_hash, hashed = [], 0

@@ -3,5 +3,5 @@ the file's check in a thread or a process (file_check), the one planner against 
 (directory_check), and the sync import's straight line of steps (sync_import), which a job
 cuts into tasks.
 
-May import: app.imports.records, reading, options, problems, app.users (the directory),
+May import: app.imports.records, reading, options, problems, app.directory,
 app.passwords, app.core, app.db. Must never import: jobs, http."""

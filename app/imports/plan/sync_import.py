@@ -14,6 +14,9 @@ from app.core.metrics import IMPORTS, ROWS_CHECKED, USERS_ADDED, USERS_UPDATED, 
 from app.db.engine import Database
 from app.db.models.base import utcnow
 from app.db.models.imports import UserImport
+from app.directory.address_book import AddressRepository, Holder
+from app.directory.events import Actor
+from app.directory.writes import Edit, NewUser, add_users, edit_users
 from app.imports.options import ImportOptions, OnExisting
 from app.imports.plan.directory_check import (
     Refusal,
@@ -22,14 +25,13 @@ from app.imports.plan.directory_check import (
     check_directory,
     lost_race,
 )
-from app.imports.reading.file_rules import directory_changed
+from app.imports.reading.file_rules import alias_taken, directory_changed
 from app.imports.reading.validation import Validation
 from app.imports.records import status
 from app.imports.records.changes import ChangeRepository
 from app.imports.records.repository import ImportRepository
 from app.imports.records.status import Counts, ImportStatus
 from app.passwords.hashing import PasswordHasherPool
-from app.users.repository import UserRepository
 
 logger = logging.getLogger("userimport.imports")
 
@@ -75,54 +77,77 @@ def write_users(
 ) -> None:
     """Step (a sync import): add the new users and update the existing ones in the session's
     transaction and mark the record (inserting) completed. The plan is checked again as it is
-    written: if another writer took some of the new addresses meanwhile, or deleted a user it
-    updates or skips, nothing is written and the record is refused. hashes: one per row."""
-    rows = plan.rows
-    new = [(row, hashed) for row, hashed in zip(rows, hashes, strict=True) if not row.existing]
-    changed = [(row, hashed) for row, hashed in zip(rows, hashes, strict=True) if row.existing]
+    written, under the lock of every user it meets: if another writer deleted a user it updates
+    or skips, or took an address it writes, nothing is written and the record is refused. An
+    existing user the row leaves as it is is not written (counted skipped). hashes: one per
+    row."""
+    pairs = list(zip(plan.rows, hashes, strict=True))
     ImportRepository(session).add(record)  # written first: the savepoint nests in its transaction
-    users = UserRepository(session)
-    # Its known users locked (a revert deleting them waits, or is waited for) and still there.
-    present = users.existing_keys(plan.known.keys(), lock=True) if plan.known else set()
-    gone = sorted(row for key, row in plan.known.items() if key not in present)
+    holders = AddressRepository(session).holders(_addresses(plan), lock=True)
+    gone = sorted(row for key, row in plan.known.items() if key not in holders)
     if gone:
         status.refused(record, directory_changed(gone), len(gone), max_errors)
         return
-    now = utcnow()
+    if _refuse_taken(record, plan.rows, holders, max_errors):
+        return
+    actor, now = Actor(record.created_by, record.id), utcnow()
+    new = [_new_user(row, hashed) for row, hashed in pairs if not row.existing]
+    edits = [_edit(row, hashed, holders) for row, hashed in pairs if row.existing]
     try:
         with session.begin_nested():
-            users.add_many([_user(row, hashed, record.id, now) for row, hashed in new])
-            ChangeRepository(session).keep_before(record.id, [r.email.lower() for r, _h in changed])
-            users.update_many([_change(row, hashed, record.id) for row, hashed in changed])
-    except IntegrityError:
-        first_rows = {row.email.lower(): row.row for row, _hashed in new}
-        if not lost_race(record, first_rows, users.existing_keys(first_rows.keys()), max_errors):
+            add_users(session, new, actor, now)
+            befores = edit_users(session, edits, actor, now)
+            aliases_replaced = any(row.aliases is not None for row in plan.rows)
+            ChangeRepository(session).keep(record.id, befores, aliases_replaced)
+    except IntegrityError:  # an address taken by a writer that had not committed when looked
+        again = AddressRepository(session).holders(_addresses(plan))
+        if not _refuse_taken(record, plan.rows, again, max_errors):
             raise
         return
-    status.completed(record, Counts(len(new), len(changed), record.planned_skipped))
+    unchanged = len(edits) - len(befores)
+    status.completed(record, Counts(len(new), len(befores), record.planned_skipped + unchanged))
 
 
-def _user(row: StagedRow, password_hash: str, import_id: int, now: object) -> dict[str, object]:
-    return {
-        "email": row.email,
-        "email_key": row.email.lower(),
-        "name": row.name,
-        "password_hash": password_hash,
-        "force_change_password": row.force_change_password,
-        "created_at": now,
-        "import_id": import_id,
-        "updated_by": import_id,
-    }
+def _addresses(plan: WritePlan) -> set[str]:
+    """Every address the plan meets: the known ones, and every one it writes."""
+    keys = set(plan.known)
+    for row in plan.rows:
+        keys.add(row.email.lower())
+        keys.update(alias.lower() for alias in row.aliases or ())
+    return keys
 
 
-def _change(row: StagedRow, password_hash: str, import_id: int) -> dict[str, object]:
-    return {
-        "key": row.email.lower(),
-        "name": row.name,
-        "password_hash": password_hash,
-        "force_change_password": row.force_change_password,
-        "updated_by": import_id,
-    }
+def _refuse_taken(
+    record: UserImport, rows: Sequence[StagedRow], holders: dict[str, Holder], max_errors: int
+) -> bool:
+    """Refuse the import at the rows whose new address, or alias, another user holds now (a
+    race lost with another writer). False when none does."""
+    emails = {row.email.lower(): row.row for row in rows if not row.existing}
+    found = lost_race(emails, set(holders))
+    for row in rows:
+        owner = row.email.lower()
+        taken = [
+            (row.row, position)
+            for position, alias in enumerate(row.aliases or (), 1)
+            if (holder := holders.get(alias.lower())) is not None and holder.owner_key != owner
+        ]
+        found += alias_taken(taken)
+    if found:
+        status.refused(record, found, len(found), max_errors)
+    return bool(found)
+
+
+def _new_user(row: StagedRow, password_hash: str) -> NewUser:
+    active = True if row.active is None else row.active
+    return NewUser(row.email, row.name, password_hash, row.force_change_password, active,
+                   tuple(row.aliases or ()))  # fmt: skip
+
+
+def _edit(row: StagedRow, password_hash: str, holders: dict[str, Holder]) -> Edit:
+    return Edit(
+        holders[row.email.lower()].user_id, row.name, password_hash, row.force_change_password,
+        row.active, row.aliases,
+    )  # fmt: skip
 
 
 def log_attempt(record: UserImport, started: float, *, job: bool = False) -> None:
@@ -163,7 +188,7 @@ async def import_file(
     describe(record, validation)
     on_existing = OnExisting(record.on_existing)
     checked = await db.run(
-        lambda session: check_directory(validation, UserRepository(session), on_existing)
+        lambda session: check_directory(validation, AddressRepository(session), on_existing)
     )
     if isinstance(checked, Refusal) or record.dry_run:
         if isinstance(checked, Refusal):

@@ -9,16 +9,21 @@ from pydantic import SecretStr
 from app.core.codes import RowCode
 from app.core.schemas import RowError
 from app.imports.reading.cells import RowContext, RowPolicy, google_hash_cells
-from app.imports.reading.user_row import EMAIL, HASH_FUNCTION, PASSWORD, checked_values
+from app.imports.reading.row_check import checked_values
+from app.imports.reading.user_row import ALIASES, EMAIL, HASH_FUNCTION, PASSWORD, Extras
 
 
 def _error(row: int, column: str, code: RowCode, message: str) -> RowError:
     return RowError(row=row, column=column, code=code, message=message)
 
 
-def duplicate_error(row: int, first: int) -> RowError:
-    message = f"The address is already on row {first} of this file."
-    return _error(row, EMAIL, RowCode.DUPLICATE_IN_FILE, message)
+def duplicate_error(row: int, first: int, position: int | None = None) -> RowError:
+    """A row whose Email (or, position: an alias) is on an earlier row of the file too."""
+    if position is None:
+        message = f"The address is already on row {first} of this file."
+        return _error(row, EMAIL, RowCode.DUPLICATE_IN_FILE, message)
+    message = f"Alias {position} is already on row {first} of this file."
+    return _error(row, ALIASES, RowCode.DUPLICATE_IN_FILE, message)
 
 
 # The stored hash of a row that leaves Password empty (on_existing=update): the user's own is
@@ -39,16 +44,22 @@ class CheckedUser(NamedTuple):
     secret: str  # the password, or the imported hash when `imported` (KEEP: the user's own)
     imported: bool
     force_change_password: bool
+    aliases: tuple[str, ...] | None  # None: the file has no Aliases column (left as they are)
+    active: bool | None  # None: not given (a new user is active, an existing one unchanged)
 
     @classmethod
     def of(cls, row: int, values: dict[str, Any]) -> "CheckedUser":
-        """From a valid row's checked values (rows.checked_values: UserRow's fields)."""
+        """From a valid row's checked values (checked_values: UserRow's fields)."""
         password: SecretStr | None = values["password"]
         force: bool = values["force_change_password"]
+        given = values.get("aliases")
+        aliases = None if given is None else tuple(alias for _position, alias in given)
+        active: bool | None = values.get("active")
         if password is None:  # an imported hash kept as it is, or the user's own (KEEP)
             hashed = values.get("password_hash") or KEEP
-            return cls(row, values["email"], values["name"], hashed, True, force)
-        return cls(row, values["email"], values["name"], password.get_secret_value(), False, force)
+            return cls(row, values["email"], values["name"], hashed, True, force, aliases, active)
+        secret = password.get_secret_value()
+        return cls(row, values["email"], values["name"], secret, False, force, aliases, active)
 
 
 class FileChecker:
@@ -73,50 +84,87 @@ class FileChecker:
         # Valid rows that keep their user's password (Password empty, on_existing=update):
         # their address must be in the directory. By lower-cased address.
         self.keeps: dict[str, int] = {}
+        # Every valid alias of the file, first occurrence: key -> (row, position, the row's
+        # Email lower-cased): each must be free, in the file and in the directory.
+        self.aliases: dict[str, tuple[int, int, str]] = {}
+        # The later occurrences of an alias (or Email) seen before: (key, row, position).
+        self.alias_repeats: list[tuple[str, int, int]] = []
+        # Every alias of the valid rows, repeats too: (row, position, alias, the row's Email
+        # lower-cased): what a job's part stages for the plan to check across parts.
+        self.alias_list: list[tuple[int, int, str, str]] = []
 
     def check(
-        self, row: int, cells: tuple[str, str, str, str], optional: tuple[str, str] | None = None
+        self, row: int, cells: tuple[str, str, str, str], extras: Extras | None = None
     ) -> None:
-        """Check one row's Email, Name, Password and Force Change Password cells, and its
-        Password Hash and Password Hash Function cells when the file has those columns."""
+        """Check one row's Email, Name, Password and Force Change Password cells, and the cells
+        of the optional columns the file has (Password Hash and its function, Aliases,
+        Active)."""
         checked: dict[str, Any] | list[RowError]
-        if optional is not None:
-            checked = self._check_hashed(row, cells, *optional)
-        else:
+        if extras is None:
             checked = checked_values(row, cells, self.context, hashed=False)
+        elif extras.password_hash or extras.hash_function:
+            checked = self._check_hashed(row, cells, extras)
+        else:
+            checked = checked_values(row, cells, self.context, hashed=False, extras=extras)
         address = self.context.address
+        key = address.lower() if address is not None else ""
         if address is not None:
-            key = address.lower()
             earlier = self.first_rows.setdefault(key, row)
+            if earlier == row and key in self.aliases:  # an earlier row's alias
+                earlier = self.aliases[key][0]
+                self.first_rows[key] = earlier
             if earlier != row:
                 self.repeats.append((key, row))
                 found = [duplicate_error(row, earlier)] if self.report_repeats else []
                 self.report([*found, *checked] if isinstance(checked, list) else found)
                 return
-        if isinstance(checked, list):
-            self.report(checked)
+        repeated = [] if isinstance(checked, list) else self._note_aliases(row, key, checked)
+        if isinstance(checked, list) or repeated:
+            self.report(checked if isinstance(checked, list) else repeated)
             return
         if checked["password"] is None and not checked.get("password_hash") and address:
             self.keeps[address.lower()] = row
         if self.keep_users:  # a dry run needs the verdict, not the users
             self.users.append(CheckedUser.of(row, checked))
 
+    def _note_aliases(self, row: int, key: str, values: dict[str, Any]) -> list[RowError]:
+        """Remember a valid row's aliases; the errors of those on an earlier row (in a part of
+        a file: none, they are only noted, and found across all parts at once)."""
+        found = []
+        for position, alias in values.get("aliases") or ():
+            self.alias_list.append((row, position, alias, key))
+            alias_key = alias.lower()
+            earlier = self.first_rows.get(alias_key)
+            if earlier is None and alias_key in self.aliases:
+                earlier = self.aliases[alias_key][0]
+            if earlier is None:
+                self.aliases[alias_key] = (row, position, key)
+                continue
+            self.alias_repeats.append((alias_key, row, position))
+            if self.report_repeats:
+                found.append(duplicate_error(row, earlier, position))
+        return found
+
     def _check_hashed(
-        self, row: int, cells: tuple[str, str, str, str], password_hash: str, function: str
+        self, row: int, cells: tuple[str, str, str, str], extras: Extras
     ) -> dict[str, Any] | list[RowError]:
         email, name, password, force = cells
-        google = google_hash_cells(password, function)
+        google = google_hash_cells(password, extras.hash_function)
         if isinstance(google, RowCode):  # the rest is checked as a row with a hash
             message = "Only crypt hashes are kept; unsalted MD5 and SHA-1 hashes are not."
             refused = _error(row, HASH_FUNCTION, google, message)
-            checked = checked_values(row, (email, name, "", force), self.context, hashed=True)
+            checked = checked_values(
+                row, (email, name, "", force), self.context, hashed=True, extras=extras
+            )
             return [refused, *checked] if isinstance(checked, list) else [refused]
         password, from_password = google
+        password_hash = extras.password_hash
         if from_password:
             password, password_hash = (
                 (password, password_hash) if password_hash else ("", from_password)
             )
-        return checked_values(row, (email, name, password, force), self.context, password_hash)
+        cells = (email, name, password, force)
+        return checked_values(row, cells, self.context, password_hash, extras=extras)
 
     def report(self, errors: list[RowError]) -> None:
         """Count every error; keep only the first max_errors, so a broken file stays cheap."""
@@ -143,6 +191,31 @@ def already_exists(first_rows: dict[str, int], existing_keys: set[str]) -> list[
         for key, row in first_rows.items()
         if key in existing_keys
     ]
+
+
+def taken_meanwhile(row: int, position: int | None) -> RowError:
+    """A row whose new Email (or its alias at position) another writer took meanwhile."""
+    if position is None:
+        return _error(
+            row, EMAIL, RowCode.ALREADY_EXISTS, "The address is already in the directory."
+        )
+    message = f"Alias {position} is already another user's address."
+    return _error(row, ALIASES, RowCode.ALREADY_EXISTS, message)
+
+
+def held_as_alias(rows: list[int]) -> list[RowError]:
+    """Rows whose Email is another user's alias: a row's Email is its user's primary address."""
+    message = "The address is another user's alias; a row's Email is a primary address."
+    return [_error(row, EMAIL, RowCode.ALREADY_EXISTS, message) for row in rows]
+
+
+def alias_taken(found: list[tuple[int, int]]) -> list[RowError]:
+    """(row, position) of aliases another user holds (its primary address or an alias)."""
+    return [
+        _error(row, ALIASES, RowCode.ALREADY_EXISTS,
+               f"Alias {position} is already another user's address.")
+        for row, position in found
+    ]  # fmt: skip
 
 
 def directory_changed(rows: list[int]) -> list[RowError]:

@@ -8,7 +8,7 @@ from app.core.codes import RowCode
 from app.core.schemas import RowError
 from app.imports.reading.decoding import FileRefusedError, file_error
 from app.imports.reading.records import DELIMITERS, Record
-from app.imports.reading.user_row import HEADER_NAMES, OPTIONAL_COLUMNS, TEMPLATE_COLUMNS
+from app.imports.reading.user_row import HEADER_NAMES, OPTIONAL_COLUMNS, TEMPLATE_COLUMNS, Extras
 
 
 def _header_key(name: str) -> str:
@@ -31,17 +31,23 @@ class Header:
     width: int
 
     @cached_property
-    def optional(self) -> tuple[int | None, int | None] | None:
-        """Where the Password Hash and Password Hash Function columns are; None for neither."""
+    def optional(self) -> tuple[int | None, int | None, int | None, int | None] | None:
+        """Where the Password Hash, Password Hash Function, Aliases and Active columns are;
+        None when the file has none of them."""
         found = tuple(self.positions.get(column) for column in OPTIONAL_COLUMNS)
-        return None if found == (None, None) else (found[0], found[1])
+        return None if found == (None, None, None, None) else found  # type: ignore[return-value]
 
-    def pick_optional(self, cells: list[str]) -> tuple[str, str]:
-        """The row's Password Hash and Password Hash Function cells ("" if missing)."""
+    def pick_optional(self, cells: list[str]) -> Extras:
+        """The row's cells of the optional columns ("" when a cell is missing; None for
+        Aliases and Active when the file has no such column)."""
         assert self.optional is not None
         width = len(cells)
-        return tuple(  # type: ignore[return-value]
-            cells[index] if index is not None and index < width else "" for index in self.optional
+        hash_at, function_at, aliases_at, active_at = self.optional
+        return Extras(
+            cells[hash_at] if hash_at is not None and hash_at < width else "",
+            cells[function_at] if function_at is not None and function_at < width else "",
+            None if aliases_at is None else (cells[aliases_at] if aliases_at < width else ""),
+            None if active_at is None else (cells[active_at] if active_at < width else ""),
         )
 
     @cached_property

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.core.config import Settings
 from app.imports.options import OnExisting
-from app.imports.reading.cells import RowPolicy
+from app.imports.reading.cells import DEFAULT_MAX_ALIASES, RowPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,9 @@ class FileLimits:
         """keep_passwords: the import updates existing users (on_existing=update), so a row
         may leave Password empty to keep its user's own."""
         domains = tuple(settings.allowed_domains)
-        policy = RowPolicy(settings.min_password_length, domains, keep_passwords)
+        policy = RowPolicy(
+            settings.min_password_length, domains, keep_passwords, settings.max_aliases
+        )
         return cls(settings.max_rows, settings.max_errors, policy)
 
     @classmethod
@@ -38,6 +40,7 @@ class FileLimits:
             "min_password_length": self.policy.min_password_length,
             "allowed_domains": list(self.policy.allowed_domains),
             "keep_passwords": self.policy.keep_passwords,
+            "max_aliases": self.policy.max_aliases,
         }
 
     @classmethod
@@ -46,6 +49,7 @@ class FileLimits:
             int(data["min_password_length"]),
             tuple(data["allowed_domains"]),
             bool(data.get("keep_passwords", False)),
+            int(data.get("max_aliases", DEFAULT_MAX_ALIASES)),
         )
         return cls(int(data["max_rows"]), int(data["max_errors"]), policy)
 

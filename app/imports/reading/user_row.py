@@ -4,8 +4,7 @@ here), their limits, and the cell rules (app/imports/reading/cells.py) as valida
 that fails becomes `RowError`s (field alias -> column). Rules across rows (duplicates in the
 file, addresses in the directory) live in app/imports/reading/file_rules.py."""
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, NamedTuple
 
 from pydantic import (
     AfterValidator,
@@ -15,19 +14,14 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
-    ValidationError,
 )
-from pydantic_core import PydanticCustomError
 
-from app.core.codes import RowCode
-from app.core.schemas import RowError
 from app.db.models.base import MAX_EMAIL_LENGTH
+from app.directory.rules import MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH
 from app.imports.reading.cells import (
-    _AROUND,
-    MAX_NAME_LENGTH,
-    MAX_PASSWORD_LENGTH,
-    RowContext,
+    _active,
     _address,
+    _alias_set,
     _boolean,
     _in_context,
     _name,
@@ -35,8 +29,6 @@ from app.imports.reading.cells import (
     _password_hash,
 )
 from app.passwords.imported import MAX_HASH_LENGTH
-
-_OUR_CODES = frozenset(code.value for code in RowCode)
 
 
 class UserRow(BaseModel):
@@ -108,6 +100,37 @@ class UserRow(BaseModel):
         ),
         BeforeValidator(_password_hash),
     ] = None
+    aliases: Annotated[
+        list[str] | None,
+        Field(
+            alias="Aliases",
+            validation_alias=AliasChoices(
+                "Aliases",
+                "Alias",
+                "Email Aliases",
+                "ProxyAddresses",
+                "EmailAddresses",
+            ),
+            description="Optional column (not in the template): the user's other addresses, "
+            "linked to it, separated by ;, commas or spaces; `smtp:` prefixes understood (an "
+            "`SMTP:` entry is the primary address and must be the row's Email), `X500:` and "
+            "`SIP:` entries skipped. Each is checked as Email is and must be free. When the "
+            "column is there, its cell is the user's whole alias set (empty: none); when it "
+            "is not, aliases are left as they are. At most USERIMPORT_MAX_ALIASES (30).",
+            examples=[["asmith@example.com", "ana.smith@example.com"]],
+        ),
+        BeforeValidator(_in_context(_alias_set)),
+    ] = None
+    active: Annotated[
+        bool | None,
+        Field(
+            alias="Active",
+            validation_alias=AliasChoices("Active", "Enabled", "Account Enabled"),
+            description="Optional column: TRUE or FALSE (a disabled user keeps its addresses "
+            "reserved); empty or absent: a new user is active, an existing one left as it is.",
+        ),
+        BeforeValidator(_active),
+    ] = None
 
 
 def _aliases(name: str) -> tuple[str, ...]:
@@ -125,85 +148,24 @@ EMAIL, NAME, PASSWORD, FORCE_CHANGE = TEMPLATE_COLUMNS
 
 
 PASSWORD_HASH = str(UserRow.model_fields["password_hash"].alias)
+ALIASES = str(UserRow.model_fields["aliases"].alias)
+ACTIVE = str(UserRow.model_fields["active"].alias)
 # Google Workspace's pairing: this column says "crypt" where its Password cell holds a hash.
 HASH_FUNCTION = "Password Hash Function"
 HEADER_NAMES: dict[str, tuple[str, ...]] = {
     str(info.alias): _aliases(name) for name, info in UserRow.model_fields.items()
 } | {HASH_FUNCTION: (HASH_FUNCTION, "Password Hash Function [UPLOAD ONLY]")}
-OPTIONAL_COLUMNS = (PASSWORD_HASH, HASH_FUNCTION)
+OPTIONAL_COLUMNS = (PASSWORD_HASH, HASH_FUNCTION, ALIASES, ACTIVE)
 
 
-def row_errors(row: int, error: ValidationError) -> list[RowError]:
-    """The row's errors, column by column; pydantic's own (a wrong type) read as invalid_value."""
-    found = []
-    for detail in error.errors(include_url=False, include_context=False, include_input=False):
-        column = str(detail["loc"][0]) if detail["loc"] else None
-        if detail["type"] in _OUR_CODES:
-            code, message = detail["type"], detail["msg"]
-        else:
-            code, message = RowCode.INVALID_VALUE.value, "The value is not valid here."
-        found.append(RowError(row=row, column=column, code=RowCode(code), message=message))
-    return found
+class Extras(NamedTuple):
+    """A row's cells of the optional columns: "" where the hash columns are absent, None where
+    Aliases or Active is (absent is not empty: an empty Aliases cell removes the aliases)."""
+
+    password_hash: str = ""
+    hash_function: str = ""
+    aliases: str | None = None
+    active: str | None = None
 
 
-def check_row(
-    row: int,
-    cells: tuple[str, str, str, str],
-    context: RowContext,
-    password_hash: str = "",
-    *,
-    hashed: bool | None = None,
-    keep: bool = True,
-) -> UserRow | list[RowError] | None:
-    """The row's errors, or (keep) the row as a UserRow, else None; context.address is the
-    row's address if valid. password_hash: the row's Password Hash cell, when the file has
-    that column; hashed: the row gives a hash (default: when that cell is not empty)."""
-    checked = checked_values(row, cells, context, password_hash, hashed=hashed)
-    if isinstance(checked, list):
-        return checked
-    return UserRow.model_construct(**checked) if keep else None
-
-
-def checked_values(
-    row: int,
-    cells: tuple[str, str, str, str],
-    context: RowContext,
-    password_hash: str = "",
-    *,
-    hashed: bool | None = None,
-) -> dict[str, Any] | list[RowError]:
-    """The row's errors, or its checked values by UserRow field (what check_row builds the
-    model from; a job keeps them without the model's cost).
-
-    UserRow's own rules are called in its field order, as model_validate calls them, without
-    pydantic's machinery around them (a third of a row's cost).
-    tests/imports/reading/test_row_verdict.py keeps this equal to model_validate."""
-    email, name, password, force = cells
-    context.address = None
-    context.hashed = bool(password_hash.strip(_AROUND)) if hashed is None else hashed
-    errors: list[RowError] = []
-    values: dict[str, Any] = {}
-    checks: list[tuple[str, str, Callable[[], Any]]] = [
-        ("email", EMAIL, lambda: _address(email, context)),
-        ("name", NAME, lambda: _name(name)),
-        ("password", PASSWORD, lambda: _password(password, context)),
-        ("force_change_password", FORCE_CHANGE, lambda: _boolean(force)),
-    ]
-    if context.hashed:
-        checks.append(("password_hash", PASSWORD_HASH, lambda: _password_hash(password_hash)))
-    for field_name, column, check in checks:
-        try:
-            values[field_name] = check()
-        except PydanticCustomError as exc:
-            errors.append(_failed(row, column, exc))
-    return errors or values
-
-
-def _failed(row: int, column: str, exc: PydanticCustomError) -> RowError:
-    return RowError(row=row, column=column, code=RowCode(exc.type), message=exc.message())
-
-
-def row_verdict(row: int, cells: tuple[str, str, str, str], context: RowContext) -> list[RowError]:
-    """The errors of a row with no password hash (none: []): a dry run's verdict, no model."""
-    checked = check_row(row, cells, context, hashed=False, keep=False)
-    return checked if isinstance(checked, list) else []
+NO_EXTRAS = Extras()

@@ -1,13 +1,15 @@
 """Undoing a completed import, in one transaction: the users it added are deleted, the users it
-updated get back the name, flag and password hash they had (kept at its commit), and its
-record becomes `reverted`. Refused whole when a later import has written any of its users
-since (or one is gone), or when it is not a completed import."""
+updated get back what they had (name, flag, password hash, active, aliases: kept at its
+commit), each an event, and its record becomes `reverted`. Refused whole when anything has
+written any of its users since (or one is gone, or an alias it took is another user's now),
+or when it is not a completed import."""
 
 from sqlalchemy.orm import Session
 
 from app.core.errors import NotFoundError
 from app.db.models.base import utcnow
 from app.db.models.imports import UserImport
+from app.directory.events import Actor
 from app.imports.problems import ImportNotRevertibleError, UsersChangedSinceError
 from app.imports.records import status
 from app.imports.records.changes import ChangeRepository
@@ -37,12 +39,13 @@ def revert(session: Session, import_id: int, by: str, max_listed: int) -> UserIm
     if count or missing > 0:
         total = count + max(missing, 0)
         raise UsersChangedSinceError(
-            f"{total} user(s) this import wrote have been changed by a later import since, or "
-            "are gone; nothing was reverted. Revert the later imports first, or fix these "
-            "users with a new import.",
+            f"{total} user(s) or address(es) this import wrote have been changed since (by a "
+            "later import or an API call), or are gone; nothing was reverted. Revert the later "
+            "imports first, or fix these users.",
             users,
             total,
         )
-    changes.revert(import_id)
-    status.reverted(record, by, utcnow())
+    now = utcnow()
+    changes.revert(import_id, Actor(by, import_id), now)
+    status.reverted(record, by, now)
     return record

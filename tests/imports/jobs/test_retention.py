@@ -52,6 +52,7 @@ async def test_prune_keeps_recent_records_then_removes_them_and_no_user(
     assert "pruned 0 import record(s)" in kept and "1 expired idempotency record(s)" in kept
     assert len(listed_after_one_day) == 4
     assert "pruned 4 import record(s)" in removed
+    assert ", 0 user event(s)" in kept and ", 4 user event(s)" in removed  # one a user added
     assert listed_after_zero == []
     assert len(users) == 4 and {user["import_id"] for user in users} == {None}
 

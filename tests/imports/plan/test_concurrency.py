@@ -1,7 +1,7 @@
 """Concurrent imports that share addresses, and the event loop while passwords hash."""
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import httpx
 import pytest
@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, text, update
 from app.auth.keys import ApiKeyRepository, Role
 from app.db.models.base import utcnow
 from app.db.models.keys import ApiKey
+from app.directory.address_book import AddressRepository, Holder
 from app.passwords.hashing import PasswordHasherPool
-from app.users.repository import UserRepository
 from tests.conftest import AppFactory, make_client
 from tests.helpers import all_users, codes, csv_bytes, upload, user_rows
 
@@ -54,15 +54,17 @@ async def test_address_added_after_the_check_is_already_exists_not_a_500(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert (await upload(client, csv_bytes(user_rows(1)))).status_code == 201
-    real_existing = UserRepository.existing_keys
+    real_holders = AddressRepository.holders
     calls = 0
 
-    def first_check_misses(self: UserRepository, keys: object) -> set[str]:
+    def first_check_misses(
+        self: AddressRepository, keys: Collection[str], *, lock: bool = False
+    ) -> dict[str, Holder]:
         nonlocal calls
         calls += 1
-        return set() if calls == 1 else real_existing(self, keys)  # type: ignore[arg-type]
+        return {} if calls == 1 else real_holders(self, keys, lock=lock)
 
-    monkeypatch.setattr(UserRepository, "existing_keys", first_check_misses)
+    monkeypatch.setattr(AddressRepository, "holders", first_check_misses)
 
     response = await upload(client, csv_bytes(user_rows(3)))
 

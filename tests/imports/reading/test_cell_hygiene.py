@@ -216,5 +216,5 @@ def test_the_template_and_the_header_names_come_from_the_row_model() -> None:
     required = tuple(field.alias for field in UserRow.model_fields.values() if field.is_required())
     assert TEMPLATE_COLUMNS == required == ("Email", "Name", "Password", "Force Change Password")
     assert [f.alias for f in UserRow.model_fields.values() if not f.is_required()] == [
-        "Password Hash"
-    ]
+        "Password Hash", "Aliases", "Active",
+    ]  # fmt: skip

@@ -8,17 +8,8 @@ from pydantic import ValidationError
 
 from app.core.schemas import RowError
 from app.imports.reading.cells import RowContext, RowPolicy
-from app.imports.reading.user_row import (
-    EMAIL,
-    FORCE_CHANGE,
-    NAME,
-    PASSWORD,
-    PASSWORD_HASH,
-    UserRow,
-    check_row,
-    row_errors,
-    row_verdict,
-)
+from app.imports.reading.row_check import check_row, row_errors, row_verdict
+from app.imports.reading.user_row import EMAIL, FORCE_CHANGE, NAME, PASSWORD, PASSWORD_HASH, UserRow
 
 ADDRESSES = st.one_of(
     st.sampled_from(

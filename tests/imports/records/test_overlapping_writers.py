@@ -115,9 +115,9 @@ async def test_a_revert_started_while_an_update_commits_waits_and_refuses(
     checked committed state, then deleted the users B had just updated (B still said 201)."""
     app = app_factory()
     written, revert_entered = threading.Event(), threading.Event()
-    from app.users.repository import UserRepository
+    from app.directory.repository import UserRepository
 
-    real_update = UserRepository.update_many
+    real_update = UserRepository.update
 
     def update_then_wait(self: UserRepository, changes: Sequence[dict[str, Any]]) -> None:
         real_update(self, changes)
@@ -134,7 +134,7 @@ async def test_a_revert_started_while_an_update_commits_waits_and_refuses(
         revert_entered.set()
         return real_revert(*args, **kwargs)
 
-    monkeypatch.setattr(UserRepository, "update_many", update_then_wait)
+    monkeypatch.setattr(UserRepository, "update", update_then_wait)
     monkeypatch.setattr("app.imports.http.revert_route.revert", entered)
     async with started(app) as http:
         first = await imported(http, csv_bytes(user_rows(USERS)))

@@ -1,14 +1,15 @@
-"""What a big job's plan asks of its staged addresses, set-wise (StagedAddressRepository): rows
-repeated across parts, addresses the directory holds, rows that keep a password no user has;
-and, at the commit, known users gone since."""
+"""What a big job's plan asks of its staged addresses and aliases, set-wise
+(StagedAddressRepository): rows repeated across parts (an Email or an alias), addresses the
+directory holds (a user's primary address, or another's alias), aliases another user holds,
+rows that keep a password no user has; and, at the commit, known users gone since."""
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
-from app.db.models.directory import DirectoryUser
-from app.db.models.staging import JobKey, StagedUser
+from app.db.models.directory import DirectoryAddress, DirectoryUser
+from app.db.models.staging import JobKey, StagedAlias, StagedUser
 from app.imports.reading.file_rules import KEEP as KEEP_HASH
 
 
@@ -35,10 +36,14 @@ class StagedAddressRepository:
 
     def missing_users(self, import_id: int, limit: int) -> tuple[list[int], int]:
         """The rows that keep their user's password although the directory has no user with
-        their address: the first `limit` by row, and how many there are."""
+        their address (as its primary one): the first `limit` by row, and how many there
+        are."""
         keys = self._keys(import_id)
-        absent = (
-            ~select(DirectoryUser.id).where(DirectoryUser.email_key == keys.c.email_key).exists()
+        held = DirectoryAddress
+        absent = ~(
+            select(held.user_id)
+            .where(held.address_key == keys.c.email_key, held.primary.is_(True))
+            .exists()
         )
         rows = select(keys.c.row).where(keys.c.keep.is_(True), absent)
         count = self.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
@@ -46,43 +51,95 @@ class StagedAddressRepository:
             return [], 0
         return list(self.session.scalars(rows.order_by(keys.c.row).limit(limit))), count
 
-    def duplicates(self, import_id: int, limit: int) -> tuple[list[tuple[int, int]], int]:
-        """Addresses on more than one row of the file: (row, first row) of each later row,
-        the first `limit` by row, and how many there are."""
+    def duplicates(
+        self, import_id: int, limit: int
+    ) -> tuple[list[tuple[int, int, int | None]], int]:
+        """Addresses on more than one row of the file (as an Email or an alias): (row, first
+        row, position of the alias or None for the Email) of each later occurrence, the first
+        `limit` by row, and how many there are."""
+        keys = self._keys(import_id)
+        given = StagedAlias
+        every = (
+            select(keys.c.row, keys.c.email_key.label("key"), literal(0).label("position"))
+            .union_all(
+                select(given.row, given.alias_key, given.position).where(
+                    given.import_id == import_id
+                )
+            )
+            .subquery()
+        )
         # Counted by grouping first (a file with none, the usual case, costs one aggregate),
         # then found row by row.
-        keys = self._keys(import_id)
         repeated = (
             select((func.count() - 1).label("later"))
-            .select_from(keys)
-            .group_by(keys.c.email_key)
+            .select_from(every)
+            .group_by(every.c.key)
             .having(func.count() > 1)
             .subquery()
         )
         count = int(self.session.scalar(select(func.sum(repeated.c.later))) or 0)
         if not count:
             return [], 0
-        first = func.min(keys.c.row).over(partition_by=keys.c.email_key)
-        seen = select(keys.c.row, first.label("first")).subquery()
-        later = select(seen.c.row, seen.c.first).where(seen.c.row != seen.c.first)
-        found = self.session.execute(later.order_by(seen.c.row).limit(limit))
-        return [(row, first_row) for row, first_row in found], count
+        order = func.row_number().over(
+            partition_by=every.c.key, order_by=(every.c.row, every.c.position)
+        )
+        first = func.min(every.c.row).over(partition_by=every.c.key)
+        seen = select(every.c.row, every.c.position, first.label("first"), order.label("n"))
+        seen_rows = seen.subquery()
+        later = select(seen_rows.c.row, seen_rows.c.first, seen_rows.c.position).where(
+            seen_rows.c.n > 1
+        )
+        found = self.session.execute(
+            later.order_by(seen_rows.c.row, seen_rows.c.position).limit(limit)
+        )
+        return [(row, first_row, position or None) for row, first_row, position in found], count
 
-    def _in_directory(self, import_id: int) -> Any:
+    def _in_directory(self, import_id: int, *, alias_only: bool = False) -> Any:
         keys = self._keys(import_id)
-        return (
+        held = DirectoryAddress
+        query = (
             select(keys.c.email_key, func.min(keys.c.row).label("row"))
-            .join(DirectoryUser, DirectoryUser.email_key == keys.c.email_key)
+            .join(held, held.address_key == keys.c.email_key)
             .group_by(keys.c.email_key)
         )
+        return query.where(held.primary.is_(False)) if alias_only else query
 
-    def known(self, import_id: int, limit: int) -> tuple[dict[str, int], int]:
-        """The addresses the directory holds: the first `limit` by row (address -> its first
-        row), and how many there are."""
-        found = self._in_directory(import_id).subquery()
+    def known(
+        self, import_id: int, limit: int, *, alias_only: bool = False
+    ) -> tuple[dict[str, int], int]:
+        """The addresses the directory holds (a user's primary or another's alias; alias_only:
+        only those held as another user's alias): the first `limit` by row (address -> its
+        first row), and how many there are."""
+        found = self._in_directory(import_id, alias_only=alias_only).subquery()
         count = self.session.scalar(select(func.count()).select_from(found)) or 0
         first = self.session.execute(select(found).order_by(found.c.row).limit(limit))
         return {key: row for key, row in first}, count
+
+    def aliases_taken(
+        self, import_id: int, limit: int, *, skip: bool
+    ) -> tuple[list[tuple[int, int]], int]:
+        """(row, position) of each alias another user holds (its primary or an alias; skip:
+        a row whose Email the directory holds is skipped, its aliases not written), the first
+        `limit` by row, and how many there are."""
+        given, held, user = StagedAlias, DirectoryAddress, DirectoryUser
+        query = (
+            select(given.row, given.position)
+            .join(held, held.address_key == given.alias_key)
+            .join(user, user.id == held.user_id)
+            .where(given.import_id == import_id, user.email_key != given.owner_key)
+        )
+        if skip:
+            own = DirectoryAddress.__table__.alias("own")
+            query = query.where(~select(own.c.user_id).where(
+                own.c.address_key == given.owner_key).exists())  # fmt: skip
+        found = query.subquery()
+        count = self.session.scalar(select(func.count()).select_from(found)) or 0
+        if not count:
+            return [], 0
+        first = self.session.execute(
+            select(found).order_by(found.c.row, found.c.position).limit(limit)
+        )
+        return [(row, position) for row, position in first], count
 
     def key_count(self, import_id: int) -> int:
         """The job's rows with an address (repeats too)."""
@@ -94,7 +151,9 @@ class StagedAddressRepository:
         for table in (JobKey, StagedUser):
             query = (
                 update(table)
-                .where(table.import_id == import_id, table.email_key == DirectoryUser.email_key)
+                .where(
+                    table.import_id == import_id, table.email_key == DirectoryAddress.address_key
+                )
                 .values(existing=True)
             )
             self.session.execute(query, execution_options={"synchronize_session": False})
@@ -114,17 +173,17 @@ class StagedAddressRepository:
             )
             .subquery()
         )
+        held = DirectoryAddress
         if self.session.get_bind().dialect.name == "postgresql":
             locking = (
                 select(DirectoryUser.id)
-                .where(DirectoryUser.email_key.in_(select(known.c.email_key)))
-                .with_for_update()
+                .join(held, held.user_id == DirectoryUser.id)
+                .where(held.address_key.in_(select(known.c.email_key)))
+                .with_for_update(of=DirectoryUser)
                 .subquery()
             )
             self.session.execute(select(func.count()).select_from(locking))
-        absent = ~(
-            select(DirectoryUser.id).where(DirectoryUser.email_key == known.c.email_key).exists()
-        )
+        absent = ~select(held.user_id).where(held.address_key == known.c.email_key).exists()
         gone = (
             select(func.min(known.c.row).label("row"))
             .where(absent)

@@ -1,20 +1,18 @@
-"""A job's hashed users and addresses as its parts and chunks stage them, and as its commit
-moves them into the directory set-wise (StagedUserRepository)."""
+"""A job's hashed users, addresses and aliases as its parts and chunks stage them
+(StagedUserRepository): its commit moves them into the directory (commit_sql.py)."""
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.db.models.base import Base
-from app.db.models.directory import DirectoryUser
-from app.db.models.staging import JobKey, StagedUser
+from app.db.models.staging import JobKey, StagedAlias, StagedUser
 from app.imports.plan.directory_check import StagedRow
-from app.imports.records.changes import ChangeRepository
 
 _STAGED_USER_COLUMNS = ("import_id", "row", "email", "email_key", "name", "password_hash",
-                        "force_change_password", "existing")  # fmt: skip
+                        "force_change_password", "existing", "active")  # fmt: skip
+_ALIAS_COLUMNS = ("import_id", "row", "position", "alias_key", "alias", "owner_key")
 
 
 class StagedUserRepository:
@@ -28,10 +26,19 @@ class StagedUserRepository:
         """Users ready to write: the rows with their hashes (one per row), never a password."""
         staged = (
             (import_id, row.row, row.email, row.email.lower(), row.name, password_hash,
-             row.force_change_password, row.existing)
+             row.force_change_password, row.existing, row.active)
             for row, password_hash in zip(rows, hashes, strict=True)
         )  # fmt: skip
         self._bulk_insert(StagedUser, _STAGED_USER_COLUMNS, staged)
+
+    def stage_aliases(self, import_id: int, aliases: Iterable[tuple[int, int, str, str]]) -> None:
+        """The aliases the job's rows give their users: (row, position, alias as written, the
+        row's Email lower-cased) each, every one of them (repeats too: the plan finds them)."""
+        staged = (
+            (import_id, row, position, alias.lower(), alias, owner)
+            for row, position, alias, owner in aliases
+        )
+        self._bulk_insert(StagedAlias, _ALIAS_COLUMNS, staged)
 
     def _bulk_insert(
         self, model: type[Base], columns: Sequence[str], rows: Iterable[tuple[object, ...]]
@@ -49,67 +56,6 @@ class StagedUserRepository:
         parameters = [dict(zip(columns, values, strict=True)) for values in rows]
         if parameters:
             self.session.execute(insert(model), parameters)
-
-    def move_users(self, import_id: int, now: datetime, *, updates: bool = True) -> tuple[int, int]:
-        """Every staged user of the job into the directory, in two statements: the new ones
-        added in their rows' order, the existing ones updated (name, hash, flag; none looked
-        for unless `updates`). Raises IntegrityError when another import took one of the new
-        addresses meanwhile. Answers (added, updated)."""
-        staged = StagedUser.__table__.c
-        new = (
-            select(
-                staged.email,
-                staged.email_key,
-                staged.name,
-                staged.password_hash,
-                staged.force_change_password,
-                literal(now, DirectoryUser.__table__.c.created_at.type),
-                literal(import_id),
-                literal(import_id),
-            )
-            .where(staged.import_id == import_id, staged.existing.is_(False))
-            .order_by(staged.row)
-        )
-        columns = ["email", "email_key", "name", "password_hash", "force_change_password",
-                   "created_at", "import_id", "updated_by"]  # fmt: skip
-        adding = insert(DirectoryUser).from_select(columns, new)
-        # SQLAlchemy reports an INSERT's row count only when asked to keep it.
-        added = self.session.execute(adding, execution_options={"preserve_rowcount": True}).rowcount  # type: ignore[attr-defined]
-        if not updates:
-            return int(added), 0
-        ChangeRepository(self.session).keep_staged_before(import_id)  # for a revert
-        changes = (
-            update(DirectoryUser)
-            .where(
-                DirectoryUser.email_key == staged.email_key,
-                staged.import_id == import_id,
-                staged.existing.is_(True),
-            )
-            .values(
-                name=staged.name,
-                # KEEP (an empty hash): the user's own password stays.
-                password_hash=func.coalesce(
-                    func.nullif(staged.password_hash, ""), DirectoryUser.password_hash
-                ),
-                force_change_password=staged.force_change_password,
-                updated_by=import_id,
-            )
-        )
-        # No session objects to keep in step: without this the ORM asks for every updated id.
-        updated = self.session.execute(
-            changes, execution_options={"synchronize_session": False}
-        ).rowcount  # type: ignore[attr-defined]
-        return int(added), int(updated)
-
-    def taken(self, import_id: int) -> dict[str, int]:
-        """The staged new users whose address the directory holds now (a race lost with
-        another import): their rows, by lower-cased address."""
-        query = (
-            select(StagedUser.email_key, StagedUser.row)
-            .join(DirectoryUser, DirectoryUser.email_key == StagedUser.email_key)
-            .where(StagedUser.import_id == import_id, StagedUser.existing.is_(False))
-        )
-        return {key: row for key, row in self.session.execute(query.order_by(StagedUser.row))}
 
     def stage_keys(
         self,

@@ -4,6 +4,8 @@ from .create_import_body import CreateImportBody
 from .create_import_body_errors_format import CreateImportBodyErrorsFormat
 from .create_import_body_on_existing import CreateImportBodyOnExisting
 from .errors_format import ErrorsFormat
+from .event_out import EventOut
+from .event_page import EventPage
 from .health_status import HealthStatus
 from .health_status_status import HealthStatusStatus
 from .import_list_item import ImportListItem
@@ -28,6 +30,7 @@ from .row_code import RowCode
 from .row_error import RowError
 from .user_out import UserOut
 from .user_page import UserPage
+from .user_patch import UserPatch
 from .user_row import UserRow
 
 __all__ = (
@@ -35,6 +38,8 @@ __all__ = (
     "CreateImportBodyErrorsFormat",
     "CreateImportBodyOnExisting",
     "ErrorsFormat",
+    "EventOut",
+    "EventPage",
     "HealthStatus",
     "HealthStatusStatus",
     "ImportListItem",
@@ -59,5 +64,6 @@ __all__ = (
     "RowError",
     "UserOut",
     "UserPage",
+    "UserPatch",
     "UserRow",
 )

@@ -62,6 +62,10 @@ class Problem:
                 reverted
                 - `schema_outdated`: 503 (readiness): the database was not migrated to this version's schema: run `userimport
                 migrate`
+                - `invalid_user`: 422: a value of a user is not valid; see errors (their column is the field)
+                - `address_taken`: 409: an address is held by another user (its primary or an alias); nothing was changed
+                - `version_mismatch`: 412: If-Match does not name the user's version (it changed since it was read); nothing was
+                changed
             type_ (str | Unset): URI naming the problem type. Default: 'about:blank'.
             import_id (int | None | Unset): The import record of a refused file.
             errors (list[RowError] | None | Unset): Every problem found in a refused file.

@@ -1,6 +1,7 @@
 from enum import StrEnum
 
 class ProblemCode(StrEnum):
+    ADDRESS_TAKEN = "address_taken"
     CLIENT_DISCONNECTED = "client_disconnected"
     DATABASE_UNAVAILABLE = "database_unavailable"
     FORBIDDEN = "forbidden"
@@ -16,6 +17,7 @@ class ProblemCode(StrEnum):
     INVALID_HTTP = "invalid_http"
     INVALID_MULTIPART = "invalid_multipart"
     INVALID_REQUEST = "invalid_request"
+    INVALID_USER = "invalid_user"
     JOBS_UNAVAILABLE = "jobs_unavailable"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     MISSING_FILE = "missing_file"
@@ -28,6 +30,7 @@ class ProblemCode(StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     UPLOAD_TOO_LARGE = "upload_too_large"
     USERS_CHANGED_SINCE = "users_changed_since"
+    VERSION_MISMATCH = "version_mismatch"
 
     def __str__(self) -> str:
         return str(self.value)

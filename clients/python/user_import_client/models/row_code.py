@@ -26,6 +26,7 @@ class RowCode(StrEnum):
     PASSWORD_TOO_COMMON = "password_too_common"
     PASSWORD_TOO_SHORT = "password_too_short"
     ROW_TOO_LONG = "row_too_long"
+    TOO_MANY_ALIASES = "too_many_aliases"
     TOO_MANY_COLUMNS = "too_many_columns"
     TOO_MANY_ROWS = "too_many_rows"
     UNKNOWN_COLUMN = "unknown_column"

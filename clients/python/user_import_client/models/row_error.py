@@ -38,7 +38,7 @@ class RowError:
                 - `password_contains_email`: the password holds the address's name part
                 - `password_too_common`: one of the 30,000 most common passwords
                 - `duplicate_in_file`: the address is on an earlier row too (any letter case)
-                - `already_exists`: the directory has the address already
+                - `already_exists`: the directory has the address already (a user's primary address or alias)
                 - `too_many_rows`: more rows than one import may hold (the only error then)
                 - `empty_file`: no header, or no user rows
                 - `not_csv`: a workbook, PDF or other binary file, or text holding NUL characters
@@ -57,6 +57,7 @@ class RowError:
                 Google's MD5 and SHA-1
                 - `directory_changed`: the user this row was to update or skip was deleted by another writer (a revert) while
                 the import ran; nothing was added: upload the file again
+                - `too_many_aliases`: more aliases than USERIMPORT_MAX_ALIASES (30) for one user
                 - `interrupted`: a job's tasks kept failing (workers killed, database lost) until their retries ran out; nothing
                 was added
             message (str): What is wrong and how to fix it. Never quotes a password.

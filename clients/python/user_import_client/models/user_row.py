@@ -36,6 +36,13 @@ class UserRow:
             password_hash (None | str | Unset): Optional column (not in the template): a password already hashed elsewhere,
                 kept as it is so the user keeps their password. argon2id or argon2i (PHC), bcrypt ($2a$, $2b$, $2y$) or scrypt
                 ($scrypt$ PHC); the password policy does not apply. A row gives a Password or a Password Hash, never both.
+            aliases (list[str] | None | Unset): Optional column (not in the template): the user's other addresses, linked to
+                it, separated by ;, commas or spaces; `smtp:` prefixes understood (an `SMTP:` entry is the primary address and
+                must be the row's Email), `X500:` and `SIP:` entries skipped. Each is checked as Email is and must be free. When
+                the column is there, its cell is the user's whole alias set (empty: none); when it is not, aliases are left as
+                they are. At most USERIMPORT_MAX_ALIASES (30).
+            active (bool | None | Unset): Optional column: TRUE or FALSE (a disabled user keeps its addresses reserved);
+                empty or absent: a new user is active, an existing one left as it is.
      """
 
     email: str
@@ -43,6 +50,8 @@ class UserRow:
     password: None | str
     force_change_password: bool
     password_hash: None | str | Unset = UNSET
+    aliases: list[str] | None | Unset = UNSET
+    active: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -65,6 +74,22 @@ class UserRow:
         else:
             password_hash = self.password_hash
 
+        aliases: list[str] | None | Unset
+        if isinstance(self.aliases, Unset):
+            aliases = UNSET
+        elif isinstance(self.aliases, list):
+            aliases = self.aliases
+
+
+        else:
+            aliases = self.aliases
+
+        active: bool | None | Unset
+        if isinstance(self.active, Unset):
+            active = UNSET
+        else:
+            active = self.active
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -76,6 +101,10 @@ class UserRow:
         })
         if password_hash is not UNSET:
             field_dict["Password Hash"] = password_hash
+        if aliases is not UNSET:
+            field_dict["Aliases"] = aliases
+        if active is not UNSET:
+            field_dict["Active"] = active
 
         return field_dict
 
@@ -108,12 +137,42 @@ class UserRow:
         password_hash = _parse_password_hash(d.pop("Password Hash", UNSET))
 
 
+        def _parse_aliases(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                aliases_type_0 = cast(list[str], data)
+
+                return aliases_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        aliases = _parse_aliases(d.pop("Aliases", UNSET))
+
+
+        def _parse_active(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        active = _parse_active(d.pop("Active", UNSET))
+
+
         user_row = cls(
             email=email,
             name=name,
             password=password,
             force_change_password=force_change_password,
             password_hash=password_hash,
+            aliases=aliases,
+            active=active,
         )
 
 

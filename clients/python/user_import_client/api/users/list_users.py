@@ -20,6 +20,8 @@ def _get_kwargs(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     email: None | str | Unset = UNSET,
+    address: None | str | Unset = UNSET,
+    active: bool | None | Unset = UNSET,
     import_id: int | None | Unset = UNSET,
 
 ) -> dict[str, Any]:
@@ -44,6 +46,20 @@ def _get_kwargs(
     else:
         json_email = email
     params["email"] = json_email
+
+    json_address: None | str | Unset
+    if isinstance(address, Unset):
+        json_address = UNSET
+    else:
+        json_address = address
+    params["address"] = json_address
+
+    json_active: bool | None | Unset
+    if isinstance(active, Unset):
+        json_active = UNSET
+    else:
+        json_active = active
+    params["active"] = json_active
 
     json_import_id: int | None | Unset
     if isinstance(import_id, Unset):
@@ -131,22 +147,29 @@ def sync_detailed(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     email: None | str | Unset = UNSET,
+    address: None | str | Unset = UNSET,
+    active: bool | None | Unset = UNSET,
     import_id: int | None | Unset = UNSET,
 
 ) -> Response[Problem | UserPage]:
     """ List users, or export them as CSV
 
-     Users in the order they were added. Passwords and hashes are never shown.
+     Users in the order they were added, with their aliases. Passwords and hashes are never
+    shown.
 
     With `Accept: text/csv` the answer is every user the filters match (limit and cursor do
     not apply), as a CSV file with the template's columns (Email, Name, Password, Force Change
-    Password), the Password column empty: edit names or the flag and import it again with
-    `on_existing=update`, which keeps the password of a user whose Password cell is empty.
+    Password), the Password column empty, then Aliases (separated by `;`) and Active: edit it
+    and import it again with `on_existing=update`, which keeps the password of a user whose
+    Password cell is empty; imported unchanged, it changes nothing.
 
     Args:
         limit (int | Unset): Most users per page. Default: 50.
         cursor (None | str | Unset): next_cursor of the previous page.
-        email (None | str | Unset): Exact address, any letter case.
+        email (None | str | Unset): Exact primary address, any letter case.
+        address (None | str | Unset): Any address of the user (its primary or an alias), any
+            letter case.
+        active (bool | None | Unset): false: only disabled users; true: only active ones.
         import_id (int | None | Unset): Only users added by this import.
 
     Raises:
@@ -162,6 +185,8 @@ def sync_detailed(
         limit=limit,
 cursor=cursor,
 email=email,
+address=address,
+active=active,
 import_id=import_id,
 
     )
@@ -178,22 +203,29 @@ def sync(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     email: None | str | Unset = UNSET,
+    address: None | str | Unset = UNSET,
+    active: bool | None | Unset = UNSET,
     import_id: int | None | Unset = UNSET,
 
 ) -> Problem | UserPage | None:
     """ List users, or export them as CSV
 
-     Users in the order they were added. Passwords and hashes are never shown.
+     Users in the order they were added, with their aliases. Passwords and hashes are never
+    shown.
 
     With `Accept: text/csv` the answer is every user the filters match (limit and cursor do
     not apply), as a CSV file with the template's columns (Email, Name, Password, Force Change
-    Password), the Password column empty: edit names or the flag and import it again with
-    `on_existing=update`, which keeps the password of a user whose Password cell is empty.
+    Password), the Password column empty, then Aliases (separated by `;`) and Active: edit it
+    and import it again with `on_existing=update`, which keeps the password of a user whose
+    Password cell is empty; imported unchanged, it changes nothing.
 
     Args:
         limit (int | Unset): Most users per page. Default: 50.
         cursor (None | str | Unset): next_cursor of the previous page.
-        email (None | str | Unset): Exact address, any letter case.
+        email (None | str | Unset): Exact primary address, any letter case.
+        address (None | str | Unset): Any address of the user (its primary or an alias), any
+            letter case.
+        active (bool | None | Unset): false: only disabled users; true: only active ones.
         import_id (int | None | Unset): Only users added by this import.
 
     Raises:
@@ -210,6 +242,8 @@ def sync(
 limit=limit,
 cursor=cursor,
 email=email,
+address=address,
+active=active,
 import_id=import_id,
 
     ).parsed
@@ -220,22 +254,29 @@ async def asyncio_detailed(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     email: None | str | Unset = UNSET,
+    address: None | str | Unset = UNSET,
+    active: bool | None | Unset = UNSET,
     import_id: int | None | Unset = UNSET,
 
 ) -> Response[Problem | UserPage]:
     """ List users, or export them as CSV
 
-     Users in the order they were added. Passwords and hashes are never shown.
+     Users in the order they were added, with their aliases. Passwords and hashes are never
+    shown.
 
     With `Accept: text/csv` the answer is every user the filters match (limit and cursor do
     not apply), as a CSV file with the template's columns (Email, Name, Password, Force Change
-    Password), the Password column empty: edit names or the flag and import it again with
-    `on_existing=update`, which keeps the password of a user whose Password cell is empty.
+    Password), the Password column empty, then Aliases (separated by `;`) and Active: edit it
+    and import it again with `on_existing=update`, which keeps the password of a user whose
+    Password cell is empty; imported unchanged, it changes nothing.
 
     Args:
         limit (int | Unset): Most users per page. Default: 50.
         cursor (None | str | Unset): next_cursor of the previous page.
-        email (None | str | Unset): Exact address, any letter case.
+        email (None | str | Unset): Exact primary address, any letter case.
+        address (None | str | Unset): Any address of the user (its primary or an alias), any
+            letter case.
+        active (bool | None | Unset): false: only disabled users; true: only active ones.
         import_id (int | None | Unset): Only users added by this import.
 
     Raises:
@@ -251,6 +292,8 @@ async def asyncio_detailed(
         limit=limit,
 cursor=cursor,
 email=email,
+address=address,
+active=active,
 import_id=import_id,
 
     )
@@ -267,22 +310,29 @@ async def asyncio(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     email: None | str | Unset = UNSET,
+    address: None | str | Unset = UNSET,
+    active: bool | None | Unset = UNSET,
     import_id: int | None | Unset = UNSET,
 
 ) -> Problem | UserPage | None:
     """ List users, or export them as CSV
 
-     Users in the order they were added. Passwords and hashes are never shown.
+     Users in the order they were added, with their aliases. Passwords and hashes are never
+    shown.
 
     With `Accept: text/csv` the answer is every user the filters match (limit and cursor do
     not apply), as a CSV file with the template's columns (Email, Name, Password, Force Change
-    Password), the Password column empty: edit names or the flag and import it again with
-    `on_existing=update`, which keeps the password of a user whose Password cell is empty.
+    Password), the Password column empty, then Aliases (separated by `;`) and Active: edit it
+    and import it again with `on_existing=update`, which keeps the password of a user whose
+    Password cell is empty; imported unchanged, it changes nothing.
 
     Args:
         limit (int | Unset): Most users per page. Default: 50.
         cursor (None | str | Unset): next_cursor of the previous page.
-        email (None | str | Unset): Exact address, any letter case.
+        email (None | str | Unset): Exact primary address, any letter case.
+        address (None | str | Unset): Any address of the user (its primary or an alias), any
+            letter case.
+        active (bool | None | Unset): false: only disabled users; true: only active ones.
         import_id (int | None | Unset): Only users added by this import.
 
     Raises:
@@ -299,6 +349,8 @@ async def asyncio(
 limit=limit,
 cursor=cursor,
 email=email,
+address=address,
+active=active,
 import_id=import_id,
 
     )).parsed

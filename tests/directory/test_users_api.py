@@ -15,7 +15,10 @@ async def test_users_show_their_fields_and_never_a_password(client: httpx.AsyncC
     body = response.json()
     assert body["next_cursor"] is None
     first = body["items"][0]
-    assert set(first) == {"id", "email", "name", "force_change_password", "created_at", "import_id"}
+    assert set(first) == {
+        "id", "email", "aliases", "name", "force_change_password", "active", "version",
+        "created_at", "updated_at", "import_id",
+    }  # fmt: skip
     assert (first["email"], first["name"], first["force_change_password"]) == (
         "user0@example.com",
         "User 0",

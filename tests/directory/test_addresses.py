@@ -7,7 +7,7 @@ from email_validator import EmailNotValidError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.imports.reading.addresses import AddressValidator, normalize_fully
+from app.directory.addresses import AddressValidator, normalize_fully
 
 ATOMS = st.text(string.ascii_letters + string.digits + "!#$%&'*+/=?^_`{|}~.-", max_size=70)
 DOMAINS = st.text(string.ascii_letters + string.digits + ".-", max_size=70)

@@ -51,12 +51,12 @@ async def test_the_directory_exports_as_the_template_with_the_filters(
     assert everyone.headers["content-type"] == "text/csv; charset=utf-8"
     assert everyone.headers["content-disposition"].startswith('attachment; filename="users-')
     table = read_csv(everyone.content)
-    assert table[0] == list(HEADER)
+    assert table[0] == [*HEADER, "Aliases", "Active"]  # the template's, then the optional
     assert [line[0] for line in table[1:]] == [r[0] for r in rows + user_rows(2, start=10)]
-    assert table[2] == ["user1@example.com", "'=HYPERLINK(1)", "", "TRUE"]  # neutralised
+    assert table[2] == ["user1@example.com", "'=HYPERLINK(1)", "", "TRUE", "", "TRUE"]
     assert all(line[2] == "" for line in table[1:])  # never a password or a hash
     assert [line[0] for line in read_csv(only_first.content)[1:]] == [r[0] for r in rows]
-    assert read_csv(one.content)[1:] == [["user2@example.com", "User 2", "", "FALSE"]]
+    assert read_csv(one.content)[1:] == [["user2@example.com", "User 2", "", "FALSE", "", "TRUE"]]
     assert as_json.json()["items"][0]["email"] == "user0@example.com"
 
 
@@ -77,9 +77,10 @@ async def test_export_edit_and_reimport_with_update_keeps_every_password(
         before = hashes(app)
         exported = read_csv((await http.get("/users", headers={"Accept": "text/csv"})).content)
         edited = [
-            [email, f"{name} Fixed", password, "TRUE"] for email, name, password, _f in exported[1:]
+            [email, f"{name} Fixed", password, "TRUE", aliases, active]
+            for email, name, password, _f, aliases, active in exported[1:]
         ]
-        answer = await upload(http, csv_bytes(edited), on_existing="update")
+        answer = await upload(http, csv_bytes(edited, exported[0]), on_existing="update")
         done = answer.json()
         if answer.status_code == 202:
             done = await wait_for(http, answer.headers["location"], "completed", "failed")
@@ -161,5 +162,6 @@ async def test_the_export_goes_back_in_unchanged_whatever_its_cells_start_with(
     assert sorted(before.values()) == sorted(restored(name) for name in HOSTILE_NAMES)
     assert "'=twice" in before.values() and "'Ollie" in before.values()
     assert "'=fx5@example.com" in exported.decode("utf-8-sig")  # neutralised in the file
-    assert (done["status"], done["updated"], done["added"]) == ("completed", len(rows), 0), done
+    # Nothing to change: every user left as it is (not written: skipped).
+    assert (done["status"], done["updated"], done["skipped"]) == ("completed", 0, len(rows)), done
     assert after == before

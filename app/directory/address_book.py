@@ -1,0 +1,107 @@
+"""All SQL about the directory's one address space: which user holds an address (its primary or
+an alias), a user's aliases, and writing them. The address key is unique, so the database
+itself refuses an address held twice, whatever wrote it and whatever the race."""
+
+import json
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, NamedTuple
+
+from sqlalchemy import ARRAY, String, any_, bindparam, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from app.db.models.directory import DirectoryAddress, DirectoryUser
+
+
+class Holder(NamedTuple):
+    """Who holds an address: the user, whether it is that user's primary, and the user's
+    primary address (lower-cased)."""
+
+    user_id: int
+    primary: bool
+    owner_key: str
+
+
+def keys_parameter(session: Session, keys: Collection[str]) -> Any:
+    """Many addresses as one parameter the database splits (a join target): building and
+    parsing thousands of IN parameters cost more than the lookup itself (100,000 addresses on
+    PostgreSQL: array parameter 0.37 s, = ANY(string_to_array(...)) 0.10 s; on SQLite: IN
+    batches of 5,000 0.19 s, a join with json_each 0.05 s). Addresses never hold a line
+    break."""
+    if session.get_bind().dialect.name == "postgresql":
+        joined = bindparam("keys", "\n".join(keys), String)
+        return func.string_to_array(joined, "\n", type_=ARRAY(String))
+    return func.json_each(bindparam("keys", json.dumps(list(keys)), String)).table_valued("value")
+
+
+class AddressRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def holders(self, keys: Collection[str], *, lock: bool = False) -> dict[str, Holder]:
+        """Who holds each of these lower-cased addresses (the free ones are left out), in one
+        query; lock: the holding users locked until the transaction ends (PostgreSQL, after
+        any writer of them still in flight; SQLite's writer holds the whole database)."""
+        if not keys:
+            return {}
+        address, user = DirectoryAddress, DirectoryUser
+        columns = select(address.address_key, address.user_id, address.primary, user.email_key)
+        listed = keys_parameter(self.session, keys)
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = columns.where(address.address_key == any_(listed))
+        else:
+            query = columns.join_from(listed, address, address.address_key == listed.c.value)
+        query = query.join(user, user.id == address.user_id)
+        if lock:
+            query = query.with_for_update(of=user)
+        found = self.session.execute(query)
+        return {key: Holder(user_id, primary, owner) for key, user_id, primary, owner in found}
+
+    def add(self, addresses: Sequence[tuple[str, int, bool]]) -> None:
+        """(address as written, its user, primary) each, in one executemany; the unique key
+        refuses an address already held (IntegrityError)."""
+        if addresses:
+            rows = [
+                {"address_key": address.lower(), "address": address, "user_id": user_id,
+                 "primary": primary}
+                for address, user_id, primary in addresses
+            ]  # fmt: skip
+            self.session.execute(insert(DirectoryAddress), rows)
+
+    def aliases_of(self, user_ids: Iterable[int]) -> dict[int, list[str]]:
+        """Each user's aliases as written, in their order of keys (no alias: no entry)."""
+        ids = list(user_ids)
+        if not ids:
+            return {}
+        query = (
+            select(DirectoryAddress.user_id, DirectoryAddress.address)
+            .where(
+                DirectoryAddress.user_id.in_(bindparam("ids", ids, expanding=True)),
+                DirectoryAddress.primary.is_(False),
+            )
+            .order_by(DirectoryAddress.user_id, DirectoryAddress.address_key)
+        )
+        found: dict[int, list[str]] = defaultdict(list)
+        for user_id, address in self.session.execute(query):
+            found[user_id].append(address)
+        return dict(found)
+
+    def replace_aliases(self, aliases_by_user: dict[int, Sequence[str]]) -> None:
+        """Each user's whole alias set becomes the one given (an empty one: none)."""
+        if not aliases_by_user:
+            return
+        ids = list(aliases_by_user)
+        self.session.execute(
+            delete(DirectoryAddress).where(
+                DirectoryAddress.user_id.in_(bindparam("ids", ids, expanding=True)),
+                DirectoryAddress.primary.is_(False),
+            )
+        )
+        self.add([(a, user_id, False) for user_id, given in aliases_by_user.items() for a in given])
+
+    def delete_of(self, user_ids: Iterable[int]) -> None:
+        """Every address of these users goes (free to be taken again)."""
+        ids = list(user_ids)
+        if ids:
+            chosen = DirectoryAddress.user_id.in_(bindparam("ids", ids, expanding=True))
+            self.session.execute(delete(DirectoryAddress).where(chosen))

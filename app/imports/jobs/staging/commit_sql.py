@@ -1,0 +1,113 @@
+"""All SQL of a job's commit: its staged users moved into the directory set-wise, a few
+statements however many users, with what directory/writes.py does one user at a time: new
+users with their primary addresses and aliases, existing users changed only where they differ
+(what they were kept for a revert, their version up), an event each."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    and_,
+    false,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+)
+from sqlalchemy.orm import Session
+
+from app.db.models.directory import DirectoryAddress, DirectoryEvent, DirectoryUser
+from app.db.models.staging import StagedAlias, StagedUser
+from app.directory.events import Actor, EventKind
+
+# No session objects to keep in step: without this the ORM asks for every row it changed.
+NO_SYNC = {"synchronize_session": False}
+
+
+def _count(result: Any) -> int:
+    return int(result.rowcount)
+
+
+class JobCommitRepository:
+    def __init__(self, session: Session, import_id: int, actor: Actor, now: datetime) -> None:
+        self.session = session
+        self.import_id = import_id
+        self.actor = actor
+        self.now = now
+
+    def _when(self) -> Any:
+        return literal(self.now, DirectoryUser.__table__.c.created_at.type)
+
+    def add_new(self) -> int:
+        """The new users in their rows' order, their primary addresses, their aliases and an
+        `added` event each. Raises IntegrityError when an address is held (taken meanwhile).
+        How many were added."""
+        staged, user = StagedUser, DirectoryUser
+        new = (
+            select(
+                staged.email, staged.email_key, staged.name, staged.password_hash,
+                staged.force_change_password, func.coalesce(staged.active, true()), literal(1),
+                self._when(), self._when(), literal(self.import_id), literal(self.import_id),
+            )
+            .where(staged.import_id == self.import_id, staged.existing.is_(False))
+            .order_by(staged.row)
+        )  # fmt: skip
+        columns = ["email", "email_key", "name", "password_hash", "force_change_password",
+                   "active", "version", "created_at", "updated_at", "import_id",
+                   "updated_by"]  # fmt: skip
+        # SQLAlchemy reports an INSERT's row count only when asked to keep it.
+        added = _count(
+            self.session.execute(
+                insert(user).from_select(columns, new),
+                execution_options={"preserve_rowcount": True},
+            )
+        )
+        if not added:
+            return 0
+        ours = user.import_id == self.import_id
+        primary = select(user.email_key, user.email, user.id, true()).where(ours)
+        aliases = (
+            select(StagedAlias.alias_key, StagedAlias.alias, user.id, false())
+            .join(user, and_(ours, user.email_key == StagedAlias.owner_key))
+            .join(staged, and_(staged.import_id == self.import_id, staged.row == StagedAlias.row))
+            .where(StagedAlias.import_id == self.import_id, staged.existing.is_(False))
+        )
+        for addresses in (primary, aliases):
+            self._add_addresses(addresses)
+        self._events(select(user.id, literal(EventKind.ADDED.value), literal("")).where(ours))
+        return added
+
+    def _add_addresses(self, query: Any) -> None:
+        columns = ["address_key", "address", "user_id", "is_primary"]
+        self.session.execute(insert(DirectoryAddress).from_select(columns, query))
+
+    def _events(self, query: Any) -> None:
+        """An event for each (user id, kind, fields) the query gives."""
+        rows = query.subquery()
+        events = select(
+            rows.c[0], self._when(), rows.c[1], literal(self.actor.key_name),
+            literal(self.import_id), rows.c[2],
+        )  # fmt: skip
+        columns = ["user_id", "at", "kind", "actor", "import_id", "fields"]
+        self.session.execute(insert(DirectoryEvent).from_select(columns, events))
+
+    def taken(self) -> list[tuple[int, int | None]]:
+        """What another writer took meanwhile (a race lost): (row, None) of a new user whose
+        address is held now, (row, position) of an alias another user holds; by row."""
+        staged, given, held, user = StagedUser, StagedAlias, DirectoryAddress, DirectoryUser
+        emails = (
+            select(staged.row, literal(None))
+            .join(held, held.address_key == staged.email_key)
+            .where(staged.import_id == self.import_id, staged.existing.is_(False))
+        )
+        aliases = (
+            select(given.row, given.position)
+            .join(held, held.address_key == given.alias_key)
+            .join(user, user.id == held.user_id)
+            .join(staged, and_(staged.import_id == self.import_id, staged.row == given.row))
+            .where(given.import_id == self.import_id, user.email_key != given.owner_key)
+        )
+        both = emails.union_all(aliases).subquery()
+        return [(row, position) for row, position in self.session.execute(
+            select(both).order_by(both.c[0]))]  # fmt: skip

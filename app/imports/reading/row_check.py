@@ -1,0 +1,125 @@
+"""One row checked by UserRow's rules, in its field order, without pydantic's machinery around
+them (a third of a row's cost): its errors (field alias -> column), or its checked values.
+tests/imports/reading/test_row_verdict.py keeps this equal to UserRow.model_validate."""
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import (
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
+
+from app.core.codes import RowCode
+from app.core.schemas import RowError
+from app.directory.rules import AROUND
+from app.imports.reading.cells import (
+    RowContext,
+    _active,
+    _address,
+    _boolean,
+    _name,
+    _password,
+    _password_hash,
+    aliases_cell,
+)
+from app.imports.reading.user_row import (
+    ACTIVE,
+    ALIASES,
+    EMAIL,
+    FORCE_CHANGE,
+    NAME,
+    NO_EXTRAS,
+    PASSWORD,
+    PASSWORD_HASH,
+    Extras,
+    UserRow,
+)
+
+_OUR_CODES = frozenset(code.value for code in RowCode)
+
+
+def row_errors(row: int, error: ValidationError) -> list[RowError]:
+    """The row's errors, column by column; pydantic's own (a wrong type) read as invalid_value."""
+    found = []
+    for detail in error.errors(include_url=False, include_context=False, include_input=False):
+        column = str(detail["loc"][0]) if detail["loc"] else None
+        if detail["type"] in _OUR_CODES:
+            code, message = detail["type"], detail["msg"]
+        else:
+            code, message = RowCode.INVALID_VALUE.value, "The value is not valid here."
+        found.append(RowError(row=row, column=column, code=RowCode(code), message=message))
+    return found
+
+
+def check_row(
+    row: int,
+    cells: tuple[str, str, str, str],
+    context: RowContext,
+    password_hash: str = "",
+    *,
+    hashed: bool | None = None,
+    keep: bool = True,
+    extras: Extras = NO_EXTRAS,
+) -> UserRow | list[RowError] | None:
+    """The row's errors, or (keep) the row as a UserRow, else None; context.address is the
+    row's address if valid. password_hash: the row's Password Hash cell, when the file has
+    that column; hashed: the row gives a hash (default: when that cell is not empty); extras:
+    its Aliases and Active cells, when the file has those columns."""
+    checked = checked_values(row, cells, context, password_hash, hashed=hashed, extras=extras)
+    if isinstance(checked, list):
+        return checked
+    return UserRow.model_construct(**checked) if keep else None
+
+
+def checked_values(
+    row: int,
+    cells: tuple[str, str, str, str],
+    context: RowContext,
+    password_hash: str = "",
+    *,
+    hashed: bool | None = None,
+    extras: Extras = NO_EXTRAS,
+) -> dict[str, Any] | list[RowError]:
+    """The row's errors, or its checked values by UserRow field (what check_row builds the
+    model from; a job keeps them without the model's cost).
+
+    UserRow's own rules are called in its field order, as model_validate calls them, without
+    pydantic's machinery around them (a third of a row's cost).
+    tests/imports/reading/test_row_verdict.py keeps this equal to model_validate."""
+    email, name, password, force = cells
+    context.address = None
+    context.hashed = bool(password_hash.strip(AROUND)) if hashed is None else hashed
+    errors: list[RowError] = []
+    values: dict[str, Any] = {}
+    checks: list[tuple[str, str, Callable[[], Any]]] = [
+        ("email", EMAIL, lambda: _address(email, context)),
+        ("name", NAME, lambda: _name(name)),
+        ("password", PASSWORD, lambda: _password(password, context)),
+        ("force_change_password", FORCE_CHANGE, lambda: _boolean(force)),
+    ]
+    if context.hashed:
+        checks.append(("password_hash", PASSWORD_HASH, lambda: _password_hash(password_hash)))
+    if extras.active is not None:
+        active = extras.active
+        checks.append(("active", ACTIVE, lambda: _active(active)))
+    for field_name, column, check in checks:
+        try:
+            values[field_name] = check()
+        except PydanticCustomError as exc:
+            errors.append(_failed(row, column, exc))
+    if extras.aliases is not None:  # every problem of the cell, each naming its entry
+        values["aliases"], problems = aliases_cell(extras.aliases, context)
+        errors += [RowError(row=row, column=ALIASES, code=p.code, message=p.message)
+                   for p in problems]  # fmt: skip
+    return errors or values
+
+
+def _failed(row: int, column: str, exc: PydanticCustomError) -> RowError:
+    return RowError(row=row, column=column, code=RowCode(exc.type), message=exc.message())
+
+
+def row_verdict(row: int, cells: tuple[str, str, str, str], context: RowContext) -> list[RowError]:
+    """The errors of a row with no password hash (none: []): a dry run's verdict, no model."""
+    checked = check_row(row, cells, context, hashed=False, keep=False)
+    return checked if isinstance(checked, list) else []
