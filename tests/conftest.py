@@ -62,6 +62,8 @@ def _isolate_from_the_developer() -> None:
     ./data (its staging key made jobs possible where a test expects none): USERIMPORT_* and
     DATABASE_URL are dropped, and the staging key file is looked for in a folder of their own."""
     for name in list(os.environ):
+        if name == "USERIMPORT_SCREENSHOTS_DIR":  # the tests' own: where screenshots go
+            continue
         if name.startswith("USERIMPORT_") or name in ("DATABASE_URL", "DATABASE_URL_FILE"):
             del os.environ[name]
     os.environ["USERIMPORT_STAGING_KEY_FILE"] = str(_OWN_FOLDER / "staging.key")

@@ -1,10 +1,11 @@
 // The upload page: the API key from this tab's sessionStorage, a file, and the service's answers.
-const KEY_STORAGE = "userimport.apiKey";
+import {
+  $, JOBS_HINT, KEY_STORAGE, apiKey, cell, download, explain, filename, headers, keyGiven,
+  newIdempotencyKey, say,
+} from "./shared.js";
+import { loadUsers, setupUsers } from "./users.js";
+
 const POLL_MS = 1000;
-const USERS_PER_PAGE = 20;
-const JOBS_HINT = "an operator can enable larger imports as background jobs " +
-  "(USERIMPORT_MAX_ROWS, with a staging key and workers)";
-const $ = (id) => document.getElementById(id);
 
 let chosen = null; // the File to send
 let jobLocation = null;
@@ -13,35 +14,10 @@ let busy = false; // a request of the file section is on its way: its buttons ar
 // double-click, a retry after the network failed) sends the same key, so it is answered again
 // instead of imported twice. A new file or other options make a new key.
 let attempt = null; // { signature, key, dryRun }
-let usersCursor = null;
 
-function apiKey() {
-  return $("api-key").value.trim();
-}
 
-function headers(extra = {}) {
-  return { Authorization: `Bearer ${apiKey()}`, ...extra };
-}
 
-function say(text, tone = "") {
-  const status = $("status");
-  status.textContent = text;
-  status.className = tone;
-}
 
-// Nothing is sent without a key: the page asks for it first.
-function keyGiven() {
-  if (apiKey()) return true;
-  say("Enter the admin API key first.", "bad");
-  $("api-key").focus();
-  return false;
-}
-
-function newIdempotencyKey() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-    b.toString(16).padStart(2, "0")).join("");
-}
 
 function choose(file) {
   chosen = file || null;
@@ -49,23 +25,8 @@ function choose(file) {
   if (!chosen) $("file-input").value = "";
 }
 
-function cell(row, text) {
-  const td = document.createElement("td");
-  td.textContent = text ?? "";
-  row.appendChild(td);
-  return td;
-}
 
 // The service's own words where they are meant for a person; for a key problem, the page's.
-function explain(answer, data) {
-  if (answer.status === 401) return "The API key was not accepted; check it and try again.";
-  if (answer.status === 403) return "This key may only read; importing needs an admin key.";
-  if (answer.status === 413) return `The file is larger than the service accepts; ${JOBS_HINT}.`;
-  if (answer.status === 429 || answer.status === 503) {
-    return "The service is busy; try again in a few seconds.";
-  }
-  return (data.detail || `The service answered ${answer.status}.`).replaceAll("`", "");
-}
 
 function showErrors(problem) {
   const errors = [...(problem.errors || [])].sort(
@@ -160,19 +121,7 @@ async function send(dryRun) {
   loadHistory();
 }
 
-function download(blob, name) {
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(blob);
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-}
 
-function filename(answer, fallback) {
-  const match = /filename="([^"]+)"/.exec(answer.headers.get("content-disposition") || "");
-  return match ? match[1] : fallback;
-}
 
 // The refusal on screen again, as the CSV error file: the same request and Idempotency-Key,
 // so the service answers it from what it kept and records no new import.
@@ -238,8 +187,8 @@ function statusText(item) {
 async function revert(item) {
   if (!keyGiven()) return;
   const question = `Revert import ${item.id}? The ${item.added} user(s) it added will be ` +
-    `deleted, and the ${item.updated} user(s) it updated get back the name, flag and password ` +
-    "they had before it.";
+    `deleted, and the ${item.updated} user(s) it updated get back the name, flag, password, ` +
+    "aliases and status they had before it.";
   if (!window.confirm(question)) return;
   const answer = await fetch(`/imports/${item.id}/revert`, {
     method: "POST",
@@ -251,8 +200,8 @@ async function revert(item) {
       `${item.updated} restored.`, "ok");
   } else if (data.code === "users_changed_since") {
     const shown = (data.users || []).slice(0, 5).join(", ");
-    say(`Import ${item.id} was not reverted: ${data.user_count} of its users were changed by ` +
-      `a later import since (${shown}); revert that import first.`, "bad");
+    say(`Import ${item.id} was not reverted: ${data.user_count} of its users were changed ` +
+      `since (${shown}); revert the later import, or fix those users, first.`, "bad");
   } else say(explain(answer, data), "bad");
   loadHistory();
   loadUsers(true);
@@ -290,56 +239,8 @@ async function loadHistory() {
   }
 }
 
-function userFilter() {
-  const email = $("user-email").value.trim();
-  return email ? `&email=${encodeURIComponent(email)}` : "";
-}
 
-async function loadUsers(first) {
-  if (!apiKey()) return;
-  if (first) usersCursor = null;
-  const cursor = usersCursor ? `&cursor=${encodeURIComponent(usersCursor)}` : "";
-  const answer = await fetch(`/users?limit=${USERS_PER_PAGE}${userFilter()}${cursor}`, {
-    headers: headers(),
-  });
-  const data = await answer.json().catch(() => ({}));
-  if (!answer.ok) {
-    say(explain(answer, data), "bad");
-    return;
-  }
-  const body = $("users").querySelector("tbody");
-  body.replaceChildren();
-  for (const user of data.items) {
-    const row = document.createElement("tr");
-    cell(row, user.email);
-    cell(row, user.name);
-    cell(row, user.force_change_password ? "yes" : "no");
-    cell(row, new Date(user.created_at).toLocaleString());
-    cell(row, user.import_id ?? "");
-    body.appendChild(row);
-  }
-  if (!data.items.length) {
-    const row = document.createElement("tr");
-    cell(row, userFilter() ? "No user has this address." : "No users yet.").colSpan = 5;
-    body.appendChild(row);
-  }
-  usersCursor = data.next_cursor;
-  $("users-next").disabled = !usersCursor;
-}
 
-async function exportUsers() {
-  if (!keyGiven()) return;
-  const answer = await fetch(`/users?${userFilter().slice(1)}`, {
-    headers: headers({ Accept: "text/csv" }),
-  });
-  if (!answer.ok) {
-    say(explain(answer, await answer.json().catch(() => ({}))), "bad");
-    return;
-  }
-  const name = filename(answer, "users.csv");
-  download(await answer.blob(), name);
-  say(`The users were saved as ${name}: edit it and import it with "Update them".`, "ok");
-}
 
 function start() {
   const keyInput = $("api-key");
@@ -374,17 +275,7 @@ function start() {
   $("download-errors").addEventListener("click", downloadErrors);
   $("cancel-button").addEventListener("click", cancelJob);
   $("refresh-history").addEventListener("click", loadHistory);
-  $("user-search").addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (keyGiven()) loadUsers(true);
-  });
-  $("all-users").addEventListener("click", () => {
-    $("user-email").value = "";
-    if (keyGiven()) loadUsers(true);
-  });
-  $("users-first").addEventListener("click", () => keyGiven() && loadUsers(true));
-  $("users-next").addEventListener("click", () => keyGiven() && loadUsers(false));
-  $("export-users").addEventListener("click", exportUsers);
+  setupUsers();
   if (keyInput.value) {
     loadHistory();
     loadUsers(true);

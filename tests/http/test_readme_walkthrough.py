@@ -53,5 +53,10 @@ def test_the_readme_curl_session_runs_as_written(
     exported = (tmp_path / "everyone.csv").read_text(encoding="utf-8-sig")
     assert exported.startswith('"Email","Name","Password","Force Change Password"')
     assert '"ana@example.com","Ana Smith-Jones","","TRUE"' in exported  # as edited
-    reverted = json.loads(out[out.rindex('{"id":') :])  # step 6 answers last
-    assert (reverted["status"], reverted["updated"]) == ("reverted", 2), out
+    reverted, _ = json.JSONDecoder().raw_decode(
+        out[out.rindex('{"id":', 0, out.index('"status":"reverted"')) :]
+    )
+    assert (reverted["status"], reverted["updated"]) == ("reverted", 1), out  # hr@ was unchanged
+    assert '"aliases":["asmith@example.com"]' in out and '"active":false' in out  # step 7
+    events = json.loads(out[out.rindex('{"items":') :])["items"]  # step 7 answers last
+    assert [e["kind"] for e in events][:2] == ["disabled", "reverted"], events

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -24,7 +25,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from bench.server import Server
 from tests.conftest import ADMIN_AUTH, ADMIN_KEY, IN_CI
-from tests.helpers import csv_bytes, user_rows
+from tests.helpers import HEADER, csv_bytes, user_rows
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -377,7 +378,7 @@ def test_the_users_section_finds_pages_and_exports(
     assert "Update them" in saved
     assert exported is not None
     rows = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
-    assert rows[0] == ["Email", "Name", "Password", "Force Change Password"]
+    assert rows[0] == ["Email", "Name", "Password", "Force Change Password", "Aliases", "Active"]
     assert len(rows) == 26 and all(row[2] == "" for row in rows[1:])
 
 
@@ -408,3 +409,78 @@ def test_an_import_is_reverted_from_the_history_after_a_confirmation(
     assert done == f"Import {record['id']} was reverted: 4 user(s) deleted, 0 restored."
     assert "Revert" not in history.split("reverted", 1)[1].split("\n", 1)[0]
     assert left == []
+
+
+def user_of(server: Server, email: str) -> dict[str, Any] | None:
+    answer = httpx.get(server.url + "/users", params={"address": email}, headers=ADMIN_AUTH)
+    items: list[dict[str, Any]] = answer.json()["items"]
+    return items[0] if items else None
+
+
+def user_row(browser: WebDriver, email: str) -> str:
+    for row in browser.find_elements(By.CSS_SELECTOR, "#users tbody tr"):
+        if row.text.startswith(email):
+            return str(row.text)
+    return ""
+
+
+def test_a_user_is_edited_disabled_enabled_and_deleted_in_the_users_section(
+    browser: WebDriver, live_service: SERVED, tmp_path: Path
+) -> None:
+    users = tmp_path / "users.csv"
+    rows = [[*row, f"al{n}@example.com"] for n, row in enumerate(user_rows(3))]
+    users.write_bytes(csv_bytes(rows, [*HEADER, "Aliases"]))
+    with live_service() as server:
+        open_page(browser, server)
+        choose(browser, users)
+        browser.find_element(By.ID, "import-button").click()
+        wait_for_text(browser, "status", "Imported")
+        listed = wait_for_text(browser, "users", "al0@example.com")
+        browser.find_element(By.CSS_SELECTOR, "button[aria-label='Edit user0@example.com']").click()
+        name = browser.find_element(By.ID, "edit-name")
+        name.clear()
+        name.send_keys("Ana Lima")
+        aliases = browser.find_element(By.ID, "edit-aliases")
+        aliases.send_keys("\nana.lima@example.com")
+        browser.find_element(By.ID, "edit-save").click()
+        saved = wait_for_text(browser, "status", "saved")
+        wait_for_text(browser, "users", "Ana Lima")
+        edited_row = user_row(browser, "user0@example.com")
+        browser.find_element(
+            By.CSS_SELECTOR, "button[aria-label='Disable user1@example.com']"
+        ).click()
+        wait_for_text(browser, "status", "user1@example.com was disabled")
+        disabled_row = user_row(browser, "user1@example.com")
+        disabled = user_of(server, "user1@example.com")
+        browser.find_element(
+            By.CSS_SELECTOR, "button[aria-label='Enable user1@example.com']"
+        ).click()
+        wait_for_text(browser, "status", "user1@example.com was enabled")
+        enabled = user_of(server, "user1@example.com")
+        browser.find_element(
+            By.CSS_SELECTOR, "button[aria-label='Delete user2@example.com']"
+        ).click()
+        question = browser.switch_to.alert.text
+        browser.switch_to.alert.dismiss()  # no: nothing happens
+        kept = user_of(server, "user2@example.com")
+        browser.find_element(
+            By.CSS_SELECTOR, "button[aria-label='Delete user2@example.com']"
+        ).click()
+        browser.switch_to.alert.accept()
+        wait_for_text(browser, "status", "user2@example.com was deleted")
+        screenshot(browser, tmp_path, "users-edited.png")
+        gone = user_of(server, "al2@example.com")
+        ana = user_of(server, "ana.lima@example.com")
+        violations = csp_violations(browser)
+
+    assert "al1@example.com" in listed and "active" in listed
+    assert "saved" in saved
+    assert "Ana Lima" in edited_row and "ana.lima@example.com" in edited_row
+    assert ana is not None and ana["email"] == "user0@example.com"
+    assert ana["aliases"] == ["al0@example.com", "ana.lima@example.com"]
+    assert "disabled" in disabled_row
+    assert disabled is not None and disabled["active"] is False
+    assert enabled is not None and enabled["active"] is True
+    assert "Delete user2@example.com (User 2)?" in question and "become free" in question
+    assert kept is not None and gone is None
+    assert violations == []
