@@ -25,14 +25,17 @@ from bench.server import postgres_schema, running_server, running_workers
 ROWS = 100_000
 
 
-def prehashed_csv(rows: int) -> bytes:
+def prehashed_csv(rows: int, *, aliases: bool = False) -> bytes:
+    """Users with imported hashes; aliases: one alias each (an Aliases column)."""
     # A few distinct hashes, as an export holds (bcrypt's cost 4: only making them is cheap).
     hashes = [
         bcrypt.hashpw(f"pw-{n}".encode(), bcrypt.gensalt(rounds=4)).decode() for n in range(16)
     ]
-    lines = ["Email,Name,Password,Force Change Password,Password Hash"]
+    header = "Email,Name,Password,Force Change Password,Password Hash"
+    lines = [header + (",Aliases" if aliases else "")]
     lines += [
         f"hashed{n}@bench{n % 20}.example.com,Bench User {n},,FALSE,{hashes[n % 16]}"
+        + (f",alias{n}@bench{n % 20}.example.com" if aliases else "")
         for n in range(rows)
     ]
     return ("\r\n".join(lines) + "\r\n").encode()

@@ -6,7 +6,7 @@ children (the file-checking processes), each worker; and how many of the machine
 busy from each status to the next (on a machine with few cores, what bounds 2 workers vs 1).
 
 TEST_DATABASE_URL=postgresql+psycopg://... .venv/bin/python -m bench.scale [ROWS ...]
-    [--workers N ...] [--dry-run-rows N]
+    [--workers N ...] [--dry-run-rows N] [--aliases]
 """
 
 import argparse
@@ -111,15 +111,18 @@ def main() -> None:
     parser.add_argument("rows", nargs="*", type=int, default=[1_000_000, 5_000_000])
     parser.add_argument("--workers", nargs="*", type=int, default=[2, 1])
     parser.add_argument("--dry-run-rows", type=int, default=1_000_000)
+    parser.add_argument("--aliases", action="store_true", help="one alias a user")
     args = parser.parse_args()
     pg = os.environ.get("TEST_DATABASE_URL")
     if not pg:
         sys.exit("bench.scale needs PostgreSQL: set TEST_DATABASE_URL")
     table: list[Row] = []
     for rows in args.rows:
-        data = prehashed_csv(rows)
+        data = prehashed_csv(rows, aliases=args.aliases)
         floor = parse_floor(data)
-        print(f"{rows:,} rows, {len(data) / 1e6:,.0f} MB, csv.reader {floor:.2f} s", flush=True)
+        aliased = ", an alias each" if args.aliases else ""
+        print(f"{rows:,} rows{aliased}, {len(data) / 1e6:,.0f} MB, csv.reader {floor:.2f} s",
+              flush=True)  # fmt: skip
         times = {}
         for workers in args.workers:
             with postgres_schema(pg) as url:

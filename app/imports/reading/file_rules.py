@@ -87,10 +87,8 @@ class FileChecker:
         # Every valid alias of the file, first occurrence: key -> (row, position, the row's
         # Email lower-cased): each must be free, in the file and in the directory.
         self.aliases: dict[str, tuple[int, int, str]] = {}
-        # The later occurrences of an alias (or Email) seen before: (key, row, position).
-        self.alias_repeats: list[tuple[str, int, int]] = []
-        # Every alias of the valid rows, repeats too: (row, position, alias, the row's Email
-        # lower-cased): what a job's part stages for the plan to check across parts.
+        # A part of a file's: every alias of its valid rows, repeats too: (row, position,
+        # alias, the row's Email lower-cased), staged for the plan to check across parts.
         self.alias_list: list[tuple[int, int, str, str]] = []
 
     def check(
@@ -128,20 +126,22 @@ class FileChecker:
             self.users.append(CheckedUser.of(row, checked))
 
     def _note_aliases(self, row: int, key: str, values: dict[str, Any]) -> list[RowError]:
-        """Remember a valid row's aliases; the errors of those on an earlier row (in a part of
-        a file: none, they are only noted, and found across all parts at once)."""
+        """Remember a valid row's aliases, and the errors of those on an earlier row. A part of a
+        file keeps them in a list only: they are staged, and their repeats found across all
+        parts at once."""
+        given = values.get("aliases") or ()
+        if not self.report_repeats:
+            self.alias_list.extend((row, position, alias, key) for position, alias in given)
+            return []
         found = []
-        for position, alias in values.get("aliases") or ():
-            self.alias_list.append((row, position, alias, key))
+        for position, alias in given:
             alias_key = alias.lower()
             earlier = self.first_rows.get(alias_key)
             if earlier is None and alias_key in self.aliases:
                 earlier = self.aliases[alias_key][0]
             if earlier is None:
                 self.aliases[alias_key] = (row, position, key)
-                continue
-            self.alias_repeats.append((alias_key, row, position))
-            if self.report_repeats:
+            else:
                 found.append(duplicate_error(row, earlier, position))
         return found
 

@@ -67,11 +67,12 @@ class JobCommitRepository:
             return 0
         ours = user.import_id == self.import_id
         primary = select(user.email_key, user.email, user.id, true()).where(ours)
+        # Only a new user was added by this import: the aliases of a row that updates or skips
+        # an existing user find none.
         aliases = (
             select(StagedAlias.alias_key, StagedAlias.alias, user.id, false())
             .join(user, and_(ours, user.email_key == StagedAlias.owner_key))
-            .join(staged, and_(staged.import_id == self.import_id, staged.row == StagedAlias.row))
-            .where(StagedAlias.import_id == self.import_id, staged.existing.is_(False))
+            .where(StagedAlias.import_id == self.import_id)
         )
         for addresses in (primary, aliases):
             self._add_addresses(addresses)
