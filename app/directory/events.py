@@ -1,17 +1,21 @@
 """Who changed what: every change to a user as an event (when, by which key, through which
 import, what kind, the names of the fields it changed, never their values), and all SQL about
-events. Events outlive their user and are pruned with the import records' retention."""
+events. Events outlive their user and are pruned with the import records' retention.
+
+A user's first event, `added`, is read from the user itself while it exists (created_at,
+created_by, import_id): an import adding a million users writes no million events repeating
+them. Deleting a user stores its `added` first, so its history outlives it."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import ColumnElement, delete, insert, literal, select
 from sqlalchemy.orm import Session
 
 from app.db.models.base import utcnow
-from app.db.models.directory import DirectoryEvent
+from app.db.models.directory import DirectoryEvent, DirectoryUser
 
 
 class EventKind(StrEnum):
@@ -53,6 +57,23 @@ class Change:
     fields: Sequence[str] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Event:
+    """An event as shown; id None for `added` (first, whenever it was stored)."""
+
+    id: int | None
+    at: datetime
+    kind: str
+    actor: str | None
+    import_id: int | None
+    fields: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, stored: DirectoryEvent) -> "Event":
+        fields = tuple(name for name in stored.fields.split(",") if name)
+        return cls(stored.id, stored.at, stored.kind, stored.actor, stored.import_id, fields)
+
+
 class EventRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -69,21 +90,41 @@ class EventRepository:
         if rows:
             self.session.execute(insert(DirectoryEvent), rows)
 
-    def page(self, user_id: int, limit: int, before_id: int | None) -> Sequence[DirectoryEvent]:
-        """The user's events, newest first, limit + 1 of them (to tell if more follow)."""
+    def keep_added(self, users: ColumnElement[bool]) -> None:
+        """Store the `added` event of the users chosen (about to be deleted), as read from
+        them."""
+        user = DirectoryUser
+        added = select(
+            user.id, user.created_at, literal(EventKind.ADDED.value), user.created_by,
+            user.import_id, literal(""),
+        ).where(users)  # fmt: skip
+        columns = ["user_id", "at", "kind", "actor", "import_id", "fields"]
+        self.session.execute(insert(DirectoryEvent).from_select(columns, added))
+
+    def page(self, user_id: int, limit: int, before_id: int | None) -> list[Event]:
+        """The user's events after its `added`, newest first, limit + 1 of them (to tell if
+        more follow)."""
         query = (
             select(DirectoryEvent)
-            .where(DirectoryEvent.user_id == user_id)
+            .where(DirectoryEvent.user_id == user_id, DirectoryEvent.kind != EventKind.ADDED)
             .order_by(DirectoryEvent.id.desc())
             .limit(limit + 1)
         )
         if before_id is not None:
             query = query.where(DirectoryEvent.id < before_id)
-        return self.session.scalars(query).all()
+        return [Event.of(event) for event in self.session.scalars(query)]
 
-    def any_for(self, user_id: int) -> bool:
-        query = select(DirectoryEvent.id).where(DirectoryEvent.user_id == user_id).limit(1)
-        return self.session.scalar(query) is not None
+    def added(self, user_id: int) -> "Event | None":
+        """The user's `added` event, read from the user, or stored when it was deleted (None:
+        no such user, or its history pruned)."""
+        user = self.session.get(DirectoryUser, user_id)
+        if user is not None:
+            return Event(None, user.created_at, EventKind.ADDED, user.created_by, user.import_id)
+        query = select(DirectoryEvent).where(
+            DirectoryEvent.user_id == user_id, DirectoryEvent.kind == EventKind.ADDED
+        )
+        stored = self.session.scalars(query.limit(1)).first()
+        return None if stored is None else replace(Event.of(stored), id=None)
 
     def delete_before(self, cutoff: datetime) -> int:
         deleted = self.session.execute(delete(DirectoryEvent).where(DirectoryEvent.at < cutoff))

@@ -12,11 +12,11 @@ from app.core.spreadsheet import wants_csv
 from app.db.models.base import MAX_EMAIL_LENGTH, MAX_ID
 from app.db.models.directory import DirectoryUser
 from app.directory.address_book import AddressRepository
-from app.directory.events import Actor, EventRepository
+from app.directory.events import Actor
 from app.directory.export import export
 from app.directory.repository import UserFilter, UserRepository
 from app.directory.schemas import EventOut, EventPage, UserOut, UserPage, UserPatch
-from app.directory.service import apply_patch, check_patch, etag, found, remove
+from app.directory.service import apply_patch, check_patch, etag, events_page, found, remove
 from app.http.deps import DatabaseDep, SettingsDep
 from app.http.pagination import decode_cursor, split_page
 from app.http.problems import problem_responses
@@ -192,14 +192,10 @@ async def list_events(
     before = decode_cursor(cursor) if cursor else None
 
     def load(session: Session) -> EventPage:
-        events = EventRepository(session)
-        rows = events.page(user_id, limit, before)
-        if not rows and before is None and UserRepository(session).get(user_id) is None:
-            found(session, user_id)  # 404: no such user, and no history of one
-        page, next_cursor = split_page(rows, limit, lambda event: event.id)
+        page, next_cursor = events_page(session, user_id, limit, before)
         items = [
             EventOut(id=e.id, at=e.at, kind=e.kind, actor=e.actor, import_id=e.import_id,
-                     fields=[f for f in e.fields.split(",") if f])
+                     fields=list(e.fields))
             for e in page
         ]  # fmt: skip
         return EventPage(items=items, next_cursor=next_cursor)

@@ -57,7 +57,10 @@ class UserPatch(Schema):
 
 
 class EventOut(Schema):
-    id: int = Field(description="Events are numbered in the order they happened.")
+    id: int | None = Field(
+        description="Events are numbered in the order they happened; null for `added`, "
+        "always the first."
+    )
     at: datetime = Field(description="When (UTC).")
     kind: str = Field(
         description="added, updated, disabled, enabled, aliases_changed, deleted or reverted."

@@ -17,12 +17,13 @@ from app.db.models.base import utcnow
 from app.db.models.directory import DirectoryUser
 from app.directory.address_book import AddressRepository
 from app.directory.addresses import AddressValidator
-from app.directory.events import Actor
+from app.directory.events import Actor, Event, EventRepository
 from app.directory.problems import AddressTakenError, InvalidUserError, VersionMismatchError
 from app.directory.repository import UserRepository
 from app.directory.rules import Domains, check_aliases, check_name, check_password
 from app.directory.schemas import UserPatch
 from app.directory.writes import KEEP_PASSWORD, Edit, delete_user, edit_users
+from app.http.pagination import encode_cursor, split_page
 
 _ETAG = re.compile(r'\s*(?:W/)?"(\d+)"\s*')
 
@@ -133,3 +134,27 @@ def remove(session: Session, user_id: int, if_match: str | None, actor: Actor) -
     user = found(session, user_id, lock=True)
     check_if_match(if_match, user)
     delete_user(session, user_id, actor, utcnow())
+
+
+def events_page(
+    session: Session, user_id: int, limit: int, before_id: int | None
+) -> tuple[list[Event], str | None]:
+    """A page of the user's events, newest first, and the cursor of the next (None: the end):
+    its `added` last, on a page of its own when the one before is full. 404 when there is no
+    such user and no history of one."""
+    events = EventRepository(session)
+    page, next_cursor = split_page(events.page(user_id, limit, before_id), limit, _event_id)
+    if next_cursor is None:  # no later event left: its `added` ends the history
+        added = events.added(user_id)
+        if added is not None and len(page) < limit:
+            page.append(added)
+        elif added is not None:
+            next_cursor = encode_cursor(_event_id(page[-1]))
+    if not page and before_id is None:
+        found(session, user_id)
+    return page, next_cursor
+
+
+def _event_id(event: Event) -> int:
+    assert event.id is not None  # (only `added` has none, and it is last)
+    return event.id

@@ -56,13 +56,14 @@ class Before:
 
 def add_users(session: Session, users: Sequence[NewUser], actor: Actor, now: datetime) -> list[int]:
     """Add the users with their primary addresses and aliases; their ids, in order. Raises
-    IntegrityError when one of the addresses is held already (the database's unique key)."""
+    IntegrityError when one of the addresses is held already (the database's unique key).
+    Their `added` events are read from them (events.py)."""
     ids = UserRepository(session).add(
         [
             {"email": user.email, "email_key": user.email.lower(), "name": user.name,
              "password_hash": user.password_hash,
              "force_change_password": user.force_change_password, "active": user.active,
-             "version": 1, "created_at": now, "updated_at": now,
+             "version": 1, "created_at": now, "created_by": actor.key_name, "updated_at": now,
              "import_id": actor.import_id, "updated_by": actor.import_id}
             for user in users
         ]
@@ -71,7 +72,6 @@ def add_users(session: Session, users: Sequence[NewUser], actor: Actor, now: dat
     primaries = [(user.email, user_id, True) for user, user_id in pairs]
     aliases = [(alias, user_id, False) for user, user_id in pairs for alias in user.aliases]
     AddressRepository(session).add(primaries + aliases)
-    EventRepository(session).record([Change(n, EventKind.ADDED) for n in ids], actor, now)
     return ids
 
 
@@ -137,7 +137,10 @@ def _event_kind(fields: Sequence[str], edit: Edit) -> EventKind:
 
 
 def delete_user(session: Session, user_id: int, actor: Actor, now: datetime) -> None:
-    """The user goes, its addresses free to be taken again; its events stay."""
+    """The user goes, its addresses free to be taken again; its events stay (its `added`
+    stored now: the user it was read from goes)."""
+    events = EventRepository(session)
+    events.keep_added(DirectoryUser.id == user_id)
     AddressRepository(session).delete_of([user_id])
     UserRepository(session).delete([user_id])
-    EventRepository(session).record([Change(user_id, EventKind.DELETED)], actor, now)
+    events.record([Change(user_id, EventKind.DELETED)], actor, now)

@@ -45,6 +45,11 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
         batch.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("created_by", sa.String(64), nullable=True))
+    op.execute(
+        "UPDATE directory_user SET created_by = "
+        "(SELECT created_by FROM user_import WHERE user_import.id = directory_user.import_id)"
+    )
     with op.batch_alter_table("import_change") as batch:
         batch.add_column(
             sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
@@ -104,6 +109,7 @@ def downgrade() -> None:
         batch.drop_column("aliases_kept")
         batch.drop_column("active")
     with op.batch_alter_table("directory_user", table_kwargs=AUTOINCREMENT) as batch:
+        batch.drop_column("created_by")
         batch.drop_column("updated_at")
         batch.drop_column("version")
         batch.drop_column("active")

@@ -216,6 +216,48 @@ async def test_every_change_is_an_event_with_its_actor_and_no_value(
         assert value not in stored  # no event holds a value
 
 
+@pytest.mark.parametrize("limit", [1, 2, 3, 50])
+async def test_events_page_by_page_are_the_whole_history_with_added_last(
+    app_factory: AppFactory, limit: int
+) -> None:
+    """The `added` of a user is read from it (an import writes no event per user it adds) and
+    kept as an event when the user is deleted: either way it ends the history, whatever the
+    page size."""
+    app = app_factory()
+    async with started(app) as http:
+        added = (await upload(http, csv_bytes(user_rows(1)))).json()
+        uid = (await first_user(http))["id"]
+        for name in ("One", "Two"):
+            await http.patch(f"/users/{uid}", json={"name": name})
+        alive = await all_events(http, uid, limit)
+        await http.delete(f"/users/{uid}")
+        after = await all_events(http, uid, limit)
+    with app.state.engine.connect() as connection:
+        stored = connection.execute(text("SELECT kind FROM directory_event")).scalars().all()
+
+    assert [(e["kind"], e["id"] is None) for e in alive] == [
+        ("updated", False), ("updated", False), ("added", True)
+    ]  # fmt: skip
+    assert after[1:] == alive  # the user's `added` outlives it, as it was
+    assert after[-1]["import_id"] == added["id"] and after[-1]["actor"] == "USERIMPORT_API_KEY"
+    assert after[0]["kind"] == "deleted"
+    assert sorted(stored) == ["added", "deleted", "updated", "updated"]
+
+
+async def all_events(http: httpx.AsyncClient, uid: int, limit: int) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(10):
+        params: dict[str, Any] = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        page = (await http.get(f"/users/{uid}/events", params=params)).json()
+        assert len(page["items"]) <= limit
+        found += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return found
+    raise AssertionError("the pages never end")
+
+
 async def test_a_revert_is_refused_once_an_api_call_changed_its_user(
     app_factory: AppFactory,
 ) -> None:

@@ -31,6 +31,9 @@ class DirectoryUser(Base):
     # Bumped by every write (an import, a revert, an API call): the ETag of GET /users/{id}.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Who added the user (an API key's name): with created_at and import_id, its `added` event,
+    # read from the user itself (stored as an event only once the user is deleted).
+    created_by: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The import that added the user; None once that import's record was pruned. Not a foreign
     # key: a job's commit adds a million users in one statement, and the database checked the
@@ -60,7 +63,9 @@ class DirectoryAddress(Base):
 class DirectoryEvent(Base):
     """A change to a user: when, by whom (an API key's name; an import's id too when an import
     or its revert made it), what kind, and the names of the fields it changed, never their
-    values. Kept after the user is deleted; pruned with the import records' retention."""
+    values. Kept after the user is deleted; pruned with the import records' retention. A user's
+    `added` is read from the user while it exists (a job adding a million users writes no
+    million events saying what its users say), and stored here when it is deleted."""
 
     __tablename__ = "directory_event"
     __table_args__ = (

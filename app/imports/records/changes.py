@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models.directory import DirectoryAddress, DirectoryEvent, DirectoryUser
 from app.db.models.imports import ImportChange, ImportChangeAlias
-from app.directory.events import Actor, EventKind
+from app.directory.events import Actor, EventKind, EventRepository
 from app.directory.writes import Before
 
 
@@ -155,7 +155,7 @@ class ChangeRepository:
 
     def _events(self, import_id: int, actor: Actor, now: datetime) -> None:
         """One event a user the revert restores (reverted: the fields it gives back) or
-        deletes (deleted)."""
+        deletes (deleted, after its `added`, stored now)."""
         user, change = DirectoryUser, ImportChange
         differs = [
             (user.name != change.name, "name,"),
@@ -176,8 +176,10 @@ class ChangeRepository:
             .join(change, and_(change.user_id == user.id, change.import_id == import_id))
             .where(user.updated_by == import_id)
         )
+        ours = and_(user.import_id == import_id, user.updated_by == import_id)
+        EventRepository(self.session).keep_added(ours)
         deleted = select(user.id, *common, literal(EventKind.DELETED.value), literal("")).where(
-            user.import_id == import_id, user.updated_by == import_id
+            ours
         )
         for events in (restored, deleted):
             self.session.execute(insert(DirectoryEvent).from_select(columns, events))

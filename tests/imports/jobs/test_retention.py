@@ -42,19 +42,24 @@ async def test_prune_keeps_recent_records_then_removes_them_and_no_user(
     with app.state.session_factory.begin() as session:  # its 24 h are over
         session.execute(update(IdempotencyRecord).values(expires_at=utcnow() - timedelta(hours=1)))
     assert [r.status_code for r in (added, refused, checked, replayable)] == [201, 422, 200, 201]
+    first = (await all_users(client))[0]["id"]
+    for name in ("Renamed", "Again"):  # two events stored (an added one is read from the user)
+        await client.patch(f"/users/{first}", json={"name": name})
 
     kept = prune(capsys, "--older-than", "1")
     listed_after_one_day = (await client.get("/imports")).json()["items"]
     removed = prune(capsys, "--older-than", "0")
     listed_after_zero = (await client.get("/imports")).json()["items"]
     users = await all_users(client)
+    history = (await client.get(f"/users/{first}/events")).json()["items"]
 
     assert "pruned 0 import record(s)" in kept and "1 expired idempotency record(s)" in kept
     assert len(listed_after_one_day) == 4
     assert "pruned 4 import record(s)" in removed
-    assert ", 0 user event(s)" in kept and ", 4 user event(s)" in removed  # one a user added
+    assert ", 0 user event(s)" in kept and ", 2 user event(s)" in removed
     assert listed_after_zero == []
     assert len(users) == 4 and {user["import_id"] for user in users} == {None}
+    assert [(e["kind"], e["import_id"]) for e in history] == [("added", None)]
 
 
 # The queue's tables live in PostgreSQL: wherever TEST_DATABASE_URL is set (always in CI).

@@ -1,7 +1,7 @@
 """All SQL of a job's commit: its staged users moved into the directory set-wise, a few
 statements however many users, with what directory/writes.py does one user at a time: new
 users with their primary addresses and aliases, existing users changed only where they differ
-(what they were kept for a revert, their version up), an event each."""
+(what they were kept for a revert, their version up, an event each)."""
 
 from datetime import datetime
 from typing import Any
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models.directory import DirectoryAddress, DirectoryEvent, DirectoryUser
 from app.db.models.staging import StagedAlias, StagedUser
-from app.directory.events import Actor, EventKind
+from app.directory.events import Actor
 
 # No session objects to keep in step: without this the ORM asks for every row it changed.
 NO_SYNC = {"synchronize_session": False}
@@ -40,21 +40,22 @@ class JobCommitRepository:
         return literal(self.now, DirectoryUser.__table__.c.created_at.type)
 
     def add_new(self) -> int:
-        """The new users in their rows' order, their primary addresses, their aliases and an
-        `added` event each. Raises IntegrityError when an address is held (taken meanwhile).
-        How many were added."""
+        """The new users in their rows' order, their primary addresses and their aliases (their
+        `added` events are read from them: app/directory/events.py). Raises IntegrityError when
+        an address is held (taken meanwhile). How many were added."""
         staged, user = StagedUser, DirectoryUser
         new = (
             select(
                 staged.email, staged.email_key, staged.name, staged.password_hash,
                 staged.force_change_password, func.coalesce(staged.active, true()), literal(1),
-                self._when(), self._when(), literal(self.import_id), literal(self.import_id),
+                self._when(), literal(self.actor.key_name, user.created_by.type), self._when(),
+                literal(self.import_id), literal(self.import_id),
             )
             .where(staged.import_id == self.import_id, staged.existing.is_(False))
             .order_by(staged.row)
         )  # fmt: skip
         columns = ["email", "email_key", "name", "password_hash", "force_change_password",
-                   "active", "version", "created_at", "updated_at", "import_id",
+                   "active", "version", "created_at", "created_by", "updated_at", "import_id",
                    "updated_by"]  # fmt: skip
         # SQLAlchemy reports an INSERT's row count only when asked to keep it.
         added = _count(
@@ -76,7 +77,6 @@ class JobCommitRepository:
         )
         for addresses in (primary, aliases):
             self._add_addresses(addresses)
-        self._events(select(user.id, literal(EventKind.ADDED.value), literal("")).where(ours))
         return added
 
     def _add_addresses(self, query: Any) -> None:

@@ -24,7 +24,7 @@ T = TypeVar("T", bound="EventOut")
 class EventOut:
     """ 
         Attributes:
-            id (int): Events are numbered in the order they happened.
+            id (int | None): Events are numbered in the order they happened; null for `added`, always the first.
             at (datetime.datetime): When (UTC).
             kind (str): added, updated, disabled, enabled, aliases_changed, deleted or reverted.
             actor (None | str): The API key's name that made the change.
@@ -33,7 +33,7 @@ class EventOut:
                 active, aliases.
      """
 
-    id: int
+    id: int | None
     at: datetime.datetime
     kind: str
     actor: None | str
@@ -46,6 +46,7 @@ class EventOut:
 
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | None
         id = self.id
 
         at = self.at.isoformat()
@@ -81,7 +82,13 @@ class EventOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id")
+        def _parse_id(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        id = _parse_id(d.pop("id"))
+
 
         at = datetime.datetime.fromisoformat(d.pop("at"))
 
