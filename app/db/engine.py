@@ -143,3 +143,13 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self.probe_engine.dispose()
+
+
+# A job's set-wise statements (its plan, its commit) hash and sort millions of staged rows:
+# on PostgreSQL, memory for them not to spill to disk, for that transaction only.
+SET_WISE_WORK_MEM = "64MB"
+
+
+def for_set_wise_work(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL work_mem = '{SET_WISE_WORK_MEM}'"))

@@ -137,6 +137,8 @@ def alias_entries(cell: str) -> list[tuple[int, str, bool]]:
     the primary address by SMTP:). Separated by ;, commas or spaces; smtp:/SMTP: prefixes
     understood; X500:, SIP: and other types skipped whole (an X500 address holds spaces: the
     words after it that are no address are its own), their positions kept."""
+    if is_plain(cell) and cell[0] != "'":  # the usual cell: one plain address, as it is
+        return [(1, cell, False)]
     entries: list[tuple[int, str, bool]] = []
     position = 0
     for piece in restored(cell.strip(AROUND)).split(";"):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.sealing import StagingKeyError
+from app.db.engine import for_set_wise_work
 from app.db.models.base import utcnow
 from app.db.models.imports import UserImport
 from app.directory.events import Actor
@@ -68,6 +69,7 @@ def commit(rt: JobRuntime, import_id: int) -> None:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_in(record, ImportStatus.INSERTING):
             return
+        for_set_wise_work(session)
         write_staged_users(session, record, limits_of(rt, record).max_errors)
         StagingRepository(session).discard(import_id)
     log_attempt(record, started, job=True)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from app.core.schemas import RowError
+from app.db.engine import for_set_wise_work
 from app.db.models.imports import UserImport
 from app.db.models.staging import JobPart
 from app.imports.jobs.runtime import (
@@ -136,6 +137,7 @@ def plan(rt: JobRuntime, import_id: int) -> None:
         record = ImportRepository(session).lock(import_id)
         if record is None or not status.is_in(record, ImportStatus.VALIDATING):
             return
+        for_set_wise_work(session)
         staging = StagingRepository(session)
         parts = staging.parts(import_id)
         if not parts or not all(part.checked for part in parts):

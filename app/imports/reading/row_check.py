@@ -2,7 +2,6 @@
 them (a third of a row's cost): its errors (field alias -> column), or its checked values.
 tests/imports/reading/test_row_verdict.py keeps this equal to UserRow.model_validate."""
 
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import (
@@ -92,22 +91,33 @@ def checked_values(
     context.hashed = bool(password_hash.strip(AROUND)) if hashed is None else hashed
     errors: list[RowError] = []
     values: dict[str, Any] = {}
-    checks: list[tuple[str, str, Callable[[], Any]]] = [
-        ("email", EMAIL, lambda: _address(email, context)),
-        ("name", NAME, lambda: _name(name)),
-        ("password", PASSWORD, lambda: _password(password, context)),
-        ("force_change_password", FORCE_CHANGE, lambda: _boolean(force)),
-    ]
+    # One rule after another, each its own try (no closure or list of checks built per row).
+    try:
+        values["email"] = _address(email, context)
+    except PydanticCustomError as exc:
+        errors.append(_failed(row, EMAIL, exc))
+    try:
+        values["name"] = _name(name)
+    except PydanticCustomError as exc:
+        errors.append(_failed(row, NAME, exc))
+    try:
+        values["password"] = _password(password, context)
+    except PydanticCustomError as exc:
+        errors.append(_failed(row, PASSWORD, exc))
+    try:
+        values["force_change_password"] = _boolean(force)
+    except PydanticCustomError as exc:
+        errors.append(_failed(row, FORCE_CHANGE, exc))
     if context.hashed:
-        checks.append(("password_hash", PASSWORD_HASH, lambda: _password_hash(password_hash)))
-    if extras.active is not None:
-        active = extras.active
-        checks.append(("active", ACTIVE, lambda: _active(active)))
-    for field_name, column, check in checks:
         try:
-            values[field_name] = check()
+            values["password_hash"] = _password_hash(password_hash)
         except PydanticCustomError as exc:
-            errors.append(_failed(row, column, exc))
+            errors.append(_failed(row, PASSWORD_HASH, exc))
+    if extras.active is not None:
+        try:
+            values["active"] = _active(extras.active)
+        except PydanticCustomError as exc:
+            errors.append(_failed(row, ACTIVE, exc))
     if extras.aliases is not None:  # every problem of the cell, each naming its entry
         values["aliases"], problems = aliases_cell(extras.aliases, context)
         errors += [RowError(row=row, column=ALIASES, code=p.code, message=p.message)

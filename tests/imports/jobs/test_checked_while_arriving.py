@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from bench.server import running_workers
 from tests.conftest import ADMIN_AUTH, POSTGRESQL_ONLY
-from tests.helpers import csv_bytes, user_rows
+from tests.helpers import HEADER, csv_bytes, user_rows
 from tests.imports.jobs.test_workers import (
     JOB_SETTINGS,
     WORKER_SETTINGS,
@@ -99,23 +99,32 @@ def test_parts_are_checked_by_a_worker_while_the_file_still_arrives(
     assert count_users(database_url) == ROWS
 
 
+@pytest.mark.parametrize("aliases", [False, True], ids=["plain", "aliases"])
 def test_parts_checked_under_the_query_are_checked_again_when_the_form_changes_the_options(
-    live_service: ServiceFactory, database_url: str, tmp_path: Path
+    live_service: ServiceFactory, database_url: str, tmp_path: Path, aliases: bool
 ) -> None:
     """The query says nothing of on_existing (refuse existing addresses): the parts that
     arrive are checked so, an empty Password is an error there. The form field after the
-    file says update: the file is checked again, and the existing users keep their hashes."""
+    file says update: the file is checked again (what its parts staged, aliases too, staged
+    anew), and the existing users keep their hashes."""
     rows = user_rows(ROWS)
+    header = [*HEADER, "Aliases"] if aliases else HEADER
+
+    def extra(n: int) -> list[str]:
+        return [f"alias{n}@example.com"] if aliases else []
+
     with (
         live_service(**JOB_SETTINGS, **RECEIVED) as server,
         running_workers(database_url, SETTINGS, 1, 2, tmp_path),
     ):
-        first, _ = slow_upload(server.url, database_url, csv_bytes(rows))
+        added = [[*row, *extra(n)] for n, row in enumerate(rows)]
+        first, _ = slow_upload(server.url, database_url, csv_bytes(added, header))
         assert (first["status"], first["added"]) == ("completed", ROWS)
         hashes = _hashes(database_url)
-        renamed = [[email, f"{name} (renamed)", "", force] for email, name, _pw, force in rows]
+        renamed = [[email, f"{name} (renamed)", "", force, *extra(n + 1000)]
+                   for n, (email, name, _pw, force) in enumerate(rows)]  # fmt: skip
         final, early = slow_upload(
-            server.url, database_url, csv_bytes(renamed), {"on_existing": "update"}
+            server.url, database_url, csv_bytes(renamed, header), {"on_existing": "update"}
         )
 
     assert early
@@ -124,6 +133,33 @@ def test_parts_checked_under_the_query_are_checked_again_when_the_form_changes_t
         "completed", 0, ROWS, [],
     )  # fmt: skip
     assert _hashes(database_url) == hashes
+    if aliases:
+        assert _aliases(database_url) == {f"alias{n + 1000}@example.com" for n in range(ROWS)}
+    assert _left_staged(database_url) == 0
+
+
+def _aliases(database_url: str) -> set[str]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            query = text("SELECT address FROM directory_address WHERE NOT is_primary")
+            return set(connection.execute(query).scalars())
+    finally:
+        engine.dispose()
+
+
+def _left_staged(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            query = text(
+                "SELECT (SELECT count(*) FROM job_user) + (SELECT count(*) FROM job_alias)"
+                " + (SELECT count(*) FROM job_key) + (SELECT count(*) FROM job_part)"
+                " + (SELECT count(*) FROM job_chunk)"
+            )
+            return int(connection.execute(query).scalar_one())
+    finally:
+        engine.dispose()
 
 
 def _hashes(database_url: str) -> dict[str, str]:

@@ -111,6 +111,29 @@ async def test_a_received_file_gets_the_verdict_of_a_held_one(
     assert received["error_count"] == expected
 
 
+@pytest.mark.parametrize("variant", ["lines", "quoted-line-break"])
+async def test_a_received_file_with_aliases_is_imported_with_them_and_leaves_nothing_staged(
+    app_factory: AppFactory, variant: str, parts_written: list[int]
+) -> None:
+    """Its parts stage their aliases as they are checked; a quoted line break in a later part
+    has the file read whole again: what the parts staged goes first, and nothing stays."""
+    rows = [[*row, f"alias{n}@example.com"] for n, row in enumerate(user_rows(60))]
+    expected = {row[0]: [row[4]] for row in rows}
+    if variant == "quoted-line-break":  # (addresses in a cell may be on lines of their own)
+        rows[50][4] = '"alias50@example.com\nsecond50@example.com"'
+        expected[rows[50][0]].append("second50@example.com")
+    app = app_factory(**RECEIVED)
+
+    done = await outcome(app, csv_bytes(rows, [*HEADER, "Aliases"]))
+
+    assert len(parts_written) > 1
+    assert (done["status"], done["added"]) == ("completed", 60), done
+    async with started(app) as http:
+        aliases = {u["email"]: u["aliases"] for u in await all_users(http)}
+    assert aliases == expected
+    assert staged(app) == 0
+
+
 async def test_a_valid_dry_run_received_in_parts_says_what_it_would_write(
     app_factory: AppFactory, parts_written: list[int]
 ) -> None:

@@ -9,7 +9,15 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, defer
 
 from app.core.sealing import Sealer, StagingKeyError
-from app.db.models.staging import JobChunk, JobFile, JobKey, JobPart, StagedUser, StagingKeyCheck
+from app.db.models.staging import (
+    JobChunk,
+    JobFile,
+    JobKey,
+    JobPart,
+    StagedAlias,
+    StagedUser,
+    StagingKeyCheck,
+)
 from app.imports.plan.directory_check import StagedRow
 
 CHECK_CONTEXT = "staging-key-check"
@@ -166,7 +174,7 @@ class StagingRepository:
     def uncheck(self, import_id: int) -> None:
         """The parts were checked under options the request then changed: what their checks
         staged goes, and they are checked again."""
-        for table in (JobChunk, StagedUser, JobKey):
+        for table in (JobChunk, StagedUser, StagedAlias, JobKey):
             self.session.execute(delete(table).where(table.import_id == import_id))
         query = (
             update(JobPart)
@@ -181,12 +189,12 @@ class StagingRepository:
 
     def discard(self, import_id: int) -> None:
         """Everything staged for the job: it ended, whatever the way."""
-        for table in (JobChunk, JobFile, StagedUser, JobPart, JobKey):
+        for table in (JobChunk, JobFile, StagedUser, StagedAlias, JobPart, JobKey):
             self.session.execute(delete(table).where(table.import_id == import_id))
 
     def staged_count(self) -> int:
-        """Files, chunks and users staged for any job (for tests and operators)."""
+        """Files, chunks, users and aliases staged for any job (for tests and operators)."""
         return sum(
             self.session.scalar(select(func.count()).select_from(table)) or 0
-            for table in (JobFile, JobChunk, StagedUser, JobPart, JobKey)
+            for table in (JobFile, JobChunk, StagedUser, StagedAlias, JobPart, JobKey)
         )
