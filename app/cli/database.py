@@ -93,7 +93,7 @@ def prune(settings: Settings, older_than: float | None) -> int:
         f"{pruned.idempotency_records} expired idempotency record(s), {pruned.queue_tasks} "
         f"finished queue task(s), {pruned.dead_workers} dead worker(s), "
         f"{pruned.stale_uploads} stale upload(s) failed as interrupted, {pruned.events} user "
-        "event(s); no user"
+        f"event(s), {pruned.staged_rows} staged row(s) of ended jobs; no user"
     )
     return 0
 

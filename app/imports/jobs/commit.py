@@ -63,7 +63,9 @@ def write_staged_users(session: Session, record: UserImport, max_errors: int) ->
 
 def commit(rt: JobRuntime, import_id: int) -> None:
     """Step: move every staged user of the job into the directory in one transaction (set-wise:
-    no worker holds the job's users), then drop what was staged."""
+    no worker holds the job's users), then drop what was staged, in a transaction of its own
+    (the commit's is as short as can be; what a crash leaves in between, the next prune
+    takes: the job has ended)."""
     started = time.perf_counter()
     with rt.sessions.begin() as session:
         record = ImportRepository(session).lock(import_id)
@@ -71,6 +73,7 @@ def commit(rt: JobRuntime, import_id: int) -> None:
             return
         for_set_wise_work(session)
         write_staged_users(session, record, limits_of(rt, record).max_errors)
+    with rt.sessions.begin() as session:
         StagingRepository(session).discard(import_id)
     log_attempt(record, started, job=True)
 

@@ -1,6 +1,7 @@
 """What is kept, and for how long: ended import records (with their errors) and the users'
 events for USERIMPORT_RETENTION_DAYS, idempotency records until they expire, finished queue
-tasks as long as import records, a worker's row while it reports. An upload still arriving,
+tasks as long as import records, a worker's row while it reports, nothing that a job which
+ended left staged. An upload still arriving,
 or a dry run still checked, whose lease ran out (its request renews it while it runs; a
 record from before leases: after STALE_UPLOAD) belonged to a web process that stopped: it
 fails as interrupted and what it staged goes. A slow upload that is still arriving is left
@@ -36,6 +37,7 @@ class Pruned:
     dead_workers: int
     stale_uploads: int = 0
     events: int = 0
+    staged_rows: int = 0  # what ended jobs left staged (a crash between commit and clearing)
 
 
 def prune(session: Session, settings: Settings, older_than: timedelta) -> Pruned:
@@ -49,6 +51,7 @@ def prune(session: Session, settings: Settings, older_than: timedelta) -> Pruned
         else:
             status.interrupted(record)
         StagingRepository(session).discard(record.id)
+    left_behind = StagingRepository(session).discard_left_behind(status.UNFINISHED)
     imports = ImportRepository(session).delete_ended_before(utcnow() - older_than)
     events = EventRepository(session).delete_before(utcnow() - older_than)
     idempotency = IdempotencyRepository(session).delete_expired()
@@ -57,7 +60,7 @@ def prune(session: Session, settings: Settings, older_than: timedelta) -> Pruned
         queue = QueueRepository(session)
         tasks = queue.delete_finished_before(older_than.total_seconds())
         workers = queue.delete_dead_workers(settings.worker_stalled_seconds)
-    return Pruned(imports, idempotency, tasks, workers, len(stale), events)
+    return Pruned(imports, idempotency, tasks, workers, len(stale), events, left_behind)
 
 
 async def prune_periodically(db: Database, settings: Settings) -> None:
@@ -67,6 +70,6 @@ async def prune_periodically(db: Database, settings: Settings) -> None:
     while True:
         with contextlib.suppress(Exception):  # the database may be away: next time
             pruned = await db.run(lambda session: prune(session, settings, older_than))
-            if pruned != Pruned(0, 0, 0, 0, 0, 0):
+            if pruned != Pruned(0, 0, 0, 0):
                 logger.info("pruned %s", pruned)
         await asyncio.sleep(settings.prune_interval_hours * 3600)

@@ -148,16 +148,23 @@ def _aliases(database_url: str) -> set[str]:
         engine.dispose()
 
 
-def _left_staged(database_url: str) -> int:
+def _left_staged(database_url: str, seconds: float = 30) -> int:
+    """What stays staged once the job ended (cleared just after the commit's transaction:
+    waited for, bounded)."""
     engine = create_engine(database_url)
+    query = text(
+        "SELECT (SELECT count(*) FROM job_user) + (SELECT count(*) FROM job_alias)"
+        " + (SELECT count(*) FROM job_key) + (SELECT count(*) FROM job_part)"
+        " + (SELECT count(*) FROM job_chunk)"
+    )
+    deadline = time.monotonic() + seconds
     try:
-        with engine.connect() as connection:
-            query = text(
-                "SELECT (SELECT count(*) FROM job_user) + (SELECT count(*) FROM job_alias)"
-                " + (SELECT count(*) FROM job_key) + (SELECT count(*) FROM job_part)"
-                " + (SELECT count(*) FROM job_chunk)"
-            )
-            return int(connection.execute(query).scalar_one())
+        while True:
+            with engine.connect() as connection:
+                left = int(connection.execute(query).scalar_one())
+            if left == 0 or time.monotonic() > deadline:
+                return left
+            time.sleep(0.05)
     finally:
         engine.dispose()
 

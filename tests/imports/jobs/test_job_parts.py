@@ -12,7 +12,7 @@ from app.imports.jobs.runtime import JobRuntime
 from app.imports.jobs.staging.files import StagingRepository
 from tests.conftest import AppFactory
 from tests.helpers import HEADER, all_users, csv_bytes, upload, user_rows
-from tests.imports.jobs.test_jobs import JOB_SETTINGS, started, wait_for
+from tests.imports.jobs.test_jobs import JOB_SETTINGS, staged, started, wait_for
 
 pytestmark = pytest.mark.anyio
 HASH = bcrypt.hashpw(b"Imported-Pass-1", bcrypt.gensalt(rounds=4)).decode()
@@ -46,11 +46,6 @@ def parts_checked(monkeypatch: pytest.MonkeyPatch) -> set[tuple[int, int]]:
     return seen
 
 
-def staged(app: FastAPI) -> int:
-    with app.state.session_factory() as session:
-        return StagingRepository(session).staged_count()
-
-
 def flawed_rows() -> list[list[str]]:
     rows = user_rows(60)
     rows[41][0] = rows[3][0]  # row 43 repeats row 5: parts apart
@@ -73,7 +68,7 @@ async def test_a_job_in_parts_completes_with_every_user_in_order(
     assert done["progress"] == {"done": 95, "total": 95}
     async with started(app) as http:
         assert [u["email"] for u in await all_users(http)] == [row[0] for row in rows]
-    assert staged(app) == 0
+    assert await staged(app) == 0
 
 
 @pytest.mark.parametrize("quoted", [False, True], ids=["lines", "quoted"])
@@ -175,4 +170,4 @@ async def test_existing_users_in_parts_as_in_the_whole_file(
     assert len(names) == 70
     renamed = {email for email, name in names.items() if str(name).endswith("Renamed")}
     assert len(renamed) == 40 + updated
-    assert staged(app) == 0
+    assert await staged(app) == 0

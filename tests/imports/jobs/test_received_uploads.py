@@ -19,8 +19,8 @@ from app.imports.jobs.staging.files import StagingRepository
 from app.imports.records import status
 from tests.conftest import AppFactory
 from tests.helpers import HEADER, all_users, csv_bytes, upload, user_rows
-from tests.imports.jobs.test_job_parts import flawed_rows, parts_checked, staged, verdict
-from tests.imports.jobs.test_jobs import JOB_SETTINGS, started, wait_for
+from tests.imports.jobs.test_job_parts import flawed_rows, parts_checked, verdict
+from tests.imports.jobs.test_jobs import JOB_SETTINGS, staged, started, wait_for
 
 pytestmark = pytest.mark.anyio
 __all__ = ["parts_checked"]  # a fixture
@@ -71,7 +71,7 @@ async def test_a_file_over_the_upload_limit_is_received_in_parts_and_imported(
     assert len(parts_checked) == 10  # each checked apart
     async with started(app) as http:
         assert [u["email"] for u in await all_users(http)] == [row[0] for row in rows]
-    assert staged(app) == 0
+    assert await staged(app) == 0
 
 
 @pytest.mark.parametrize("dry_run", [False, True], ids=["job", "dry-run"])
@@ -131,7 +131,7 @@ async def test_a_received_file_with_aliases_is_imported_with_them_and_leaves_not
     async with started(app) as http:
         aliases = {u["email"]: u["aliases"] for u in await all_users(http)}
     assert aliases == expected
-    assert staged(app) == 0
+    assert await staged(app) == 0
 
 
 async def test_a_valid_dry_run_received_in_parts_says_what_it_would_write(
@@ -148,7 +148,7 @@ async def test_a_valid_dry_run_received_in_parts_says_what_it_would_write(
     )  # fmt: skip
     async with started(app) as http:
         assert await all_users(http) == []
-    assert staged(app) == 0
+    assert await staged(app) == 0
 
 
 async def test_a_client_that_goes_away_mid_upload_leaves_nothing(
@@ -177,7 +177,7 @@ async def test_a_client_that_goes_away_mid_upload_leaves_nothing(
     assert answer.status_code in (400, 422)
     assert len(parts_written) >= 2  # parts were staged before the body broke off
     assert listed == []  # no import was made of it
-    assert staged(app) == 0
+    assert await staged(app) == 0
 
 
 async def test_an_idempotent_retry_of_a_received_file_is_answered_once(
@@ -197,7 +197,7 @@ async def test_an_idempotent_retry_of_a_received_file_is_answered_once(
     assert again.headers["idempotent-replayed"] == "true"
     assert again.json()["id"] == first.json()["id"]
     assert len(listed) == 1
-    assert staged(app) == 0
+    assert await staged(app) == 0
 
 
 async def test_cancelling_an_import_while_its_file_arrives_stops_the_upload(
@@ -231,7 +231,7 @@ async def test_cancelling_an_import_while_its_file_arrives_stops_the_upload(
 
     assert (answer.status_code, answer.json()["code"]) == (409, "import_finished")
     assert [item["status"] for item in listed] == ["cancelled"]
-    assert staged(app) == 0
+    assert await staged(app) == 0
 
 
 async def test_without_jobs_a_file_over_the_upload_limit_is_413(app_factory: AppFactory) -> None:

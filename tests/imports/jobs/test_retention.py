@@ -12,8 +12,11 @@ from sqlalchemy import text, update
 from app.cli.main import main
 from app.db.models.base import utcnow
 from app.db.models.imports import IdempotencyRecord
-from tests.conftest import POSTGRESQL_ONLY
-from tests.helpers import all_users, csv_bytes, upload, user_rows
+from app.imports.jobs import commit as job_commit
+from app.imports.jobs.staging.files import StagingRepository
+from tests.conftest import POSTGRESQL_ONLY, AppFactory
+from tests.helpers import HEADER, all_users, csv_bytes, upload, user_rows
+from tests.imports.jobs.test_jobs import JOB_SETTINGS, staged, started, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -104,3 +107,39 @@ async def test_a_pruned_import_id_is_never_given_again(
     assert all(answer.json()["id"] > first.json()["id"] for answer in later)
     assert replayed.headers["location"] == first.headers["location"]
     assert named.status_code == 404  # pruned: never someone else's import
+
+
+async def test_what_a_job_left_staged_when_it_stopped_after_its_commit_goes_at_the_next_prune(
+    app_factory: AppFactory,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A job's commit clears what it staged in a transaction of its own, just after: a worker
+    that stops in between leaves it, for the next prune to take; the job stays completed."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    stopped: list[int] = []
+
+    class StoppingAfterTheCommit(StagingRepository):
+        def discard(self, import_id: int) -> None:
+            if not stopped:
+                stopped.append(import_id)
+                raise RuntimeError("the worker stopped here")
+            super().discard(import_id)
+
+    monkeypatch.setattr(job_commit, "StagingRepository", StoppingAfterTheCommit)
+    app = app_factory(**JOB_SETTINGS)
+    rows = [[*row, f"alias{n}@example.com"] for n, row in enumerate(user_rows(30))]
+    async with started(app) as http:
+        answer = await upload(http, csv_bytes(rows, [*HEADER, "Aliases"]))
+        done = await wait_for(http, answer.headers["location"], "completed", "failed")
+        with app.state.session_factory() as session:
+            left = StagingRepository(session).staged_count()
+        pruned = prune(capsys, "--older-than", "30")
+        users = await all_users(http)
+
+    assert (done["status"], done["added"], stopped) == ("completed", 30, [done["id"]])
+    assert left == 60  # its 30 users and their 30 aliases
+    assert ", 60 staged row(s) of ended jobs" in pruned
+    assert await staged(app, seconds=0) == 0
+    assert len(users) == 30

@@ -3,12 +3,13 @@ passwords) with contexts that bind each to its place; the staging key's check va
 all SQL about them (StagingRepository)."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, defer
 
 from app.core.sealing import Sealer, StagingKeyError
+from app.db.models.imports import UserImport
 from app.db.models.staging import (
     JobChunk,
     JobFile,
@@ -191,6 +192,16 @@ class StagingRepository:
         """Everything staged for the job: it ended, whatever the way."""
         for table in (JobChunk, JobFile, StagedUser, StagedAlias, JobPart, JobKey):
             self.session.execute(delete(table).where(table.import_id == import_id))
+
+    def discard_left_behind(self, unfinished: Collection[str]) -> int:
+        """What is staged for jobs that ended (a commit clears it just after its own
+        transaction: a crash in between leaves it) or whose record is gone; how many rows."""
+        running = select(UserImport.id).where(UserImport.status.in_(list(unfinished)))
+        left = 0
+        for table in (JobChunk, JobFile, StagedUser, StagedAlias, JobPart, JobKey):
+            query = delete(table).where(table.import_id.not_in(running))
+            left += int(self.session.execute(query).rowcount)  # type: ignore[attr-defined]
+        return left
 
     def staged_count(self) -> int:
         """Files, chunks, users and aliases staged for any job (for tests and operators)."""
