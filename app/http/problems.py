@@ -1,5 +1,5 @@
 """Every error answered as problem+json (RFC 9457): the service's own (ProblemError), FastAPI's
-validation errors, Starlette's HTTP errors (a 405 names every method of its path) and the
+validation errors (a JSON body that is not UTF-8 among them), Starlette's HTTP errors (a 405 names every method of its path) and the
 database out of reach (503)."""
 
 import logging
@@ -83,8 +83,20 @@ def allowed_methods(request: Request) -> str:
     )  # fmt: skip
 
 
+def _unreadable_body(exc: StarletteHTTPException) -> bool:
+    """FastAPI's 400 for a JSON body whose bytes are not UTF-8 (invalid JSON text is its 422)."""
+    return exc.status_code == HTTPStatus.BAD_REQUEST and isinstance(
+        exc.__cause__, UnicodeDecodeError
+    )
+
+
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if _unreadable_body(exc):
+        reason = "The body is not JSON: its bytes are not UTF-8."
+        return problem_response(
+            InvalidRequestError([InvalidParam(name="body", reason=reason)]).to_problem()
+        )
     status = HTTPStatus(exc.status_code)
     headers = exc.headers
     if status == HTTPStatus.METHOD_NOT_ALLOWED:
