@@ -1,6 +1,6 @@
 """Every error answered as problem+json (RFC 9457): the service's own (ProblemError), FastAPI's
-validation errors (a JSON body that is not UTF-8 among them), Starlette's HTTP errors (a 405 names every method of its path) and the
-database out of reach (503)."""
+validation errors (a JSON body that is not UTF-8 among them), Starlette's HTTP errors (a 405
+names every method of its path) and the database out of reach (503)."""
 
 import logging
 from collections.abc import Iterable, Mapping
