@@ -204,7 +204,8 @@ def _plan_parts(
     if known_count:
         addresses.mark_known(import_id)  # hash_chunk updates or skips their rows
     starts = staging.unhashed_starts(import_id)
-    staging.drop_parts(import_id)
+    # The parts (their sealed lines) stay until the job's end clears what it staged: deleting
+    # them here would lengthen the plan's transaction, which holds the record.
     staging.drop_file(import_id)  # its rows are in the chunks and staged users now
     hashed = StagedUserRepository(staging.session).staged_users(import_id)
     status.planned(record, counts, staging.chunk_rows(import_id) + hashed, hashed)

@@ -184,10 +184,6 @@ class StagingRepository:
         )
         self.session.execute(query, execution_options={"synchronize_session": False})
 
-    def drop_parts(self, import_id: int) -> None:
-        """The parts' verdicts, once joined (their keys stay until the commit)."""
-        self.session.execute(delete(JobPart).where(JobPart.import_id == import_id))
-
     def discard(self, import_id: int) -> None:
         """Everything staged for the job: it ended, whatever the way."""
         for table in (JobChunk, JobFile, StagedUser, StagedAlias, JobPart, JobKey):
