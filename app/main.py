@@ -33,6 +33,9 @@ from app.passwords.hashing import PasswordHasherPool
 from app.routes import health
 from app.routes import metrics as metrics_routes
 from app.routes.web import install_web
+from app.scim import discovery_routes as scim_discovery
+from app.scim import users_routes as scim_users
+from app.scim.errors import SCIM_ERROR_SCHEMA, ScimError, ScimErrors, on_scim_error
 
 # What a browser front end on another origin may read of an answer.
 EXPOSED_HEADERS = [
@@ -92,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.imports = ImportServices(db, hasher, settings, jobs, gate, validator)
     app.state.job_runner = runner
     install_error_handlers(app)
+    app.add_exception_handler(ScimError, on_scim_error)
     # The last added runs first: security headers (and CORS) wrap every answer, the 413,
     # the 503 of an overload and the 500 of an unexpected error included.
     app.add_middleware(UnhandledErrorAsProblem)
@@ -109,14 +113,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
             expose_headers=EXPOSED_HEADERS,
         )
+    app.add_middleware(ScimErrors)  # /scim/v2 answers every error in SCIM's shape
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestContext)
     app.include_router(import_routes.router)
     app.include_router(record_routes.router)
     app.include_router(revert_routes.router)
     app.include_router(users.router)
+    app.include_router(scim_users.router)
+    app.include_router(scim_discovery.router)
     app.include_router(health.router)
     app.include_router(metrics_routes.router)
     install_web(app)
-    install_openapi(app, {"UserRow": user_row_schema()})
+    install_openapi(app, {"UserRow": user_row_schema(), "ScimError": SCIM_ERROR_SCHEMA})
     return app

@@ -1,4 +1,5 @@
-"""Bearer API keys on every route that needs them, with the admin and reader roles."""
+"""Bearer API keys on every route that needs them: admin and reader keys on the service's own
+routes, provisioner keys on /scim/v2 only (app/scim/auth.py)."""
 
 import hmac
 from dataclasses import dataclass
@@ -70,11 +71,19 @@ async def authenticate(
     return Principal(stored.name, stored.role, f"key:{stored.id}")
 
 
+async def require_reader(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    if principal.role == Role.PROVISIONER:
+        raise ForbiddenError("A provisioner key may only use /scim/v2.")
+    return principal
+
+
 async def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    if principal.role == Role.PROVISIONER:
+        raise ForbiddenError("A provisioner key may only use /scim/v2.")
     if principal.role != Role.ADMIN:
         raise ForbiddenError("This key may only read; importing users needs an admin key.")
     return principal
 
 
-ReaderDep = Annotated[Principal, Depends(authenticate)]
+ReaderDep = Annotated[Principal, Depends(require_reader)]
 AdminDep = Annotated[Principal, Depends(require_admin)]

@@ -20,6 +20,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 class Role(StrEnum):
     ADMIN = "admin"  # may import, and read
     READER = "reader"  # may list users and imports
+    PROVISIONER = "provisioner"  # an identity provider: /scim/v2, and nothing else
 
 
 def new_key() -> str:

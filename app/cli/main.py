@@ -1,6 +1,6 @@
 """The `userimport` console script: its commands and their arguments, each run by its module.
 
-userimport keys create --name NAME --role admin|reader   prints the new key once
+userimport keys create --name NAME --role admin|reader|provisioner prints the new key once
 userimport keys list
 userimport keys revoke NAME
 userimport keys ensure [--url URL]   first start: create an admin key if none exists

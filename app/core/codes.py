@@ -40,6 +40,7 @@ class RowCode(StrEnum):
     INVALID_PASSWORD_HASH = "invalid_password_hash"
     DIRECTORY_CHANGED = "directory_changed"
     TOO_MANY_ALIASES = "too_many_aliases"
+    MANAGED_BY_PROVISIONING = "managed_by_provisioning"
 
 
 ROW_CODE_MEANINGS: dict[RowCode, str] = {
@@ -77,6 +78,8 @@ ROW_CODE_MEANINGS: dict[RowCode, str] = {
     RowCode.DIRECTORY_CHANGED: "the user this row was to update or skip was deleted by another "
     "writer (a revert) while the import ran; nothing was added: upload the file again",
     RowCode.TOO_MANY_ALIASES: "more aliases than USERIMPORT_MAX_ALIASES (30) for one user",
+    RowCode.MANAGED_BY_PROVISIONING: "on_existing=update of a user an identity provider "
+    "manages (SCIM): change it there (on_existing=skip skips it)",
     RowCode.INTERRUPTED: "a job's tasks kept failing (workers killed, database lost) until "
     "their retries ran out; nothing was added",
 }

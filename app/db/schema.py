@@ -5,7 +5,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-SCHEMA_REVISION = "7b2d4f6a8c01"
+SCHEMA_REVISION = "8c3e5a7b9d12"
 
 
 def applied_revision(session: Session) -> str | None:

@@ -14,12 +14,13 @@ from app.db.models.directory import DirectoryAddress, DirectoryUser
 
 
 class Holder(NamedTuple):
-    """Who holds an address: the user, whether it is that user's primary, and the user's
-    primary address (lower-cased)."""
+    """Who holds an address: the user, whether it is that user's primary, the user's primary
+    address (lower-cased), and whether a provider manages the user (SCIM)."""
 
     user_id: int
     primary: bool
     owner_key: str
+    managed: bool = False
 
 
 def keys_parameter(session: Session, keys: Collection[str]) -> Any:
@@ -45,7 +46,10 @@ class AddressRepository:
         if not keys:
             return {}
         address, user = DirectoryAddress, DirectoryUser
-        columns = select(address.address_key, address.user_id, address.primary, user.email_key)
+        columns = select(
+            address.address_key, address.user_id, address.primary, user.email_key,
+            user.managed_by.is_not(None),
+        )  # fmt: skip
         listed = keys_parameter(self.session, keys)
         if self.session.get_bind().dialect.name == "postgresql":
             query = columns.where(address.address_key == any_(listed))
@@ -55,7 +59,10 @@ class AddressRepository:
         if lock:
             query = query.with_for_update(of=user)
         found = self.session.execute(query)
-        return {key: Holder(user_id, primary, owner) for key, user_id, primary, owner in found}
+        return {
+            key: Holder(user_id, primary, owner, managed)
+            for key, user_id, primary, owner, managed in found
+        }
 
     def add(self, addresses: Sequence[tuple[str, int, bool]]) -> None:
         """(address as written, its user, primary) each, in one executemany; the unique key
@@ -98,6 +105,18 @@ class AddressRepository:
             )
         )
         self.add([(a, user_id, False) for user_id, given in aliases_by_user.items() for a in given])
+
+    def replace_primary(self, user_id: int, address: str) -> None:
+        """The user's primary address becomes this one (IntegrityError when another user holds
+        it; an alias of its own becomes its primary)."""
+        self.session.execute(
+            delete(DirectoryAddress).where(
+                DirectoryAddress.user_id == user_id,
+                (DirectoryAddress.primary.is_(True))
+                | (DirectoryAddress.address_key == address.lower()),
+            )
+        )
+        self.add([(address, user_id, True)])
 
     def delete_of(self, user_ids: Iterable[int]) -> None:
         """Every address of these users goes (free to be taken again)."""

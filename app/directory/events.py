@@ -29,7 +29,10 @@ class EventKind(StrEnum):
 
 
 # The names a changed field goes by in an event.
-FIELDS = ("name", "force_change_password", "password", "active", "aliases")
+FIELDS = (
+    "name", "force_change_password", "password", "active", "aliases", "email", "external_id",
+    "managed_by",
+)  # fmt: skip
 
 
 def kind_of(fields: Sequence[str]) -> EventKind:

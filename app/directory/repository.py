@@ -60,6 +60,15 @@ class UserRepository:
         )
         self.session.connection().execute(query, list(changes))
 
+    def provision(self, user_id: int, email: str, **columns: str | None) -> None:
+        """A user's primary address and what a provider keeps on it (external_id, profile,
+        managed_by), as given."""
+        values = {"email": email, "email_key": email.lower(), **columns}
+        self.session.execute(
+            update(DirectoryUser).where(DirectoryUser.id == user_id).values(**values),
+            execution_options={"synchronize_session": False},
+        )
+
     def delete(self, user_ids: Collection[int]) -> None:
         if user_ids:
             chosen = DirectoryUser.id.in_(bindparam("ids", list(user_ids), expanding=True))

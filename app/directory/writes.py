@@ -27,6 +27,17 @@ class NewUser:
     force_change_password: bool
     active: bool = True
     aliases: Sequence[str] = ()
+    provisioning: "Provisioning | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class Provisioning:
+    """What a provider keeps on a user (SCIM): its externalId, its name parts and displayName
+    as sent (JSON), and the provisioner key that manages the user."""
+
+    external_id: str | None
+    profile: str | None
+    managed_by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +50,8 @@ class Edit:
     force_change_password: bool | None = None
     active: bool | None = None
     aliases: Sequence[str] | None = None  # the whole set
+    email: str | None = None  # a new primary address
+    provisioning: Provisioning | None = None  # replaced whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +77,8 @@ def add_users(session: Session, users: Sequence[NewUser], actor: Actor, now: dat
              "password_hash": user.password_hash,
              "force_change_password": user.force_change_password, "active": user.active,
              "version": 1, "created_at": now, "created_by": actor.key_name, "updated_at": now,
-             "import_id": actor.import_id, "updated_by": actor.import_id}
+             "import_id": actor.import_id, "updated_by": actor.import_id,
+             **_provisioning(user.provisioning)}
             for user in users
         ]
     )  # fmt: skip
@@ -75,8 +89,17 @@ def add_users(session: Session, users: Sequence[NewUser], actor: Actor, now: dat
     return ids
 
 
+def _provisioning(given: Provisioning | None) -> dict[str, str | None]:
+    if given is None:
+        return {}
+    return {"external_id": given.external_id, "profile": given.profile,
+            "managed_by": given.managed_by}  # fmt: skip
+
+
 def _changed(edit: Edit, user: DirectoryUser, aliases: Sequence[str]) -> list[str]:
     fields = []
+    if edit.email is not None and edit.email != user.email:
+        fields.append("email")
     if edit.name is not None and edit.name != user.name:
         fields.append("name")
     if edit.force_change_password is not None and (
@@ -91,6 +114,14 @@ def _changed(edit: Edit, user: DirectoryUser, aliases: Sequence[str]) -> list[st
         a.lower() for a in aliases
     ):
         fields.append("aliases")
+    given = edit.provisioning
+    if given is not None:
+        if given.external_id != user.external_id:
+            fields.append("external_id")
+        if given.profile != user.profile and "name" not in fields:
+            fields.append("name")
+        if given.managed_by != user.managed_by:
+            fields.append("managed_by")
     return fields
 
 
@@ -105,6 +136,7 @@ def edit_users(
     addresses = AddressRepository(session)
     aliases = addresses.aliases_of(ids)
     befores, rows, new_aliases, changes = [], [], {}, []
+    written: set[int] = set()
     for edit in edits:
         user, held = users[edit.user_id], aliases.get(edit.user_id, [])
         fields = _changed(edit, user, held)
@@ -124,10 +156,24 @@ def edit_users(
         if "aliases" in fields and edit.aliases is not None:
             new_aliases[user.id] = edit.aliases
         changes.append(Change(user.id, _event_kind(fields, edit), fields))
+        written.add(user.id)
     UserRepository(session).update(rows)
+    for edit in edits:
+        if edit.user_id in written and (edit.email is not None or edit.provisioning):
+            _provision(session, edit, users[edit.user_id])
     addresses.replace_aliases(new_aliases)
     EventRepository(session).record(changes, actor, now)
     return befores
+
+
+def _provision(session: Session, edit: Edit, user: DirectoryUser) -> None:
+    """A provider's own columns, and a new primary address (IntegrityError when another user
+    holds it: the unique key)."""
+    if edit.email is not None and edit.email != user.email:
+        AddressRepository(session).replace_primary(user.id, edit.email)
+    UserRepository(session).provision(
+        user.id, edit.email or user.email, **_provisioning(edit.provisioning)
+    )
 
 
 def _event_kind(fields: Sequence[str], edit: Edit) -> EventKind:

@@ -1,6 +1,7 @@
 """The OpenAPI document: FastAPI's, with error answers typed application/problem+json, the
 answer headers declared, public operations marked, and the row contract as a component."""
 
+import json
 from typing import Any
 
 from fastapi import FastAPI
@@ -71,12 +72,17 @@ def _finish(spec: dict[str, Any], components: dict[str, dict[str, Any]]) -> dict
                 operation["responses"].setdefault(
                     status, {"description": description, "content": problem}
                 )
+            if operation.get("tags") == ["scim"]:  # FastAPI's 422 is a SCIM 400 there
+                operation["responses"].pop("422", None)
             for status, answer in operation.get("responses", {}).items():
                 content = answer.get("content", {})
                 if int(status) >= 400 and "application/json" in content:
                     content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
                 _declare_headers(operation["operationId"], status, answer)
     spec["components"]["schemas"].update(components)
+    if "HTTPValidationError" not in json.dumps(spec["paths"]):
+        for unused in ("HTTPValidationError", "ValidationError"):
+            spec["components"]["schemas"].pop(unused, None)
     return spec
 
 

@@ -8,7 +8,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.orm import Session
 
-from app.auth.deps import authenticate, bearer
+from app.auth.deps import authenticate, bearer, require_reader
 from app.core.metrics import JOBS, LIVE_WORKERS, POOL_IN_USE, QUEUE_DEPTH, REGISTRY
 from app.http.deps import DatabaseDep, SettingsDep
 from app.http.problems import problem_responses
@@ -50,7 +50,7 @@ async def metrics(
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
     given = credentials.credentials if credentials is not None else ""
     if not (token and hmac.compare_digest(given.encode(), token.encode())):
-        await authenticate(db, settings, credentials)
+        await require_reader(await authenticate(db, settings, credentials))
     queue = settings.uses_postgresql
     await db.probe(lambda session: _read_state(session, queue, settings.worker_stalled_seconds))
     POOL_IN_USE.set(db.engine.pool.checkedout())  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ user, as events."""
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, Integer, String, true
+from sqlalchemy import Boolean, FetchedValue, Index, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import MAX_EMAIL_LENGTH, Base, UTCDateTime, utcnow
@@ -15,6 +15,8 @@ class DirectoryUser(Base):
     __table_args__ = (
         # A page of one import's users: filtered by import, ordered by id.
         Index("ix_directory_user_import_id_id", "import_id", "id"),
+        Index("ix_directory_user_scim_id", "scim_id", unique=True),
+        Index("ix_directory_user_external_id", "external_id"),
         {"sqlite_autoincrement": True},  # a deleted user's id is never another's
     )
 
@@ -42,6 +44,14 @@ class DirectoryUser(Base):
     # The import that wrote the user last (added or updated it); None once anything else wrote
     # it (an API call): a revert undoes only what nothing has changed since.
     updated_by: Mapped[int | None] = mapped_column(Integer)
+    # Provisioning (SCIM): the user's opaque id there (32 random hex digits the database draws
+    # for every new user, whoever adds it: never another user's), the provider's externalId,
+    # the SCIM name parts and displayName as sent (JSON), and the provisioner key managing the
+    # user (a file may then not change it).
+    scim_id: Mapped[str] = mapped_column(String(32), server_default=FetchedValue())
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    profile: Mapped[str | None] = mapped_column(Text)
+    managed_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class DirectoryAddress(Base):

@@ -32,6 +32,7 @@ from app.imports.reading.file_rules import (
     already_exists,
     duplicate_error,
     held_as_alias,
+    managed_by_provisioning,
     password_required,
 )
 from app.imports.reading.limits import FileLimits, Scope
@@ -179,6 +180,10 @@ def _plan_parts(
     if not skip:  # a row's Email is a primary address: another user's alias is taken
         errors += held_as_alias(sorted(as_alias.values()))
         count += as_alias_count
+    if on_existing == OnExisting.UPDATE and known_count:
+        managed, managed_count = addresses.managed(import_id, limits.max_errors)
+        errors += managed_by_provisioning(managed)
+        count += managed_count
     taken, taken_count = addresses.aliases_taken(import_id, limits.max_errors, skip=skip)
     errors += alias_taken(taken)
     count += taken_count

@@ -14,6 +14,7 @@ from app.imports.reading.file_rules import (
     alias_taken,
     already_exists,
     held_as_alias,
+    managed_by_provisioning,
     password_required,
 )
 from app.imports.reading.validation import Validation
@@ -76,7 +77,8 @@ def check_directory(
     validation: Validation, addresses: AddressRepository, on_existing: OnExisting
 ) -> WritePlan | Refusal:
     """Step: the file's verdict with the addresses the directory holds: refused, or the plan
-    (new users added; existing ones an error, skipped or updated as on_existing says). A row's
+    (new users added; existing ones an error, skipped or updated as on_existing says; a user a
+    provider manages is not updated: managed_by_provisioning). A row's
     Email is its user's primary address: held as another user's alias, it is already_exists
     (skip: skipped); an alias held by another user is already_exists, whatever on_existing."""
     checker = validation.checker
@@ -93,6 +95,9 @@ def check_directory(
         found += checker.already_exists(existing)
     if not skip:
         found += held_as_alias(sorted(checker.first_rows[key] for key in as_alias))
+    if on_existing == OnExisting.UPDATE:
+        managed = [checker.first_rows[key] for key in existing if holders[key].managed]
+        found += managed_by_provisioning(sorted(managed))
     found += alias_taken(_alias_conflicts(checker, holders, held if skip else set()))
     found += password_required([row for key, row in checker.keeps.items() if key not in existing])
     errors, count = errors + found, count + len(found)

@@ -209,6 +209,15 @@ def held_as_alias(rows: list[int]) -> list[RowError]:
     return [_error(row, EMAIL, RowCode.ALREADY_EXISTS, message) for row in rows]
 
 
+def managed_by_provisioning(rows: list[int]) -> list[RowError]:
+    """Rows that would update a user an identity provider manages (SCIM)."""
+    message = (
+        "An identity provider manages this user (SCIM); change it there, or import with "
+        "on_existing=skip."
+    )
+    return [_error(row, EMAIL, RowCode.MANAGED_BY_PROVISIONING, message) for row in rows]
+
+
 def alias_taken(found: list[tuple[int, int]]) -> list[RowError]:
     """(row, position) of aliases another user holds (its primary address or an alias)."""
     return [

@@ -126,6 +126,23 @@ class StagedAddressRepository:
         first = self.session.execute(select(found).order_by(found.c.row).limit(limit))
         return {key: row for key, row in first}, count
 
+    def managed(self, import_id: int, limit: int) -> tuple[list[int], int]:
+        """The rows whose Email is the primary address of a user a provider manages (SCIM):
+        the first `limit` rows, and how many there are."""
+        keys, held, user = self._keys(import_id), DirectoryAddress, DirectoryUser
+        query = (
+            select(keys.c.row)
+            .join(held, held.address_key == keys.c.email_key)
+            .join(user, user.id == held.user_id)
+            .where(held.primary.is_(True), user.managed_by.is_not(None))
+        )
+        found = query.subquery()
+        count = self.session.scalar(select(func.count()).select_from(found)) or 0
+        if not count:
+            return [], 0
+        first = self.session.scalars(select(found.c.row).order_by(found.c.row).limit(limit))
+        return list(first), count
+
     def aliases_taken(
         self, import_id: int, limit: int, *, skip: bool
     ) -> tuple[list[tuple[int, int]], int]:

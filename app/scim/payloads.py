@@ -1,0 +1,107 @@
+"""What /scim/v2 reads and answers: JSON bodies, SCIM Users read under the tolerant policy,
+refusals named by attribute (never quoting a value), the answer's media type and headers, and
+a password hashed with no connection held."""
+
+import json
+import re
+from typing import Any
+
+from fastapi import Request, Response
+from pydantic import ValidationError
+from scim2_models import Context, ResponseParameters
+from scim2_models.exceptions import SCIMException
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.directory.address_book import AddressRepository
+from app.passwords.hashing import PasswordHasherPool
+from app.scim.errors import SCIM_MEDIA_TYPE, ScimError
+from app.scim.model import TOLERANT, ScimUser
+from app.scim.resources import to_scim
+
+_COLUMN = re.compile(r"at column \d+")
+ERROR_SCHEMA_REF = {"$ref": "#/components/schemas/ScimError"}
+SCIM_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {"content": {SCIM_MEDIA_TYPE: {"schema": {"type": "object"}}}},
+    **{status: {"description": "A SCIM error (RFC 7644 §3.12)",
+                "content": {SCIM_MEDIA_TYPE: {"schema": ERROR_SCHEMA_REF}}}
+       for status in (400, 401, 403, 404, 405, 409, 412, 413, 429, 503)},
+}  # fmt: skip
+
+
+def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body), status, headers, media_type=SCIM_MEDIA_TYPE)
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+async def read_json(request: Request) -> Any:
+    try:
+        return json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        raise ScimError(400, "The body is not JSON.", "invalidSyntax") from None
+
+
+def refused(exc: Exception) -> ScimError:
+    """A payload refused by scim2-models or pydantic: named by attribute, quoting no value."""
+    if isinstance(exc, ValidationError):
+        where = sorted({".".join(str(p) for p in e["loc"]) or "body" for e in exc.errors()})
+        return ScimError(400, f"Not valid: {', '.join(where)}.", "invalidValue")
+    assert isinstance(exc, SCIMException)
+    at = _COLUMN.search(str(exc))
+    detail = (
+        f"The request is not valid ({exc.scim_type or 'invalid'}{', ' + at.group() if at else ''})."
+    )
+    return ScimError(exc.status, detail, exc.scim_type or None)
+
+
+def read_user(body: Any, context: Context) -> ScimUser:
+    try:
+        with TOLERANT:
+            return ScimUser.model_validate(body, scim_ctx=context)
+    except (ValidationError, SCIMException) as exc:
+        raise refused(exc) from None
+
+
+def response_parameters(attributes: str | None, excluded: str | None) -> "ResponseParameters[Any]":
+    def split(text: str | None) -> list[str] | None:
+        return [a.strip() for a in text.split(",") if a.strip()] if text else None
+
+    try:
+        return ResponseParameters[Any](
+            attributes=split(attributes), excluded_attributes=split(excluded)
+        )
+    except (ValidationError, SCIMException) as exc:
+        raise refused(exc) from None
+
+
+def shown(session: Session, user: Any, base: str) -> ScimUser:
+    aliases = AddressRepository(session).aliases_of([user.id]).get(user.id, [])
+    return to_scim(user, aliases, base)
+
+
+def one_user(
+    user: ScimUser, status: int = 200, params: ResponseParameters[Any] | None = None
+) -> Response:
+    context = (
+        Context.RESOURCE_CREATION_RESPONSE if status == 201 else Context.RESOURCE_QUERY_RESPONSE
+    )
+    body = user.model_dump(scim_ctx=context, response_parameters=params)
+    assert user.meta is not None
+    headers = {"ETag": str(user.meta.version), "Location": str(user.meta.location)}
+    return answer(body, status, headers)
+
+
+async def hash_password(request: Request, password: str | None) -> str | None:
+    if password is None:
+        return None
+    hasher: PasswordHasherPool = request.app.state.hasher
+    [hashed] = await hasher.hash_all([password])  # no connection held
+    return hashed
+
+
+def taken(exc: IntegrityError) -> ScimError:
+    return ScimError(409, "An address of the user is another user's (it was taken meanwhile).",
+                     "uniqueness")  # fmt: skip

@@ -1,0 +1,102 @@
+"""Provisioning writes, each in one transaction on the directory's own writes (events, versions,
+one address space): a user created, replaced (PUT), patched, deleted. An address another user
+holds is 409 uniqueness, whatever the race (the unique key decides); a stale If-Match is 412. A
+provider's write makes the user managed by its key: a file may then not change it."""
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from app.auth.deps import Principal
+from app.db.models.base import utcnow
+from app.db.models.directory import DirectoryUser
+from app.directory.address_book import AddressRepository
+from app.directory.events import Actor
+from app.directory.service import check_if_match
+from app.directory.writes import (
+    KEEP_PASSWORD,
+    Edit,
+    NewUser,
+    Provisioning,
+    add_users,
+    delete_user,
+    edit_users,
+)
+from app.scim.errors import ScimError
+from app.scim.repository import ScimUserRepository
+from app.scim.resources import Incoming
+
+# The hash of a user a provider added with no password: no password matches it (verify_any
+# accepts no such hash), and the user must set one.
+NO_PASSWORD = "!"  # noqa: S105 (not a password: a hash none matches)
+
+
+def _provisioning(values: Incoming, principal: Principal) -> Provisioning:
+    return Provisioning(values.external_id, values.profile, principal.key_name)
+
+
+def found(session: Session, scim_id: str, *, lock: bool = False) -> DirectoryUser:
+    user = ScimUserRepository(session).by_scim_id(scim_id, lock=lock)
+    if user is None:
+        raise ScimError(404, "There is no such user.")
+    return user
+
+
+def _refuse_taken(session: Session, user_id: int | None, addresses: Sequence[str]) -> None:
+    holders = AddressRepository(session).holders([a.lower() for a in addresses], lock=True)
+    for position, address in enumerate(addresses):
+        holder = holders.get(address.lower())
+        if holder is not None and holder.user_id != user_id:
+            what = "userName" if position == 0 else f"emails value {position}"
+            raise ScimError(409, f"{what} is another user's address.", "uniqueness")
+
+
+def create(
+    session: Session, values: Incoming, password_hash: str | None, principal: Principal
+) -> DirectoryUser:
+    _refuse_taken(session, None, [values.email, *values.aliases])
+    user = NewUser(
+        email=values.email,
+        name=values.name,
+        password_hash=password_hash or NO_PASSWORD,
+        force_change_password=password_hash is None,
+        active=True if values.active is None else values.active,
+        aliases=values.aliases,
+        provisioning=_provisioning(values, principal),
+    )
+    [user_id] = add_users(session, [user], Actor(principal.key_name), utcnow())
+    return _get(session, user_id)
+
+
+def _get(session: Session, user_id: int) -> DirectoryUser:
+    user = session.get(DirectoryUser, user_id, populate_existing=True)
+    assert user is not None
+    return user
+
+
+def replace(
+    session: Session,
+    scim_id: str,
+    values: Incoming,
+    password_hash: str | None,
+    if_match: str | None,
+    principal: Principal,
+) -> DirectoryUser:
+    """The user becomes what the values say (PUT, or a PATCH's result): a stale If-Match is
+    412, an address another user holds 409; `active` left out keeps the user's."""
+    user = found(session, scim_id, lock=True)
+    check_if_match(if_match, user)
+    _refuse_taken(session, user.id, [values.email, *values.aliases])
+    edit = Edit(
+        user.id, name=values.name, password_hash=password_hash or KEEP_PASSWORD,
+        active=values.active, aliases=values.aliases, email=values.email,
+        provisioning=_provisioning(values, principal),
+    )  # fmt: skip
+    edit_users(session, [edit], Actor(principal.key_name), utcnow())
+    return _get(session, user.id)
+
+
+def remove(session: Session, scim_id: str, if_match: str | None, principal: Principal) -> None:
+    user = found(session, scim_id, lock=True)
+    check_if_match(if_match, user)
+    delete_user(session, user.id, Actor(principal.key_name), utcnow())
