@@ -39,7 +39,7 @@ def to_scim(user: DirectoryUser, aliases: list[str], base_url: str) -> ScimUser:
         meta=meta,
         user_name=user.email,
         name=name,
-        display_name=profile.get("displayName") or user.name,
+        display_name=user.name,
         active=user.active,
         emails=emails,
     )
@@ -75,10 +75,11 @@ def _derived_name(user: ScimUser, email: str) -> str:
 
 
 def _profile(user: ScimUser) -> str | None:
-    name = user.name.model_dump(exclude_none=True, by_alias=True) if user.name else None
-    kept = {key: value for key, value in (("name", name), ("displayName", user.display_name))
-            if value}  # fmt: skip
-    return json.dumps(kept, sort_keys=True) if kept else None
+    """The name parts as sent (displayName is the service's Name, kept there)."""
+    if user.name is None:
+        return None
+    name = user.name.model_dump(exclude_none=True, by_alias=True)
+    return json.dumps({"name": name}, sort_keys=True) if name else None
 
 
 def incoming(user: ScimUser, settings: Settings) -> Incoming:

@@ -156,8 +156,8 @@ async def scim_get_user(
 ) -> Response:
     params = response_parameters(attributes, excluded_attributes)
     base = base_url(request)
-    shown = await db.run(lambda session: shown(session, service.found(session, user_id), base))
-    return one_user(shown, params=params)
+    user = await db.run(lambda session: shown(session, service.found(session, user_id), base))
+    return one_user(user, params=params)
 
 
 async def _replace(

@@ -46,8 +46,8 @@ class DirectoryUser(Base):
     updated_by: Mapped[int | None] = mapped_column(Integer)
     # Provisioning (SCIM): the user's opaque id there (32 random hex digits the database draws
     # for every new user, whoever adds it: never another user's), the provider's externalId,
-    # the SCIM name parts and displayName as sent (JSON), and the provisioner key managing the
-    # user (a file may then not change it).
+    # the SCIM name parts as sent (JSON; displayName is the Name), and the provisioner key
+    # managing the user (a file may then not change it).
     scim_id: Mapped[str] = mapped_column(String(32), server_default=FetchedValue())
     external_id: Mapped[str | None] = mapped_column(String(255))
     profile: Mapped[str | None] = mapped_column(Text)
