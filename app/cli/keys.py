@@ -23,10 +23,10 @@ def key_name(value: str) -> str:
     return name
 
 
-def show_new_key(key: str, url: str) -> None:
+def show_new_key(key: str, url: str, path: str = "/users") -> None:
     print(f"  {key}")
     print("Store it now: only its digest is kept, it cannot be shown again. Try it:")
-    print(f"  curl -H 'Authorization: Bearer {key}' {url}/users")
+    print(f"  curl -H 'Authorization: Bearer {key}' {url}{path}")
 
 
 def create_key(keys: ApiKeyRepository, name: str, role: str) -> int:
@@ -35,7 +35,8 @@ def create_key(keys: ApiKeyRepository, name: str, role: str) -> int:
         return 1
     _, key = keys.create(name, Role(role))
     print(f"New {role} key {name!r}:")
-    show_new_key(key, "http://127.0.0.1:8000")
+    path = "/scim/v2/Users" if role == Role.PROVISIONER else "/users"
+    show_new_key(key, "http://127.0.0.1:8000", path)
     return 0
 
 

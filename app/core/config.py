@@ -97,7 +97,7 @@ class Settings(BaseSettings):
         "at least 64 chunks of 50 rows or more.",
     )
     job_part_rows: int = Field(
-        default=50_000,
+        default=25_000,
         ge=10,
         description="A job of more than twice this many rows is checked in parts of about this "
         "many rows, by any workers at once.",

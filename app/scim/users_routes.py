@@ -104,6 +104,13 @@ async def scim_list_users(
     return await _search(db, request, filter, start, _int(count, "count", 100), params)
 
 
+@router.post("/.search", summary="SCIM: search every resource (users)", responses=SCIM_ANSWER,
+             openapi_extra=SCIM_BODY)  # fmt: skip
+async def scim_search(_key: ProvisionerDep, db: DatabaseDep, request: Request) -> Response:
+    """Users are the only resource type: the same as POST /Users/.search."""
+    return await scim_search_users(_key, db, request)
+
+
 @router.post("/Users/.search", summary="SCIM: search users", responses=SCIM_ANSWER,
              openapi_extra=SCIM_BODY)  # fmt: skip
 async def scim_search_users(_key: ProvisionerDep, db: DatabaseDep, request: Request) -> Response:

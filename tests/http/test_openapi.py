@@ -35,7 +35,7 @@ def test_every_operation_has_id_summary_and_problem_errors() -> None:
         "revert_import", "list_users", "get_user", "patch_user", "delete_user", "list_events",
         "healthz", "readyz", "metrics", "scim_service_provider_config", "scim_resource_types",
         "scim_resource_type", "scim_schemas", "scim_schema", "scim_list_users",
-        "scim_search_users", "scim_create_user", "scim_get_user", "scim_put_user",
+        "scim_search", "scim_search_users", "scim_create_user", "scim_get_user", "scim_put_user",
         "scim_patch_user", "scim_delete_user",
     }  # fmt: skip
     assert "HTTPValidationError" not in spec["components"]["schemas"]

@@ -28,6 +28,14 @@ from .readiness import Readiness
 from .readiness_status import ReadinessStatus
 from .row_code import RowCode
 from .row_error import RowError
+from .scim_create_user_json_body import ScimCreateUserJsonBody
+from .scim_create_user_response_200 import ScimCreateUserResponse200
+from .scim_delete_user_response_200 import ScimDeleteUserResponse200
+from .scim_error import ScimError
+from .scim_patch_user_json_body import ScimPatchUserJsonBody
+from .scim_put_user_json_body import ScimPutUserJsonBody
+from .scim_search_json_body import ScimSearchJsonBody
+from .scim_search_users_json_body import ScimSearchUsersJsonBody
 from .user_out import UserOut
 from .user_page import UserPage
 from .user_patch import UserPatch
@@ -62,6 +70,14 @@ __all__ = (
     "ReadinessStatus",
     "RowCode",
     "RowError",
+    "ScimCreateUserJsonBody",
+    "ScimCreateUserResponse200",
+    "ScimDeleteUserResponse200",
+    "ScimError",
+    "ScimPatchUserJsonBody",
+    "ScimPutUserJsonBody",
+    "ScimSearchJsonBody",
+    "ScimSearchUsersJsonBody",
     "UserOut",
     "UserPage",
     "UserPatch",

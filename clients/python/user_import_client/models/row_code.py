@@ -17,6 +17,7 @@ class RowCode(StrEnum):
     INVALID_PASSWORD_HASH = "invalid_password_hash"
     INVALID_VALUE = "invalid_value"
     MALFORMED_CSV = "malformed_csv"
+    MANAGED_BY_PROVISIONING = "managed_by_provisioning"
     MISSING_COLUMN = "missing_column"
     MISSING_HEADER = "missing_header"
     MISSING_VALUE = "missing_value"

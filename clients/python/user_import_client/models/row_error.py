@@ -58,6 +58,8 @@ class RowError:
                 - `directory_changed`: the user this row was to update or skip was deleted by another writer (a revert) while
                 the import ran; nothing was added: upload the file again
                 - `too_many_aliases`: more aliases than USERIMPORT_MAX_ALIASES (30) for one user
+                - `managed_by_provisioning`: on_existing=update of a user an identity provider manages (SCIM): change it there
+                (on_existing=skip skips it)
                 - `interrupted`: a job's tasks kept failing (workers killed, database lost) until their retries ran out; nothing
                 was added
             message (str): What is wrong and how to fix it. Never quotes a password.
