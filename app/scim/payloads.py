@@ -105,3 +105,12 @@ async def hash_password(request: Request, password: str | None) -> str | None:
 def taken(exc: IntegrityError) -> ScimError:
     return ScimError(409, "An address of the user is another user's (it was taken meanwhile).",
                      "uniqueness")  # fmt: skip
+
+
+def integer(value: str | int | None, name: str, default: int) -> int:
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ScimError(400, f"{name} is an integer.", "invalidValue") from None

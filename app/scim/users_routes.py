@@ -25,6 +25,7 @@ from app.scim.payloads import (
     answer,
     base_url,
     hash_password,
+    integer,
     one_user,
     read_json,
     read_user,
@@ -47,15 +48,6 @@ SCIM_BODY = {
 IfMatch = Annotated[
     str | None, Header(alias="If-Match", description="The user's ETag (meta.version).")
 ]
-
-
-def _int(value: str | int | None, name: str, default: int) -> int:
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ScimError(400, f"{name} is an integer.", "invalidValue") from None
 
 
 async def _search(
@@ -100,8 +92,8 @@ async def scim_list_users(
     userName, externalId, id, emails (any address of the user), active, meta.lastModified;
     at most 200 a page. Unknown parameters are ignored."""
     params = response_parameters(attributes, excluded_attributes)
-    start = _int(start_index, "startIndex", 1)
-    return await _search(db, request, filter, start, _int(count, "count", 100), params)
+    start = integer(start_index, "startIndex", 1)
+    return await _search(db, request, filter, start, integer(count, "count", 100), params)
 
 
 @router.post("/.search", summary="SCIM: search every resource (users)", responses=SCIM_ANSWER,
@@ -121,8 +113,8 @@ async def scim_search_users(_key: ProvisionerDep, db: DatabaseDep, request: Requ
         ",".join(body.get("attributes") or []) or None,
         ",".join(body.get("excludedAttributes") or []) or None,
     )
-    start = _int(body.get("startIndex"), "startIndex", 1)
-    count = _int(body.get("count"), "count", 100)
+    start = integer(body.get("startIndex"), "startIndex", 1)
+    count = integer(body.get("count"), "count", 100)
     text = body.get("filter")
     if text is not None and not isinstance(text, str):
         raise ScimError(400, "filter is a string.", "invalidFilter")
