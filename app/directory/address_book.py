@@ -64,6 +64,17 @@ class AddressRepository:
             for key, user_id, primary, owner, managed in found
         }
 
+    def first_held_by_another(self, addresses: Sequence[str], user_id: int | None) -> int | None:
+        """The index of the first of these addresses another user than user_id holds (its
+        primary or an alias), its holders locked until the transaction ends; None when every
+        one is free or the user's own."""
+        holders = self.holders([a.lower() for a in addresses], lock=True)
+        for index, address in enumerate(addresses):
+            holder = holders.get(address.lower())
+            if holder is not None and holder.user_id != user_id:
+                return index
+        return None
+
     def add(self, addresses: Sequence[tuple[str, int, bool]]) -> None:
         """(address as written, its user, primary) each, in one executemany; the unique key
         refuses an address already held (IntegrityError)."""

@@ -97,14 +97,12 @@ def found(session: Session, user_id: int, *, lock: bool = False) -> DirectoryUse
 
 def _refuse_taken(session: Session, user_id: int, aliases: Sequence[str]) -> None:
     """An alias held by another user (its primary or alias): 409, nothing written."""
-    holders = AddressRepository(session).holders([a.lower() for a in aliases], lock=True)
-    for position, alias in enumerate(aliases, 1):
-        holder = holders.get(alias.lower())
-        if holder is not None and holder.user_id != user_id:
-            raise AddressTakenError(
-                f"Alias {position} is another user's address (its primary address or an "
-                "alias); nothing was changed."
-            )
+    index = AddressRepository(session).first_held_by_another(aliases, user_id)
+    if index is not None:
+        raise AddressTakenError(
+            f"Alias {index + 1} is another user's address (its primary address or an "
+            "alias); nothing was changed."
+        )
 
 
 def apply_patch(

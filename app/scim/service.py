@@ -43,12 +43,11 @@ def found(session: Session, scim_id: str, *, lock: bool = False) -> DirectoryUse
 
 
 def _refuse_taken(session: Session, user_id: int | None, addresses: Sequence[str]) -> None:
-    holders = AddressRepository(session).holders([a.lower() for a in addresses], lock=True)
-    for position, address in enumerate(addresses):
-        holder = holders.get(address.lower())
-        if holder is not None and holder.user_id != user_id:
-            what = "userName" if position == 0 else f"emails value {position}"
-            raise ScimError(409, f"{what} is another user's address.", "uniqueness")
+    """The user's addresses (userName first) another user holds: 409 uniqueness."""
+    index = AddressRepository(session).first_held_by_another(addresses, user_id)
+    if index is not None:
+        what = "userName" if index == 0 else f"emails value {index}"
+        raise ScimError(409, f"{what} is another user's address.", "uniqueness")
 
 
 def create(
