@@ -31,7 +31,7 @@ class EventKind(StrEnum):
 # The names a changed field goes by in an event.
 FIELDS = (
     "name", "force_change_password", "password", "active", "aliases", "email", "external_id",
-    "managed_by",
+    "managed_by", "profile",
 )  # fmt: skip
 
 

@@ -118,8 +118,8 @@ def _changed(edit: Edit, user: DirectoryUser, aliases: Sequence[str]) -> list[st
     if given is not None:
         if given.external_id != user.external_id:
             fields.append("external_id")
-        if given.profile != user.profile and "name" not in fields:
-            fields.append("name")
+        if given.profile != user.profile:
+            fields.append("profile")
         if given.managed_by != user.managed_by:
             fields.append("managed_by")
     return fields

@@ -5,6 +5,7 @@ alias, the name derived as the Name column, the password under the same policy),
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic_core import PydanticCustomError
 from scim2_models import Email, Meta, Name
@@ -22,10 +23,20 @@ def etag(version: int) -> str:
 
 
 def to_scim(user: DirectoryUser, aliases: list[str], base_url: str) -> ScimUser:
+    """The user as a provider sees it: what the provider last sent of displayName, emails and
+    active while the directory still says the same, else what the directory says."""
     profile = json.loads(user.profile) if user.profile else {}
     name = Name.model_validate(profile["name"]) if profile.get("name") else None
-    emails = [Email(value=user.email, type="work", primary=True)]
-    emails += [Email(value=alias, type="other", primary=False) for alias in aliases]
+    display_name: str | None = user.name
+    if "displayName" in profile and profile.get("nameWritten") == user.name:
+        display_name = profile["displayName"]
+    emails: list[Email] | None = [Email(value=user.email, type="work", primary=True)] + [
+        Email(value=alias, type="other", primary=False) for alias in aliases
+    ]
+    sent_emails = profile.get("emails")
+    if sent_emails is not None and _same_addresses(sent_emails, user.email, aliases):
+        emails = [Email.model_validate(entry) for entry in sent_emails] or None
+    unstated = "activeUnstated" in profile and profile["activeUnstated"] == user.active
     meta = Meta(
         resource_type="User",
         created=user.created_at,
@@ -39,10 +50,15 @@ def to_scim(user: DirectoryUser, aliases: list[str], base_url: str) -> ScimUser:
         meta=meta,
         user_name=user.email,
         name=name,
-        display_name=user.name,
-        active=user.active,
+        display_name=display_name,
+        active=None if unstated else user.active,
         emails=emails,
     )
+
+
+def _same_addresses(sent: list[dict[str, Any]], email: str, aliases: list[str]) -> bool:
+    held = {email.lower(), *(alias.lower() for alias in aliases)}
+    return {email.lower(), *(str(entry.get("value", "")).lower() for entry in sent)} == held
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +68,7 @@ class Incoming:
     email: str
     aliases: list[str]
     name: str
-    profile: str | None
+    sent: dict[str, Any]
     active: bool | None
     external_id: str | None
     password: str | None
@@ -74,12 +90,22 @@ def _derived_name(user: ScimUser, email: str) -> str:
         raise _invalid(f"displayName (or name): {exc.message()}") from None
 
 
-def _profile(user: ScimUser) -> str | None:
-    """The name parts as sent (displayName is the service's Name, kept there)."""
-    if user.name is None:
-        return None
-    name = user.name.model_dump(exclude_none=True, by_alias=True)
-    return json.dumps({"name": name}, sort_keys=True) if name else None
+def _sent(user: ScimUser) -> dict[str, Any]:
+    """What the provider sent of what the directory keeps its own way (the name parts,
+    displayName, each email's type, display and primary), to answer it back as sent."""
+    name = user.name.model_dump(exclude_none=True, by_alias=True) if user.name else {}
+    emails = [email.model_dump(exclude_none=True, by_alias=True) for email in user.emails or ()]
+    return {"name": name or None, "displayName": user.display_name, "emails": emails}
+
+
+def profile(values: "Incoming", unstated_active: bool | None) -> str:
+    """The profile a provider's write keeps: what it sent, the Name written from it, and,
+    when a replace left `active` out, the state the user kept (answered as unstated, as the
+    provider left it, until a writer changes it)."""
+    kept: dict[str, Any] = {**values.sent, "nameWritten": values.name}
+    if unstated_active is not None:
+        kept["activeUnstated"] = unstated_active
+    return json.dumps(kept, sort_keys=True)
 
 
 def incoming(user: ScimUser, settings: Settings) -> Incoming:
@@ -107,7 +133,7 @@ def incoming(user: ScimUser, settings: Settings) -> Incoming:
         email=email,
         aliases=[alias for _position, alias in kept],
         name=_derived_name(user, email),
-        profile=_profile(user),
+        sent=_sent(user),
         active=user.active,
         external_id=user.external_id,
         password=password,

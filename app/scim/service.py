@@ -24,15 +24,17 @@ from app.directory.writes import (
 )
 from app.scim.errors import ScimError
 from app.scim.repository import ScimUserRepository
-from app.scim.resources import Incoming
+from app.scim.resources import Incoming, profile
 
 # The hash of a user a provider added with no password: no password matches it (verify_any
 # accepts no such hash), and the user must set one.
 NO_PASSWORD = "!"  # noqa: S105 (not a password: a hash none matches)
 
 
-def _provisioning(values: Incoming, principal: Principal) -> Provisioning:
-    return Provisioning(values.external_id, values.profile, principal.key_name)
+def _provisioning(
+    values: Incoming, principal: Principal, unstated_active: bool | None = None
+) -> Provisioning:
+    return Provisioning(values.external_id, profile(values, unstated_active), principal.key_name)
 
 
 def found(session: Session, scim_id: str, *, lock: bool = False) -> DirectoryUser:
@@ -89,7 +91,9 @@ def replace(
     edit = Edit(
         user.id, name=values.name, password_hash=password_hash or KEEP_PASSWORD,
         active=values.active, aliases=values.aliases, email=values.email,
-        provisioning=_provisioning(values, principal),
+        provisioning=_provisioning(
+            values, principal, user.active if values.active is None else None
+        ),
     )  # fmt: skip
     edit_users(session, [edit], Actor(principal.key_name), utcnow())
     return _get(session, user.id)
