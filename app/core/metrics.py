@@ -39,6 +39,13 @@ IMPORTS = Counter(
     ["outcome", "job"],
     registry=REGISTRY,
 )
+SCIM_OPERATIONS = Counter(
+    "userimport_scim_operations",
+    "SCIM requests answered, by operation (the OpenAPI operation id: scim_create_user, "
+    "scim_list_users, scim_patch_user, ...; unmatched when no route matched) and status.",
+    ["operation", "status"],
+    registry=REGISTRY,
+)
 ROWS_CHECKED = Counter("userimport_rows_checked", "User rows checked.", registry=REGISTRY)
 USERS_ADDED = Counter("userimport_users_added", "Users added.", registry=REGISTRY)
 USERS_UPDATED = Counter(

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.codes import ProblemCode
 from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.core.metrics import SCIM_OPERATIONS
 
 SCIM_MEDIA_TYPE = "application/scim+json"
 SCIM_PREFIX = "/scim/v2"
@@ -83,10 +84,12 @@ class ScimErrors:
             return
         start: Message | None = None
         chunks: list[bytes] = []
+        answered = 500
 
         async def rewrite(message: Message) -> None:
-            nonlocal start
+            nonlocal start, answered
             if message["type"] == "http.response.start":
+                answered = message["status"]
                 headers = MutableHeaders(raw=message["headers"])
                 if headers.get("content-type", "").startswith(PROBLEM_MEDIA_TYPE):
                     start = message
@@ -100,9 +103,14 @@ class ScimErrors:
                 headers = MutableHeaders(raw=start["headers"])
                 headers["content-type"] = SCIM_MEDIA_TYPE
                 headers["content-length"] = str(len(body))
+                answered = status
                 await send({**start, "status": status})
                 await send({"type": "http.response.body", "body": body})
                 return
             await send(message)
 
-        await self.app(scope, receive, rewrite)
+        try:
+            await self.app(scope, receive, rewrite)
+        finally:
+            operation = getattr(scope.get("route"), "name", None) or "unmatched"
+            SCIM_OPERATIONS.labels(operation, str(answered)).inc()
