@@ -18,7 +18,11 @@ from app.imports.jobs.staging.commit_updates import JobUpdateRepository
 from app.imports.jobs.staging.files import StagingRepository
 from app.imports.jobs.staging.users import StagedUserRepository
 from app.imports.plan.sync_import import log_attempt
-from app.imports.reading.file_rules import directory_changed, taken_meanwhile
+from app.imports.reading.file_rules import (
+    directory_changed,
+    managed_by_provisioning,
+    taken_meanwhile,
+)
 from app.imports.reading.user_row import ALIASES
 from app.imports.records import status
 from app.imports.records.repository import ImportRepository
@@ -28,17 +32,23 @@ from app.imports.records.status import Counts, ImportStatus
 def write_staged_users(session: Session, record: UserImport, max_errors: int) -> None:
     """Step (a job's): move the job's staged users into the directory set-wise (a few
     statements, however many users) in the session's transaction and mark the record
-    (inserting) completed; if another writer deleted a user it updates or skips, or took an
-    address it writes meanwhile, write nothing and mark it refused. An existing user a row
-    leaves as it is is not written (counted skipped)."""
-    staged = StagedUserRepository(session)
+    (inserting) completed; if another writer deleted a user it updates or skips, a provider
+    took over one it updates, or another writer took an address it writes meanwhile, write
+    nothing and mark it refused. An existing user a row leaves as it is is not written
+    (counted skipped)."""
+    staged, addresses = StagedUserRepository(session), StagedAddressRepository(session)
     # What the plan counted: a job that updates or skips no user spares the statements that
     # look for them among its staged users.
     if record.planned_updated or record.planned_skipped:
         # Its known users locked (a revert deleting them waits, or is waited for), still there.
-        gone, count = StagedAddressRepository(session).known_gone(record.id, max_errors)
+        gone, count = addresses.known_gone(record.id, max_errors)
         if count:
             status.refused(record, directory_changed(gone), count, max_errors)
+            return
+    if record.planned_updated:  # a provider took over a user it updates since the plan
+        managed, count = addresses.managed(record.id, max_errors)
+        if count:
+            status.refused(record, managed_by_provisioning(managed), count, max_errors)
             return
     if record.planned_skipped:
         staged.skip_known(record.id)

@@ -25,7 +25,11 @@ from app.imports.plan.directory_check import (
     check_directory,
     lost_race,
 )
-from app.imports.reading.file_rules import alias_taken, directory_changed
+from app.imports.reading.file_rules import (
+    alias_taken,
+    directory_changed,
+    managed_by_provisioning,
+)
 from app.imports.reading.validation import Validation
 from app.imports.records import status
 from app.imports.records.changes import ChangeRepository
@@ -78,7 +82,8 @@ def write_users(
     """Step (a sync import): add the new users and update the existing ones in the session's
     transaction and mark the record (inserting) completed. The plan is checked again as it is
     written, under the lock of every user it meets: if another writer deleted a user it updates
-    or skips, or took an address it writes, nothing is written and the record is refused. An
+    or skips, a provider took over one it updates, or another writer took an address it writes,
+    nothing is written and the record is refused. An
     existing user the row leaves as it is is not written (counted skipped). hashes: one per
     row."""
     pairs = list(zip(plan.rows, hashes, strict=True))
@@ -87,6 +92,10 @@ def write_users(
     gone = sorted(row for key, row in plan.known.items() if key not in holders)
     if gone:
         status.refused(record, directory_changed(gone), len(gone), max_errors)
+        return
+    managed = [row.row for row in plan.rows if row.existing and holders[row.email.lower()].managed]
+    if managed:  # a provider took the user over since the plan
+        status.refused(record, managed_by_provisioning(managed), len(managed), max_errors)
         return
     if _refuse_taken(record, plan.rows, holders, max_errors):
         return
