@@ -9,7 +9,7 @@ DATA ?= data
 
 SDK := clients/python
 
-.PHONY: run test test-fast lint openapi sdk migrate image image-test compose-test bench bench-compare bench-memory bench-scale bench-export bench-workers bench-prehashed clean
+.PHONY: run test test-fast lint openapi sdk migrate image image-test compose-test bench bench-compare bench-memory bench-scale bench-export bench-workers bench-prehashed bench-scim clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +97,10 @@ bench-scale: $(VENV)/.installed-bench
 # GET /users as CSV over 1M users (PostgreSQL, TEST_DATABASE_URL): time and the server's peak.
 bench-export: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.export
+
+# SCIM requests/s (lookup, get, create, PATCH; 8 clients) against the healthz rate.
+bench-scim: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.scim
 
 openapi: $(VENV)/.installed-dev
 	$(BIN)/python -m scripts.export_openapi

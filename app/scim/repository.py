@@ -109,7 +109,13 @@ def _held(condition: ColumnElement[bool]) -> ColumnElement[bool]:
 def _comparison(node: Comparison) -> ColumnElement[bool]:
     user, attr, op, value = DirectoryUser, _name(node.attr_path).lower(), node.op, node.value
     if attr == "username":
-        return _compare_text(user.email_key, op, _text(value, "userName").lower())
+        key = _text(value, "userName").lower()
+        if op == Op.eq:  # found by the address table's unique key, not a scan of the users
+            held = DirectoryAddress
+            return user.id.in_(
+                select(held.user_id).where(held.address_key == key, held.primary.is_(True))
+            )
+        return _compare_text(user.email_key, op, key)
     if attr == "externalid":
         return _compare_text(user.external_id, op, _text(value, "externalId"))
     if attr == "id" and op in (Op.eq, Op.ne):
