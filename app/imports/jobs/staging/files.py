@@ -6,6 +6,7 @@ import json
 from collections.abc import Collection, Sequence
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from app.core.sealing import Sealer, StagingKeyError
@@ -30,9 +31,13 @@ def check_staging_key(session: Session, sealer: Sealer) -> None:
     StagingKeyError when the stored one does not open with it (another key)."""
     stored = session.get(StagingKeyCheck, 1)
     if stored is None:
-        session.add(StagingKeyCheck(id=1, sealed=sealer.seal(CHECK_VALUE, CHECK_CONTEXT)))
-        session.flush()
-        return
+        try:
+            with session.begin_nested():  # a process starting beside this one may store it first
+                session.add(StagingKeyCheck(id=1, sealed=sealer.seal(CHECK_VALUE, CHECK_CONTEXT)))
+            return
+        except IntegrityError:
+            stored = session.get(StagingKeyCheck, 1, populate_existing=True)
+            assert stored is not None
     try:
         opened = sealer.open(stored.sealed, CHECK_CONTEXT)
     except StagingKeyError:
