@@ -1,6 +1,7 @@
 """`make bench-compare OTHER=DIR`: the 500-row import of this checkout against another one
 (DIR, with its own .venv: an earlier commit, say), each against its hashing floor measured just
-before it, alternating between the two so that both see the same machine.
+before it, and the 100k-row dry run against `csv.reader` on the same bytes, alternating between
+the two so that both see the same machine.
 
 .venv/bin/python -m bench.compare DIR [ROUNDS]   # SQLite; PostgreSQL too with TEST_DATABASE_URL
 """
@@ -20,7 +21,10 @@ from app.core.config import Settings
 from bench.run import (
     AUTH,
     SERVER_SETTINGS,
+    csv_reader_seconds,
     floor_per_row,
+    post,
+    timed_dry_run,
     timed_import,
     users_csv,
 )
@@ -62,6 +66,39 @@ def ratios(
     return found
 
 
+def dry_run_ratios(root: Path, database_url: str, rounds: int) -> list[tuple[float, float]]:
+    """(100k dry run / csv.reader on the same bytes, the dry run's seconds) for each run."""
+    big = users_csv(100_000, "dry")
+    found = []
+    with running_server(database_url, SERVER_SETTINGS, root=root) as server:
+        client = httpx.Client(base_url=server.url, headers=AUTH, timeout=600)
+        post(client, users_csv(1000, "warm"), dry_run=True)  # starts the checkers
+        for _ in range(rounds):
+            reader = csv_reader_seconds(big)
+            elapsed = timed_dry_run(client, big)
+            found.append((elapsed / reader, elapsed))
+    return found
+
+
+def compare_dry_runs(label: str, urls: dict[str, str], other: Path, rounds: int) -> None:
+    this: list[tuple[float, float]] = []
+    that: list[tuple[float, float]] = []
+    for n in range(rounds):
+        if n % 2 == 0:
+            this += dry_run_ratios(ROOT, urls["this"], 1)
+            that += dry_run_ratios(other, urls["other"], 1)
+        else:
+            that += dry_run_ratios(other, urls["other"], 1)
+            this += dry_run_ratios(ROOT, urls["this"], 1)
+    mine, theirs = [r[0] for r in this], [r[0] for r in that]
+    print(
+        f"dry_run_100k / csv.reader, {label}: this {statistics.median(mine):.2f} "
+        f"(runs {', '.join(f'{r:.2f}' for r in mine)}); other {statistics.median(theirs):.2f} "
+        f"(runs {', '.join(f'{r:.2f}' for r in theirs)})",
+        flush=True,
+    )
+
+
 def compare(label: str, urls: dict[str, str], other: Path, rounds: int) -> None:
     settings = Settings.model_validate({})
     this: list[tuple[float, float]] = []
@@ -90,9 +127,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         urls = {name: f"sqlite:///{Path(tmp) / f'{name}.db'}" for name in ("this", "other")}
         compare("SQLite", urls, other, rounds)
+        compare_dry_runs("SQLite", urls, other, rounds)
     if pg := os.environ.get("TEST_DATABASE_URL"):
         with postgres_schema(pg) as this_url, postgres_schema(pg) as other_url:
             compare("PostgreSQL", {"this": this_url, "other": other_url}, other, rounds)
+        with postgres_schema(pg) as this_url, postgres_schema(pg) as other_url:
+            compare_dry_runs("PostgreSQL", {"this": this_url, "other": other_url}, other, rounds)
 
 
 if __name__ == "__main__":
