@@ -5,8 +5,9 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.models.base import utcnow
@@ -31,6 +32,18 @@ def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class ActiveKey(NamedTuple):
+    id: int
+    name: str
+    role: str
+    last_used_at: datetime | None
+
+
+_ACTIVE_BY_DIGEST = select(ApiKey.id, ApiKey.name, ApiKey.role, ApiKey.last_used_at).where(
+    ApiKey.digest == bindparam("digest"), ApiKey.revoked_at.is_(None)
+)
+
+
 class ApiKeyRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -43,9 +56,11 @@ class ApiKeyRepository:
         self.session.flush()
         return record, key
 
-    def active_by_digest(self, digest: str) -> ApiKey | None:
-        query = select(ApiKey).where(ApiKey.digest == digest, ApiKey.revoked_at.is_(None))
-        return self.session.scalars(query).one_or_none()
+    def active_by_digest(self, digest: str) -> ActiveKey | None:
+        """The active key with this digest: read on every request, so as columns on the
+        session's connection, with no ORM object built."""
+        row = self.session.connection().execute(_ACTIVE_BY_DIGEST, {"digest": digest}).first()
+        return None if row is None else ActiveKey._make(row)
 
     def active_by_name(self, name: str) -> ApiKey | None:
         query = select(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))

@@ -35,6 +35,16 @@ def keys_parameter(session: Session, keys: Collection[str]) -> Any:
     return func.json_each(bindparam("keys", json.dumps(list(keys)), String)).table_valued("value")
 
 
+_ALIASES_OF = (
+    select(DirectoryAddress.user_id, DirectoryAddress.address)
+    .where(
+        DirectoryAddress.user_id.in_(bindparam("ids", expanding=True)),
+        DirectoryAddress.primary.is_(False),
+    )
+    .order_by(DirectoryAddress.user_id, DirectoryAddress.address_key)
+)
+
+
 class AddressRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -91,16 +101,9 @@ class AddressRepository:
         ids = list(user_ids)
         if not ids:
             return {}
-        query = (
-            select(DirectoryAddress.user_id, DirectoryAddress.address)
-            .where(
-                DirectoryAddress.user_id.in_(bindparam("ids", ids, expanding=True)),
-                DirectoryAddress.primary.is_(False),
-            )
-            .order_by(DirectoryAddress.user_id, DirectoryAddress.address_key)
-        )
         found: dict[int, list[str]] = defaultdict(list)
-        for user_id, address in self.session.execute(query):
+        # Read on every SCIM or API answer: one statement built once, run on the connection.
+        for user_id, address in self.session.connection().execute(_ALIASES_OF, {"ids": ids}):
             found[user_id].append(address)
         return dict(found)
 

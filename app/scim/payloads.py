@@ -8,18 +8,27 @@ from typing import Any
 
 from fastapi import Request, Response
 from pydantic import ValidationError
-from scim2_models import Context, ResponseParameters
+from scim2_models import Context, ListResponse, PatchOp, ResponseParameters, ScimFilter
 from scim2_models.exceptions import SCIMException
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.auth.deps import KeyGate
+from app.core.config import Settings
+from app.db.engine import Database
 from app.directory.address_book import AddressRepository
 from app.passwords.hashing import PasswordHasherPool
 from app.scim.errors import SCIM_MEDIA_TYPE, ScimError
 from app.scim.model import TOLERANT, ScimUser
-from app.scim.resources import to_scim
+from app.scim.repository import UserView, condition
+from app.scim.resources import Incoming, incoming, to_scim
 
 _COLUMN = re.compile(r"at column \d+")
+# scim2-models' generic messages, parametrised once (each parametrisation costs 10-70 us).
+_PARAMETERS = ResponseParameters[Any]
+_USER_PATCH = PatchOp[ScimUser]
+USERS_LISTED = ListResponse[ScimUser]
 ERROR_SCHEMA_REF = {"$ref": "#/components/schemas/ScimError"}
 SCIM_ANSWER: dict[int | str, dict[str, Any]] = {
     200: {"content": {SCIM_MEDIA_TYPE: {"schema": {"type": "object"}}}},
@@ -70,14 +79,15 @@ def response_parameters(attributes: str | None, excluded: str | None) -> "Respon
         return [a.strip() for a in text.split(",") if a.strip()] if text else None
 
     try:
-        return ResponseParameters[Any](
-            attributes=split(attributes), excluded_attributes=split(excluded)
-        )
+        return _PARAMETERS(attributes=split(attributes), excluded_attributes=split(excluded))
     except (ValidationError, SCIMException) as exc:
         raise refused(exc) from None
 
 
-def shown(session: Session, user: Any, base: str) -> ScimUser:
+def shown(session: Session, user: UserView | None, base: str) -> ScimUser:
+    """The user as SCIM answers it (404 when there is none)."""
+    if user is None:
+        raise ScimError(404, "There is no such user.")
     aliases = AddressRepository(session).aliases_of([user.id]).get(user.id, [])
     return to_scim(user, aliases, base)
 
@@ -94,9 +104,14 @@ def one_user(
     return answer(body, status, headers)
 
 
-async def hash_password(request: Request, password: str | None) -> str | None:
+async def hash_password(
+    request: Request, password: str | None, db: Database, gate: KeyGate
+) -> str | None:
+    """The password hashed (no connection held), once the key passed: a caller without a
+    valid key never makes the service hash."""
     if password is None:
         return None
+    await gate.checked(db)
     hasher: PasswordHasherPool = request.app.state.hasher
     [hashed] = await hasher.hash_all([password])  # no connection held
     return hashed
@@ -114,3 +129,24 @@ def integer(value: str | int | None, name: str, default: int) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise ScimError(400, f"{name} is an integer.", "invalidValue") from None
+
+
+def patched(body: Any, user: ScimUser, settings: Settings) -> Incoming:
+    """The user with a PatchOp applied (in order, under the tolerant policy), as values."""
+    try:
+        with TOLERANT:
+            patch = _USER_PATCH.model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST)
+            patch.patch(user)
+    except (ValidationError, SCIMException) as exc:
+        raise refused(exc) from None
+    return incoming(user, settings)
+
+
+def filter_where(filter_text: str | None) -> ColumnElement[bool] | None:
+    """The SQL condition of a SCIM filter (none when there is none); invalidFilter if bad."""
+    if not filter_text:
+        return None
+    try:
+        return condition(ScimFilter(filter_text).ast)
+    except SCIMException as exc:
+        raise refused(exc) from None

@@ -5,7 +5,7 @@ indexed column where it can be; anything else is invalidFilter."""
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from scim2_models.path import (
     AttrPath,
@@ -18,8 +18,20 @@ from scim2_models.path import (
     Present,
     ValuePath,
 )
-from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from app.db.models.directory import DirectoryAddress, DirectoryUser
 from app.scim.errors import ScimError
@@ -163,9 +175,46 @@ def condition(node: FilterNode) -> ColumnElement[bool]:
     raise _invalid("Only emails[...] takes a value filter.")
 
 
+class UserView(NamedTuple):
+    """What a SCIM answer shows of a directory user (read as columns: no ORM object)."""
+
+    id: int
+    scim_id: str
+    external_id: str | None
+    email: str
+    name: str
+    active: bool
+    profile: str | None
+    created_at: datetime
+    updated_at: datetime | None
+    version: int
+
+
+_VIEW = select(
+    DirectoryUser.id, DirectoryUser.scim_id, DirectoryUser.external_id, DirectoryUser.email,
+    DirectoryUser.name, DirectoryUser.active, DirectoryUser.profile, DirectoryUser.created_at,
+    DirectoryUser.updated_at, DirectoryUser.version,
+)  # fmt: skip
+_VIEW_BY_SCIM_ID = _VIEW.where(DirectoryUser.scim_id == bindparam("scim_id"))
+_VIEW_BY_ID = _VIEW.where(DirectoryUser.id == bindparam("id"))
+
+
 class ScimUserRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def _view(self, query: Executable, params: dict[str, Any]) -> UserView | None:
+        self.session.flush()  # read on the connection: what this session changed, written first
+        row = self.session.connection().execute(query, params).first()
+        return None if row is None else UserView._make(row)
+
+    def view_by_scim_id(self, scim_id: str) -> UserView | None:
+        return self._view(_VIEW_BY_SCIM_ID, {"scim_id": scim_id.lower()})
+
+    def view_by_id(self, user_id: int) -> UserView:
+        view = self._view(_VIEW_BY_ID, {"id": user_id})
+        assert view is not None
+        return view
 
     def by_scim_id(self, scim_id: str, *, lock: bool = False) -> DirectoryUser | None:
         query = select(DirectoryUser).where(DirectoryUser.scim_id == scim_id.lower())
@@ -175,16 +224,20 @@ class ScimUserRepository:
 
     def search(
         self, where: ColumnElement[bool] | None, start: int, count: int
-    ) -> tuple[int, list[DirectoryUser]]:
+    ) -> tuple[int, list[UserView]]:
         """How many users match, and `count` of them from the start-th (1-based), in the
-        order they were added."""
+        order they were added (counted apart only when the page does not tell: a lookup by
+        userName is one statement)."""
+        self.session.flush()
+        page: list[UserView] = []
+        if count > 0:
+            query = _VIEW.order_by(DirectoryUser.id).offset(start - 1).limit(count)
+            if where is not None:
+                query = query.where(where)
+            page = [UserView._make(row) for row in self.session.connection().execute(query)]
+            if len(page) < count and (page or start == 1):  # the last page: the total is known
+                return start - 1 + len(page), page
         chosen = select(DirectoryUser.id)
         if where is not None:
             chosen = chosen.where(where)
-        total = self.session.scalar(select(func.count()).select_from(chosen.subquery())) or 0
-        if count == 0 or start > total:
-            return total, []
-        query = select(DirectoryUser).order_by(DirectoryUser.id).offset(start - 1).limit(count)
-        if where is not None:
-            query = query.where(where)
-        return total, list(self.session.scalars(query))
+        return self.session.scalar(select(func.count()).select_from(chosen.subquery())) or 0, page

@@ -11,18 +11,18 @@ from pydantic_core import PydanticCustomError
 from scim2_models import Email, Meta, Name
 
 from app.core.config import Settings
-from app.db.models.directory import DirectoryUser
 from app.directory.addresses import AddressValidator
 from app.directory.rules import Domains, check_address, check_aliases, check_name, check_password
 from app.scim.errors import ScimError
 from app.scim.model import ScimUser
+from app.scim.repository import UserView
 
 
 def etag(version: int) -> str:
     return f'W/"{version}"'
 
 
-def to_scim(user: DirectoryUser, aliases: list[str], base_url: str) -> ScimUser:
+def to_scim(user: UserView, aliases: list[str], base_url: str) -> ScimUser:
     """The user as a provider sees it: what the provider last sent of displayName, emails and
     active while the directory still says the same, else what the directory says."""
     profile = json.loads(user.profile) if user.profile else {}
@@ -30,12 +30,12 @@ def to_scim(user: DirectoryUser, aliases: list[str], base_url: str) -> ScimUser:
     display_name: str | None = user.name
     if "displayName" in profile and profile.get("nameWritten") == user.name:
         display_name = profile["displayName"]
-    emails: list[Email] | None = [Email(value=user.email, type="work", primary=True)] + [
-        Email(value=alias, type="other", primary=False) for alias in aliases
+    emails: list[Email] | None = [_email(value=user.email, type="work", primary=True)] + [
+        _email(value=alias, type="other", primary=False) for alias in aliases
     ]
     sent_emails = profile.get("emails")
     if sent_emails is not None and _same_addresses(sent_emails, user.email, aliases):
-        emails = [Email.model_validate(entry) for entry in sent_emails] or None
+        emails = [_email(**entry) for entry in sent_emails] or None
     unstated = "activeUnstated" in profile and profile["activeUnstated"] == user.active
     meta = Meta(
         resource_type="User",
@@ -54,6 +54,18 @@ def to_scim(user: DirectoryUser, aliases: list[str], base_url: str) -> ScimUser:
         active=None if unstated else user.active,
         emails=emails,
     )
+
+
+def _email(**values: Any) -> Email:
+    """An entry of emails[] from values already checked (an address the directory holds, or
+    one a provider sent, checked then): built as is, not checked again on every answer."""
+    kept = {key: values[key] for key in _EMAIL_KEYS if key in values}
+    if kept.get("type") is not None:
+        kept["type"] = Email.Type(kept["type"])
+    return Email.model_construct(**kept)
+
+
+_EMAIL_KEYS = tuple(Email.model_fields)
 
 
 def _same_addresses(sent: list[dict[str, Any]], email: str, aliases: list[str]) -> bool:

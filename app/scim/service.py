@@ -54,7 +54,8 @@ def _refuse_taken(session: Session, user_id: int | None, addresses: Sequence[str
 
 def create(
     session: Session, values: Incoming, password_hash: str | None, principal: Principal
-) -> DirectoryUser:
+) -> int:
+    """The new user's id."""
     _refuse_taken(session, None, [values.email, *values.aliases])
     user = NewUser(
         email=values.email,
@@ -66,13 +67,7 @@ def create(
         provisioning=_provisioning(values, principal),
     )
     [user_id] = add_users(session, [user], Actor(principal.key_name), utcnow())
-    return _get(session, user_id)
-
-
-def _get(session: Session, user_id: int) -> DirectoryUser:
-    user = session.get(DirectoryUser, user_id, populate_existing=True)
-    assert user is not None
-    return user
+    return user_id
 
 
 def replace(
@@ -82,9 +77,9 @@ def replace(
     password_hash: str | None,
     if_match: str | None,
     principal: Principal,
-) -> DirectoryUser:
+) -> int:
     """The user becomes what the values say (PUT, or a PATCH's result): a stale If-Match is
-    412, an address another user holds 409; `active` left out keeps the user's."""
+    412, an address another user holds 409; `active` left out keeps the user's. Its id."""
     user = found(session, scim_id, lock=True)
     check_if_match(if_match, user)
     _refuse_taken(session, user.id, [values.email, *values.aliases])
@@ -96,7 +91,7 @@ def replace(
         ),
     )  # fmt: skip
     edit_users(session, [edit], Actor(principal.key_name), utcnow())
-    return _get(session, user.id)
+    return user.id
 
 
 def remove(session: Session, scim_id: str, if_match: str | None, principal: Principal) -> None:

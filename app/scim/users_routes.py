@@ -5,36 +5,36 @@ are SCIM's (errors.py). Passwords are hashed with no connection held, and never 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from pydantic import ValidationError
-from scim2_models import Context, ListResponse, PatchOp, ResponseParameters, ScimFilter
-from scim2_models.exceptions import SCIMException
+from scim2_models import Context, ResponseParameters
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.auth.deps import Principal
-from app.core.config import Settings
+from app.auth.deps import KeyGate, Principal
 from app.directory.address_book import AddressRepository
 from app.directory.problems import VersionMismatchError
 from app.http.deps import DatabaseDep, SettingsDep
 from app.scim import discovery, service
-from app.scim.auth import ProvisionerDep
+from app.scim.auth import ProvisionerGate, as_provisioner, key_first
 from app.scim.errors import SCIM_MEDIA_TYPE, SCIM_PREFIX, ScimError
-from app.scim.model import TOLERANT, ScimUser
+from app.scim.model import ScimUser
 from app.scim.payloads import (
     SCIM_ANSWER,
+    USERS_LISTED,
     answer,
     base_url,
+    filter_where,
     hash_password,
     integer,
     one_user,
+    patched,
     read_json,
     read_user,
-    refused,
     response_parameters,
     shown,
     taken,
 )  # fmt: skip
-from app.scim.repository import ScimUserRepository, condition
+from app.scim.repository import ScimUserRepository, UserView
 from app.scim.resources import Incoming, etag, incoming, to_scim
 
 router = APIRouter(prefix=SCIM_PREFIX, tags=["scim"])
@@ -51,25 +51,19 @@ IfMatch = Annotated[
 
 
 async def _search(
-    db: DatabaseDep, request: Request, filter_text: str | None, start: int, count: int,
-    params: ResponseParameters[Any],
+    db: DatabaseDep, gate: KeyGate, request: Request, where: ColumnElement[bool] | None,
+    start: int, count: int, params: ResponseParameters[Any],
 ) -> Response:  # fmt: skip
-    where = None
-    if filter_text:
-        try:
-            where = condition(ScimFilter(filter_text).ast)
-        except SCIMException as exc:
-            raise refused(exc) from None
     start, count = max(start, 1), min(max(count, 0), discovery.MAX_COUNT)
     base = base_url(request)
 
-    def load(session: Session) -> tuple[int, list[ScimUser]]:
+    def load(session: Session, _key: Principal) -> tuple[int, list[ScimUser]]:
         total, users = ScimUserRepository(session).search(where, start, count)
         aliases = AddressRepository(session).aliases_of(user.id for user in users)
         return total, [to_scim(user, aliases.get(user.id, []), base) for user in users]
 
-    total, users = await db.run(load)
-    listed = ListResponse[ScimUser](
+    total, users = await as_provisioner(db, gate, load)
+    listed = USERS_LISTED(
         total_results=total, start_index=start, items_per_page=len(users), resources=users
     )
     body = listed.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=params)
@@ -79,7 +73,7 @@ async def _search(
 
 @router.get("/Users", summary="SCIM: list or filter users", responses=SCIM_ANSWER)
 async def scim_list_users(
-    _key: ProvisionerDep,
+    gate: ProvisionerGate,
     db: DatabaseDep,
     request: Request,
     filter: Annotated[str | None, Query(max_length=2000)] = None,
@@ -91,86 +85,96 @@ async def scim_list_users(
     """Users in the order they were added (stable for paging by startIndex); filter by
     userName, externalId, id, emails (any address of the user), active, meta.lastModified;
     at most 200 a page. Unknown parameters are ignored."""
-    params = response_parameters(attributes, excluded_attributes)
-    start = integer(start_index, "startIndex", 1)
-    return await _search(db, request, filter, start, integer(count, "count", 100), params)
+    async with key_first(db, gate):
+        params = response_parameters(attributes, excluded_attributes)
+        start, many = integer(start_index, "startIndex", 1), integer(count, "count", 100)
+        where = filter_where(filter)
+    return await _search(db, gate, request, where, start, many, params)
 
 
 @router.post("/.search", summary="SCIM: search every resource (users)", responses=SCIM_ANSWER,
              openapi_extra=SCIM_BODY)  # fmt: skip
-async def scim_search(_key: ProvisionerDep, db: DatabaseDep, request: Request) -> Response:
+async def scim_search(gate: ProvisionerGate, db: DatabaseDep, request: Request) -> Response:
     """Users are the only resource type: the same as POST /Users/.search."""
-    return await scim_search_users(_key, db, request)
+    return await scim_search_users(gate, db, request)
 
 
 @router.post("/Users/.search", summary="SCIM: search users", responses=SCIM_ANSWER,
              openapi_extra=SCIM_BODY)  # fmt: skip
-async def scim_search_users(_key: ProvisionerDep, db: DatabaseDep, request: Request) -> Response:
-    body = await read_json(request)
-    if not isinstance(body, dict):
-        raise ScimError(400, "The body is a SearchRequest object.", "invalidSyntax")
-    params = response_parameters(
-        ",".join(body.get("attributes") or []) or None,
-        ",".join(body.get("excludedAttributes") or []) or None,
-    )
-    start = integer(body.get("startIndex"), "startIndex", 1)
-    count = integer(body.get("count"), "count", 100)
-    text = body.get("filter")
-    if text is not None and not isinstance(text, str):
-        raise ScimError(400, "filter is a string.", "invalidFilter")
-    return await _search(db, request, text, start, count, params)
+async def scim_search_users(gate: ProvisionerGate, db: DatabaseDep, request: Request) -> Response:
+    async with key_first(db, gate):
+        body = await read_json(request)
+        if not isinstance(body, dict):
+            raise ScimError(400, "The body is a SearchRequest object.", "invalidSyntax")
+        params = response_parameters(
+            ",".join(body.get("attributes") or []) or None,
+            ",".join(body.get("excludedAttributes") or []) or None,
+        )
+        start = integer(body.get("startIndex"), "startIndex", 1)
+        count = integer(body.get("count"), "count", 100)
+        text = body.get("filter")
+        if text is not None and not isinstance(text, str):
+            raise ScimError(400, "filter is a string.", "invalidFilter")
+        where = filter_where(text)
+    return await _search(db, gate, request, where, start, count, params)
 
 
 @router.post("/Users", status_code=201, summary="SCIM: create a user", responses=SCIM_ANSWER,
              openapi_extra=SCIM_BODY)  # fmt: skip
 async def scim_create_user(
-    principal: ProvisionerDep, db: DatabaseDep, settings: SettingsDep, request: Request
+    gate: ProvisionerGate, db: DatabaseDep, settings: SettingsDep, request: Request
 ) -> Response:
     """userName is the primary address; other emails values become its aliases. No password:
     the user has none it can sign in with, and must set one. 409 uniqueness when an address
     is another user's."""
-    values = incoming(
-        read_user(await read_json(request), Context.RESOURCE_CREATION_REQUEST), settings
-    )
-    hashed = await hash_password(request, values.password)
+    async with key_first(db, gate):
+        body = read_user(await read_json(request), Context.RESOURCE_CREATION_REQUEST)
+        values = incoming(body, settings)
+    hashed = await hash_password(request, values.password, db, gate)
     base = base_url(request)
 
-    def write(session: Session) -> ScimUser:
-        return shown(session, service.create(session, values, hashed, principal), base)
+    def write(session: Session, principal: Principal) -> ScimUser:
+        user_id = service.create(session, values, hashed, principal)
+        return shown(session, ScimUserRepository(session).view_by_id(user_id), base)
 
     try:
-        return one_user(await db.run(write), 201)
+        return one_user(await as_provisioner(db, gate, write), 201)
     except IntegrityError as exc:
         raise taken(exc) from None
 
 
 @router.get("/Users/{user_id}", summary="SCIM: one user", responses=SCIM_ANSWER)
 async def scim_get_user(
-    _key: ProvisionerDep,
+    gate: ProvisionerGate,
     db: DatabaseDep,
     request: Request,
     user_id: str,
     attributes: Annotated[str | None, Query()] = None,
     excluded_attributes: Annotated[str | None, Query(alias="excludedAttributes")] = None,
 ) -> Response:
-    params = response_parameters(attributes, excluded_attributes)
+    async with key_first(db, gate):
+        params = response_parameters(attributes, excluded_attributes)
     base = base_url(request)
-    user = await db.run(lambda session: shown(session, service.found(session, user_id), base))
+    user = await as_provisioner(db, gate, lambda s, _key: shown(s, _view(s, user_id), base))
     return one_user(user, params=params)
 
 
+def _view(session: Session, scim_id: str) -> UserView | None:
+    return ScimUserRepository(session).view_by_scim_id(scim_id)
+
+
 async def _replace(
-    db: DatabaseDep, request: Request, principal: Principal, user_id: str, values: Incoming,
+    db: DatabaseDep, request: Request, gate: KeyGate, user_id: str, values: Incoming,
     hashed: str | None, if_match: str | None,
 ) -> ScimUser:  # fmt: skip
     base = base_url(request)
 
-    def write(session: Session) -> ScimUser:
-        user = service.replace(session, user_id, values, hashed, if_match, principal)
-        return shown(session, user, base)
+    def write(session: Session, principal: Principal) -> ScimUser:
+        written = service.replace(session, user_id, values, hashed, if_match, principal)
+        return shown(session, ScimUserRepository(session).view_by_id(written), base)
 
     try:
-        return await db.run(write)
+        return await as_provisioner(db, gate, write)
     except IntegrityError as exc:
         raise taken(exc) from None
 
@@ -178,50 +182,39 @@ async def _replace(
 @router.put("/Users/{user_id}", summary="SCIM: replace a user", responses=SCIM_ANSWER,
             openapi_extra=SCIM_BODY)  # fmt: skip
 async def scim_put_user(
-    principal: ProvisionerDep, db: DatabaseDep, settings: SettingsDep, request: Request,
+    gate: ProvisionerGate, db: DatabaseDep, settings: SettingsDep, request: Request,
     user_id: str, if_match: IfMatch = None,
 ) -> Response:  # fmt: skip
     """The user becomes the one sent (Okta's apps update and deactivate this way); `active`
     left out keeps the user's; a password, when sent, is changed."""
-    values = incoming(
-        read_user(await read_json(request), Context.RESOURCE_REPLACEMENT_REQUEST), settings
-    )
-    hashed = await hash_password(request, values.password)
-    return one_user(await _replace(db, request, principal, user_id, values, hashed, if_match))
-
-
-def _patched(body: Any, user: ScimUser, settings: Settings) -> Incoming:
-    try:
-        with TOLERANT:
-            patch = PatchOp[ScimUser].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST)
-            patch.patch(user)
-    except (ValidationError, SCIMException) as exc:
-        raise refused(exc) from None
-    return incoming(user, settings)
+    async with key_first(db, gate):
+        body = read_user(await read_json(request), Context.RESOURCE_REPLACEMENT_REQUEST)
+        values = incoming(body, settings)
+    hashed = await hash_password(request, values.password, db, gate)
+    return one_user(await _replace(db, request, gate, user_id, values, hashed, if_match))
 
 
 @router.patch("/Users/{user_id}", summary="SCIM: change a user", responses=SCIM_ANSWER,
               openapi_extra=SCIM_BODY)  # fmt: skip
 async def scim_patch_user(
-    principal: ProvisionerDep, db: DatabaseDep, settings: SettingsDep, request: Request,
+    gate: ProvisionerGate, db: DatabaseDep, settings: SettingsDep, request: Request,
     user_id: str, if_match: IfMatch = None,
 ) -> Response:  # fmt: skip
     """Operations applied in order, op names in any letter case, booleans as strings, a path
     filter that matches nothing creating the entry it describes, attributes the service does
     not keep dropped (the others still applied). Answers the user as it now is."""
-    body = await read_json(request)
+    async with key_first(db, gate):
+        body = await read_json(request)
     base = base_url(request)
     for _attempt in range(5):  # a user changed between the read and the write: again
-        current = await db.run(
-            lambda session: shown(session, service.found(session, user_id), base)
-        )
+        current = await as_provisioner(db, gate, lambda s, _key: shown(s, _view(s, user_id), base))
         assert current.meta is not None
         read_version = str(current.meta.version)
-        values = _patched(body, current, settings)
-        hashed = await hash_password(request, values.password)
+        values = patched(body, current, settings)
+        hashed = await hash_password(request, values.password, db, gate)
         try:
             written = await _replace(
-                db, request, principal, user_id, values, hashed, if_match or read_version
+                db, request, gate, user_id, values, hashed, if_match or read_version
             )
             return one_user(written)
         except VersionMismatchError:
@@ -233,10 +226,10 @@ async def scim_patch_user(
 @router.delete("/Users/{user_id}", status_code=204, summary="SCIM: delete a user",
                responses=SCIM_ANSWER)  # fmt: skip
 async def scim_delete_user(
-    principal: ProvisionerDep, db: DatabaseDep, user_id: str, if_match: IfMatch = None
+    gate: ProvisionerGate, db: DatabaseDep, user_id: str, if_match: IfMatch = None
 ) -> Response:
     """The user goes; its addresses are free to be taken again; its events stay."""
-    await db.run(lambda session: service.remove(session, user_id, if_match, principal))
+    await as_provisioner(db, gate, lambda s, key: service.remove(s, user_id, if_match, key))
     return Response(status_code=204)
 
 

@@ -7,7 +7,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from app.auth.keys import ApiKeyRepository, Role
+from app.auth.keys import ActiveKey, ApiKeyRepository, Role
 from app.db.models.keys import ApiKey
 from tests.conftest import make_client
 from tests.helpers import csv_bytes, upload, user_rows
@@ -57,7 +57,7 @@ async def test_missing_malformed_or_unknown_keys_get_the_same_401(
     lookups: list[str] = []
     real_lookup = ApiKeyRepository.active_by_digest
 
-    def counting_lookup(self: ApiKeyRepository, digest: str) -> ApiKey | None:
+    def counting_lookup(self: ApiKeyRepository, digest: str) -> ActiveKey | None:
         lookups.append(digest)
         return real_lookup(self, digest)
 
