@@ -206,20 +206,31 @@ async def scim_patch_user(
     async with key_first(db, gate):
         body = await read_json(request)
     base = base_url(request)
-    for _attempt in range(5):  # a user changed between the read and the write: again
-        current = await as_provisioner(db, gate, lambda s, _key: shown(s, _view(s, user_id), base))
+
+    def at_once(session: Session, principal: Principal) -> ScimUser | tuple[Incoming, str]:
+        """Read, patch and write in one transaction; a new password is hashed first, with
+        no transaction held: then the patched values and the version they were read at."""
+        current = shown(session, _view(session, user_id), base)
         assert current.meta is not None
-        read_version = str(current.meta.version)
-        values = patched(body, current, settings)
-        hashed = await hash_password(request, values.password, db, gate)
+        version, values = str(current.meta.version), patched(body, current, settings)
+        if values.password is not None:
+            return values, version
+        written = service.replace(session, user_id, values, None, if_match or version, principal)
+        return shown(session, ScimUserRepository(session).view_by_id(written), base)
+
+    for _attempt in range(5):  # a user changed between the read and the write: again
         try:
-            written = await _replace(
-                db, request, gate, user_id, values, hashed, if_match or read_version
-            )
-            return one_user(written)
+            done = await as_provisioner(db, gate, at_once)
+            if isinstance(done, tuple):
+                values, read = done
+                hashed = await hash_password(request, values.password, db, gate)
+                done = await _replace(db, request, gate, user_id, values, hashed, if_match or read)
+            return one_user(done)
         except VersionMismatchError:
             if if_match is not None:
                 raise
+        except IntegrityError as exc:
+            raise taken(exc) from None
     raise ScimError(409, "The user kept changing while the change was applied; send it again.")
 
 

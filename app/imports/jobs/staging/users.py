@@ -3,7 +3,7 @@
 
 from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.db.models.base import Base
@@ -44,18 +44,19 @@ class StagedUserRepository:
         self, model: type[Base], columns: Sequence[str], rows: Iterable[tuple[object, ...]]
     ) -> None:
         """Many rows into a staging table: with COPY on PostgreSQL (a job stages millions),
-        one executemany elsewhere."""
+        one plain executemany of the driver elsewhere (the ORM's bulk insert costs ~10 us a
+        row more: a dictionary and its processing each)."""
+        raw = self.session.connection().connection.driver_connection
+        assert raw is not None
         if self.session.get_bind().dialect.name == "postgresql":
-            raw = self.session.connection().connection.driver_connection
-            assert raw is not None
             copying = f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN"
             with raw.cursor() as cursor, cursor.copy(copying) as copy:
                 for values in rows:
                     copy.write_row(values)
             return
-        parameters = [dict(zip(columns, values, strict=True)) for values in rows]
-        if parameters:
-            self.session.execute(insert(model), parameters)
+        table, names, marks = model.__tablename__, ", ".join(columns), ", ".join("?" * len(columns))
+        # Our own table and column names; the values are bound.
+        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
     def stage_keys(
         self,
