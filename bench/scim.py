@@ -18,25 +18,14 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine
 
-from app.auth.keys import ApiKeyRepository, Role
-from app.db.engine import create_session_factory
+from app.auth.keys import Role
 from bench.run import SERVER_SETTINGS, Row, print_table
-from bench.server import Server, postgres_schema, running_server
+from bench.server import Server, postgres_schema, running_server, stored_key
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 Call = Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]]
-
-
-def provisioner_key(url: str) -> str:
-    engine = create_engine(url)
-    try:
-        with create_session_factory(engine).begin() as session:
-            return ApiKeyRepository(session).create("bench", Role.PROVISIONER)[1]
-    finally:
-        engine.dispose()
 
 
 async def rate(server: Server, key: str, call: Call, *, clients: int, seconds: float = 0,
@@ -138,7 +127,7 @@ def main() -> None:
     print(f"{args.clients} clients; {args.users:,} users created first; cores: {os.cpu_count()}")
     for backend, url in databases():
         with running_server(url, SERVER_SETTINGS) as server:
-            key = provisioner_key(url)
+            key = stored_key(url, "bench", Role.PROVISIONER)
             rows = asyncio.run(measure(server, key, args.users, args.seconds, args.clients))
         for row in rows:
             row.name = f"{backend}: {row.name}"

@@ -16,6 +16,9 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from app.auth.keys import ApiKeyRepository, Role
+from app.db.engine import create_session_factory
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -172,3 +175,14 @@ def running_workers(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def stored_key(database_url: str, name: str, role: Role) -> str:
+    """A key stored in the service's database, as operators make them (`userimport keys
+    create`): its last_used_at is written as it is used."""
+    engine = create_engine(database_url)
+    try:
+        with create_session_factory(engine).begin() as session:
+            return ApiKeyRepository(session).create(name, role)[1]
+    finally:
+        engine.dispose()

@@ -18,26 +18,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.auth.keys import ApiKeyRepository, Role
-from app.db.engine import create_session_factory
-from bench.server import Server
+from app.auth.keys import Role
+from bench.server import Server, stored_key
 from tests.conftest import ADMIN_KEY
 from tests.helpers import csv_bytes, user_rows
 from tests.raw_client import Answer, send
 
 pytestmark = pytest.mark.anyio
 LiveService = Callable[..., AbstractContextManager[Server]]
-
-
-def stored_admin_key(database_url: str) -> str:
-    """A key stored in the database, as operators make them (its last_used_at is written)."""
-    engine = create_engine(database_url)
-    try:
-        with create_session_factory(engine).begin() as session:
-            _, key = ApiKeyRepository(session).create("load-test", Role.ADMIN)
-        return key
-    finally:
-        engine.dispose()
 
 
 def get(server: Server, path: str, key: str | None = None) -> httpx.Request:
@@ -94,7 +82,7 @@ async def at_most(in_flight: int, requests: list[httpx.Request], port: int) -> l
 async def test_200_concurrent_reads_and_50_concurrent_imports_with_one_key(
     live_service: LiveService, database_url: str
 ) -> None:
-    key = stored_admin_key(database_url)
+    key = stored_key(database_url, "load-test", Role.ADMIN)
     with live_service() as server:
         with Probe(server, "/readyz") as reads_probe:
             reads = await at_most(100, [get(server, "/users", key)] * 200, server.port)
@@ -120,7 +108,7 @@ async def test_concurrent_500_row_imports_and_reads_with_one_key(
     """Measured before: 4-5 of 10 such imports failed with `database is locked` on SQLite
     (the key's last_used_at write held the lock while passwords hashed), and a GET with the
     same key waited 3.96 s on PostgreSQL."""
-    key = stored_admin_key(database_url)
+    key = stored_key(database_url, "load-test", Role.ADMIN)
     with live_service() as server:
         files = [csv_bytes(user_rows(500, start=500 * n)) for n in range(10)]
         importing = asyncio.ensure_future(
@@ -183,7 +171,7 @@ def sessions_of(database_url: str, application: str) -> tuple[int, int]:
 async def test_20_slow_uploads_do_not_hold_connections(
     live_service: LiveService, database_url: str
 ) -> None:
-    key = stored_admin_key(database_url)
+    key = stored_key(database_url, "load-test", Role.ADMIN)
     postgres = database_url.startswith("postgresql")
     application = f"slow-uploads-{uuid.uuid4().hex[:8]}"
     named = {"DATABASE_URL": with_application(database_url, application)} if postgres else {}

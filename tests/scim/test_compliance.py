@@ -9,11 +9,9 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import httpx
-from sqlalchemy import create_engine
 
-from app.auth.keys import ApiKeyRepository, Role
-from app.db.engine import create_session_factory
-from bench.server import ROOT, Server
+from app.auth.keys import Role
+from bench.server import ROOT, Server, stored_key
 from tests.scim.conftest import USER_SCHEMA, patch
 
 LiveService = Callable[..., AbstractContextManager[Server]]
@@ -21,18 +19,8 @@ SCIM_JSON = "application/scim+json"
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 
 
-def provisioner_key(database_url: str) -> str:
-    engine = create_engine(database_url)
-    try:
-        with create_session_factory(engine).begin() as session:
-            _, key = ApiKeyRepository(session).create("checker", Role.PROVISIONER)
-        return key
-    finally:
-        engine.dispose()
-
-
 def test_scim2_tester_reports_no_error(live_service: LiveService, database_url: str) -> None:
-    key = provisioner_key(database_url)
+    key = stored_key(database_url, "checker", Role.PROVISIONER)
     with live_service() as server:
         env = {**os.environ, "SCIM_CLI_HEADERS": f"Authorization: Bearer {key}"}
         command = [sys.executable, "-m", "tests.scim.scim2_test_cli",
@@ -47,7 +35,7 @@ def test_scim2_tester_reports_no_error(live_service: LiveService, database_url: 
 
 
 def test_lifecycle_headers_etags_and_errors(live_service: LiveService, database_url: str) -> None:
-    key = provisioner_key(database_url)
+    key = stored_key(database_url, "checker", Role.PROVISIONER)
     with (
         live_service() as server,
         httpx.Client(

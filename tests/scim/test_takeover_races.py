@@ -4,8 +4,6 @@ nobody; the provider's change holds. The sync path (held while it hashes) and a 
 before its commit)."""
 
 import asyncio
-import threading
-from typing import Any
 
 import httpx
 import pytest
@@ -15,7 +13,12 @@ from tests.auth.test_auth import create_key
 from tests.conftest import AppFactory, make_client
 from tests.helpers import csv_bytes, upload, user_rows
 from tests.imports.jobs.test_jobs import JOB_SETTINGS, started, wait_for
-from tests.imports.records.test_overlapping_writers import held_hashing, names, renamed
+from tests.imports.records.test_overlapping_writers import (
+    held_hashing,
+    held_job_commit,
+    names,
+    renamed,
+)
 from tests.imports.records.test_revert import imported
 from tests.scim.conftest import patch
 
@@ -57,29 +60,20 @@ async def test_a_takeover_while_an_update_hashes_is_refused_to_the_update(
 
 
 async def test_a_takeover_while_an_update_job_waits_to_commit_fails_the_job(
-    app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch
+    app_factory: AppFactory,
 ) -> None:
     app = app_factory(**JOB_SETTINGS)
     key = create_key(app, "entra", Role.PROVISIONER)
-    from app.imports.jobs import commit as commit_step
-
-    committing, release = threading.Event(), threading.Event()
-    real_commit = commit_step.commit
-
-    def wait_then_commit(*args: Any, **kwargs: Any) -> None:
-        committing.set()
-        release.wait(20)
-        real_commit(*args, **kwargs)
 
     async with started(app) as http, make_client(app, {"Authorization": f"Bearer {key}"}) as idp:
         await imported(http, csv_bytes(user_rows(30)))  # a job too: waited for
-        monkeypatch.setattr(commit_step, "commit", wait_then_commit)
-        answer = await upload(http, csv_bytes(renamed(30, "B")), on_existing="update")
-        assert answer.status_code == 202
-        await asyncio.to_thread(committing.wait, 20)
-        taken = await take_over(idp, user_rows(30)[4][0])
-        release.set()
-        update = await wait_for(http, answer.headers["location"], "completed", "failed")
+        with held_job_commit() as (committing, release):
+            answer = await upload(http, csv_bytes(renamed(30, "B")), on_existing="update")
+            assert answer.status_code == 202
+            await asyncio.to_thread(committing.wait, 20)
+            taken = await take_over(idp, user_rows(30)[4][0])
+            release.set()
+            update = await wait_for(http, answer.headers["location"], "completed", "failed")
 
     assert taken.status_code == 200, taken.text
     assert (update["status"], update["added"], update["updated"]) == ("failed", 0, 0)

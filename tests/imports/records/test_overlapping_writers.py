@@ -58,6 +58,29 @@ def held_hashing() -> Iterator[tuple[threading.Event, threading.Event]]:
         patch.undo()
 
 
+@contextmanager
+def held_job_commit() -> Iterator[tuple[threading.Event, threading.Event]]:
+    """A job's commit step waits (bounded) until `release` is set; `committing` says one is
+    waiting (its users staged, its plan made)."""
+    from app.imports.jobs import commit as commit_step
+
+    committing, release = threading.Event(), threading.Event()
+    real = commit_step.commit
+
+    def held(*args: Any, **kwargs: Any) -> None:
+        committing.set()
+        release.wait(20)
+        real(*args, **kwargs)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(commit_step, "commit", held)
+    try:
+        yield committing, release
+    finally:
+        release.set()
+        patch.undo()
+
+
 async def test_a_revert_while_an_update_hashes_leaves_what_both_answers_say(
     app_factory: AppFactory,
 ) -> None:
@@ -155,30 +178,20 @@ async def test_a_revert_started_while_an_update_commits_waits_and_refuses(
 
 
 async def test_a_revert_while_an_update_job_commits_leaves_what_both_answers_say(
-    app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch
+    app_factory: AppFactory,
 ) -> None:
     """As a job: the revert of A lands while B waits to commit. Before: B ended 'completed,
     updated 0' against 'planned updated 30', and no user was left."""
     app = app_factory(**JOB_SETTINGS)
-    from app.imports.jobs import commit as commit_step
-
-    committing, release = threading.Event(), threading.Event()
-    real_commit = commit_step.commit
-
-    def wait_then_commit(*args: Any, **kwargs: Any) -> None:
-        committing.set()
-        release.wait(20)
-        real_commit(*args, **kwargs)
-
     async with started(app) as http:
         first = await imported(http, csv_bytes(user_rows(30)))
-        monkeypatch.setattr(commit_step, "commit", wait_then_commit)
-        answer = await upload(http, csv_bytes(renamed(30, "B")), on_existing="update")
-        assert answer.status_code == 202
-        await asyncio.to_thread(committing.wait, 20)
-        reverted = await http.post(f"/imports/{first['id']}/revert")
-        release.set()
-        update = await wait_for(http, answer.headers["location"], "completed", "failed")
+        with held_job_commit() as (committing, release):
+            answer = await upload(http, csv_bytes(renamed(30, "B")), on_existing="update")
+            assert answer.status_code == 202
+            await asyncio.to_thread(committing.wait, 20)
+            reverted = await http.post(f"/imports/{first['id']}/revert")
+            release.set()
+            update = await wait_for(http, answer.headers["location"], "completed", "failed")
 
     assert reverted.status_code == 200, reverted.text
     assert (update["status"], update["added"], update["updated"]) == ("failed", 0, 0)
