@@ -4,10 +4,10 @@ a password hashed with no connection held."""
 
 import json
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response
-from pydantic import ValidationError
+from fastapi import Header, Request, Response
+from pydantic import ValidationError, WithJsonSchema
 from scim2_models import Context, ListResponse, PatchOp, ResponseParameters, ScimFilter
 from scim2_models.exceptions import SCIMException
 from sqlalchemy import ColumnElement
@@ -36,6 +36,22 @@ SCIM_ANSWER: dict[int | str, dict[str, Any]] = {
                 "content": {SCIM_MEDIA_TYPE: {"schema": ERROR_SCHEMA_REF}}}
        for status in (400, 401, 403, 404, 405, 409, 412, 413, 429, 503)},
 }  # fmt: skip
+
+
+SCIM_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {SCIM_MEDIA_TYPE: {"schema": {"type": "object"}},
+                    "application/json": {"schema": {"type": "object"}}},
+    }
+}  # fmt: skip
+# A filter is at most this long (as the schema says), refused only once the key passed
+# (filter_where), not by FastAPI before the key is looked up.
+MAX_FILTER_LENGTH = 2000
+FilterText = Annotated[str, WithJsonSchema({"type": "string", "maxLength": MAX_FILTER_LENGTH})]
+IfMatch = Annotated[
+    str | None, Header(alias="If-Match", description="The user's ETag (meta.version).")
+]
 
 
 def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -146,6 +162,10 @@ def filter_where(filter_text: str | None) -> ColumnElement[bool] | None:
     """The SQL condition of a SCIM filter (none when there is none); invalidFilter if bad."""
     if not filter_text:
         return None
+    if len(filter_text) > MAX_FILTER_LENGTH:
+        raise ScimError(
+            400, f"filter is at most {MAX_FILTER_LENGTH:,} characters.", "invalidFilter"
+        )
     try:
         return condition(ScimFilter(filter_text).ast)
     except SCIMException as exc:

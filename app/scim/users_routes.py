@@ -4,7 +4,7 @@ are SCIM's (errors.py). Passwords are hashed with no connection held, and never 
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from scim2_models import Context, ResponseParameters
 from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
@@ -16,11 +16,14 @@ from app.directory.problems import VersionMismatchError
 from app.http.deps import DatabaseDep, SettingsDep
 from app.scim import discovery, service
 from app.scim.auth import ProvisionerGate, as_provisioner, key_first
-from app.scim.errors import SCIM_MEDIA_TYPE, SCIM_PREFIX, ScimError
+from app.scim.errors import SCIM_PREFIX, ScimError
 from app.scim.model import ScimUser
 from app.scim.payloads import (
     SCIM_ANSWER,
+    SCIM_BODY,
     USERS_LISTED,
+    FilterText,
+    IfMatch,
     answer,
     base_url,
     filter_where,
@@ -38,16 +41,6 @@ from app.scim.repository import ScimUserRepository, UserView
 from app.scim.resources import Incoming, etag, incoming, to_scim
 
 router = APIRouter(prefix=SCIM_PREFIX, tags=["scim"])
-SCIM_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {SCIM_MEDIA_TYPE: {"schema": {"type": "object"}},
-                    "application/json": {"schema": {"type": "object"}}},
-    }
-}  # fmt: skip
-IfMatch = Annotated[
-    str | None, Header(alias="If-Match", description="The user's ETag (meta.version).")
-]
 
 
 async def _search(
@@ -76,7 +69,7 @@ async def scim_list_users(
     gate: ProvisionerGate,
     db: DatabaseDep,
     request: Request,
-    filter: Annotated[str | None, Query(max_length=2000)] = None,
+    filter: Annotated[FilterText | None, Query()] = None,
     start_index: Annotated[str | None, Query(alias="startIndex")] = None,
     count: Annotated[str | None, Query()] = None,
     attributes: Annotated[str | None, Query()] = None,
