@@ -2,14 +2,12 @@
 one by one, their errors counted, and duplicates within the file found; and the errors a row
 gets from the directory (already there, gone meanwhile, no user to keep a password of)."""
 
-from typing import Any, NamedTuple
-
-from pydantic import SecretStr
+from typing import Any
 
 from app.core.codes import RowCode
 from app.core.schemas import RowError
 from app.imports.reading.cells import RowContext, RowPolicy, google_hash_cells
-from app.imports.reading.row_check import checked_values
+from app.imports.reading.row_check import CheckedUser, checked_values, usual_row
 from app.imports.reading.user_row import ALIASES, EMAIL, HASH_FUNCTION, PASSWORD, Extras
 
 
@@ -24,42 +22,6 @@ def duplicate_error(row: int, first: int, position: int | None = None) -> RowErr
         return _error(row, EMAIL, RowCode.DUPLICATE_IN_FILE, message)
     message = f"Alias {position} is already on row {first} of this file."
     return _error(row, ALIASES, RowCode.DUPLICATE_IN_FILE, message)
-
-
-# The stored hash of a row that leaves Password empty (on_existing=update): the user's own is
-# kept. Written as is to staging; the directory's UPDATE keeps the old hash for it.
-KEEP = ""
-
-
-def keeps_password(secret: str, imported: bool) -> bool:
-    return imported and secret == KEEP
-
-
-class CheckedUser(NamedTuple):
-    """A valid row, kept compact (a job's file may hold millions): what is written of it."""
-
-    row: int
-    email: str
-    name: str
-    secret: str  # the password, or the imported hash when `imported` (KEEP: the user's own)
-    imported: bool
-    force_change_password: bool
-    aliases: tuple[str, ...] | None  # None: the file has no Aliases column (left as they are)
-    active: bool | None  # None: not given (a new user is active, an existing one unchanged)
-
-    @classmethod
-    def of(cls, row: int, values: dict[str, Any]) -> "CheckedUser":
-        """From a valid row's checked values (checked_values: UserRow's fields)."""
-        password: SecretStr | None = values["password"]
-        force: bool = values["force_change_password"]
-        given = values.get("aliases")
-        aliases = None if given is None else tuple(alias for _position, alias in given)
-        active: bool | None = values.get("active")
-        if password is None:  # an imported hash kept as it is, or the user's own (KEEP)
-            hashed = values.get("password_hash") or KEEP
-            return cls(row, values["email"], values["name"], hashed, True, force, aliases, active)
-        secret = password.get_secret_value()
-        return cls(row, values["email"], values["name"], secret, False, force, aliases, active)
 
 
 class FileChecker:
@@ -97,6 +59,9 @@ class FileChecker:
         """Check one row's Email, Name, Password and Force Change Password cells, and the cells
         of the optional columns the file has (Password Hash and its function, Aliases,
         Active)."""
+        if extras is None and (usual := usual_row(cells, self.context)) is not None:
+            self._check_usual(row, usual)
+            return
         checked: dict[str, Any] | list[RowError]
         if extras is None:
             checked = checked_values(row, cells, self.context, hashed=False)
@@ -124,6 +89,20 @@ class FileChecker:
             self.keeps[address.lower()] = row
         if self.keep_users:  # a dry run needs the verdict, not the users
             self.users.append(CheckedUser.of(row, checked))
+
+    def _check_usual(self, row: int, usual: tuple[str, str, str, bool]) -> None:
+        """A row every rule accepts, of a file with no optional column (so no alias): only
+        its repeats are left to find."""
+        address, name, password, force = usual
+        key = address.lower()
+        earlier = self.first_rows.setdefault(key, row)
+        if earlier != row:
+            self.repeats.append((key, row))
+            if self.report_repeats:
+                self.report([duplicate_error(row, earlier)])
+            return
+        if self.keep_users:
+            self.users.append(CheckedUser(row, address, name, password, False, force, None, None))
 
     def _note_aliases(self, row: int, key: str, values: dict[str, Any]) -> list[RowError]:
         """Remember a valid row's aliases, and the errors of those on an earlier row. A part of a

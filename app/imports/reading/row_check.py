@@ -1,17 +1,23 @@
 """One row checked by UserRow's rules, in its field order, without pydantic's machinery around
-them (a third of a row's cost): its errors (field alias -> column), or its checked values.
-tests/imports/reading/test_row_verdict.py keeps this equal to UserRow.model_validate."""
+them (a third of a row's cost): its errors (field alias -> column), or its checked values,
+kept as a CheckedUser. tests/imports/reading/test_row_verdict.py keeps this equal to
+UserRow.model_validate.
 
-from typing import Any
+The usual row in one step (usual_row): Force Change Password written as the template writes
+it, and an address, a name and a password every rule accepts, checked by those same rules
+(app/directory/rules.py) one after the other, without the per-row values, tries and objects
+of checked_values. Anything else is not usual (None) and checked_values judges it, naming
+every problem in its column: the rules stay stated once. tests/imports/reading/
+test_usual_row.py proves both ways agree on generated rows and files."""
 
-from pydantic import (
-    ValidationError,
-)
+from typing import Any, NamedTuple
+
+from pydantic import SecretStr, ValidationError
 from pydantic_core import PydanticCustomError
 
 from app.core.codes import RowCode
 from app.core.schemas import RowError
-from app.directory.rules import AROUND
+from app.directory.rules import AROUND, check_address, check_name, check_password
 from app.imports.reading.cells import (
     RowContext,
     _active,
@@ -133,3 +139,60 @@ def row_verdict(row: int, cells: tuple[str, str, str, str], context: RowContext)
     """The errors of a row with no password hash (none: []): a dry run's verdict, no model."""
     checked = check_row(row, cells, context, hashed=False, keep=False)
     return checked if isinstance(checked, list) else []
+
+
+# The stored hash of a row that leaves Password empty (on_existing=update): the user's own is
+# kept. Written as is to staging; the directory's UPDATE keeps the old hash for it.
+KEEP = ""
+
+
+def keeps_password(secret: str, imported: bool) -> bool:
+    return imported and secret == KEEP
+
+
+class CheckedUser(NamedTuple):
+    """A valid row, kept compact (a job's file may hold millions): what is written of it."""
+
+    row: int
+    email: str
+    name: str
+    secret: str  # the password, or the imported hash when `imported` (KEEP: the user's own)
+    imported: bool
+    force_change_password: bool
+    aliases: tuple[str, ...] | None  # None: the file has no Aliases column (left as they are)
+    active: bool | None  # None: not given (a new user is active, an existing one unchanged)
+
+    @classmethod
+    def of(cls, row: int, values: dict[str, Any]) -> "CheckedUser":
+        """From a valid row's checked values (checked_values: UserRow's fields)."""
+        password: SecretStr | None = values["password"]
+        force: bool = values["force_change_password"]
+        given = values.get("aliases")
+        aliases = None if given is None else tuple(alias for _position, alias in given)
+        active: bool | None = values.get("active")
+        if password is None:  # an imported hash kept as it is, or the user's own (KEEP)
+            hashed = values.get("password_hash") or KEEP
+            return cls(row, values["email"], values["name"], hashed, True, force, aliases, active)
+        secret = password.get_secret_value()
+        return cls(row, values["email"], values["name"], secret, False, force, aliases, active)
+
+
+_TEMPLATE_BOOLEANS = {"TRUE": True, "FALSE": False}
+
+
+def usual_row(
+    cells: tuple[str, str, str, str], context: RowContext
+) -> tuple[str, str, str, bool] | None:
+    """(address, name, password, force change) of a row with no optional column that passes
+    every rule as it is; None for any other row."""
+    email, name, password, force = cells
+    flag = _TEMPLATE_BOOLEANS.get(force)
+    if flag is None or not password:  # " true ", an empty password (keep it?): the full rules
+        return None
+    try:
+        address = check_address(email, context.addresses, context.domains)
+        value = check_name(name)
+        check_password(password, address, context.policy.min_password_length)
+    except PydanticCustomError:
+        return None
+    return address, value, password, flag

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models.directory import DirectoryAddress, DirectoryUser
 from app.db.models.staging import JobKey, StagedAlias, StagedUser
-from app.imports.reading.file_rules import KEEP as KEEP_HASH
+from app.imports.reading.row_check import KEEP as KEEP_HASH
 
 
 class StagedAddressRepository:
