@@ -34,15 +34,31 @@ def normalize_fully(address: str) -> str:
     return normalized
 
 
+# The usual address in one match: a dot-atom local part (email-validator's own pattern: valid
+# and normalized as it is) and a plain domain.
+_USUAL = re.compile(f"({DOT_ATOM_TEXT.pattern.removesuffix(chr(92) + 'Z')})@([A-Za-z0-9.-]+)")
+_LONGEST_ROLE_NAME = max(map(len, CASE_INSENSITIVE_MAILBOX_NAMES))
+
+
 class AddressValidator:
     """One per file: remembers each domain's verdict (a normalized domain or an error text)."""
 
     def __init__(self) -> None:
         self._domains: dict[str, tuple[bool, str]] = {}
+        # Valid domains whose normalized form is as long as they are (ASCII: lower-cased).
+        self._usual: dict[str, str] = {}
 
     def normalize(self, address: str, plain: bool | None = None) -> str:
         """validate_email(address, check_deliverability=False).normalized, or its error;
         plain: is_plain(address), when the caller knows it already."""
+        usual = _USUAL.fullmatch(address) if len(address) <= MAX_EMAIL_LENGTH else None
+        if usual is not None:  # the usual address on a domain seen valid: one match, one lookup
+            local, domain = usual.groups()
+            known = self._usual.get(domain)
+            size = len(local)
+            role = size <= _LONGEST_ROLE_NAME and local.lower() in CASE_INSENSITIVE_MAILBOX_NAMES
+            if known is not None and size <= MAX_LOCAL_PART_LENGTH and not role:
+                return f"{local}@{known}"
         if plain is None:
             plain = is_plain(address)
         if len(address) > MAX_EMAIL_LENGTH or not plain:
@@ -72,4 +88,6 @@ class AddressValidator:
             except EmailNotValidError as exc:
                 known = (False, str(exc))
             self._domains[domain] = known
+            if known[0] and known[1].isascii() and len(known[1]) == len(domain):
+                self._usual[domain] = known[1]
         return known
