@@ -4,10 +4,11 @@ checks the directory against what every answer claimed: no 2xx for a change that
 """
 
 import asyncio
+import inspect
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -39,46 +40,42 @@ def names(app: FastAPI) -> dict[str, str]:
 
 
 @contextmanager
-def held_hashing() -> Iterator[tuple[threading.Event, threading.Event]]:
-    """Every hash_all waits (bounded) until `release` is set; `hashing` says one is waiting."""
-    hashing, release = threading.Event(), threading.Event()
-    real = PasswordHasherPool.hash_all
+def held_at(owner: Any, name: str) -> Iterator[tuple[threading.Event, threading.Event]]:
+    """owner.name (a function or a coroutine function), once called, waits (bounded) until
+    `release` is set; `reached` says one call is waiting."""
+    reached, release = threading.Event(), threading.Event()
+    real = getattr(owner, name)
 
-    async def held(self: PasswordHasherPool, passwords: Sequence[str]) -> list[str]:
-        hashing.set()
+    async def held_async(*args: Any, **kwargs: Any) -> Any:
+        reached.set()
         await asyncio.to_thread(release.wait, 20)
-        return await real(self, passwords)
+        return await real(*args, **kwargs)
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        reached.set()
+        release.wait(20)
+        return real(*args, **kwargs)
 
     patch = pytest.MonkeyPatch()
-    patch.setattr(PasswordHasherPool, "hash_all", held)
+    patch.setattr(owner, name, held_async if inspect.iscoroutinefunction(real) else held)
     try:
-        yield hashing, release
+        yield reached, release
     finally:
         release.set()
         patch.undo()
 
 
-@contextmanager
-def held_job_commit() -> Iterator[tuple[threading.Event, threading.Event]]:
-    """A job's commit step waits (bounded) until `release` is set; `committing` says one is
-    waiting (its users staged, its plan made)."""
+def held_hashing() -> AbstractContextManager[tuple[threading.Event, threading.Event]]:
+    """Every hash_all waits until `release` is set; `hashing` says one is waiting."""
+    return held_at(PasswordHasherPool, "hash_all")
+
+
+def held_job_commit() -> AbstractContextManager[tuple[threading.Event, threading.Event]]:
+    """A job's commit step waits until `release` is set; `committing` says one is waiting
+    (its users staged, its plan made)."""
     from app.imports.jobs import commit as commit_step
 
-    committing, release = threading.Event(), threading.Event()
-    real = commit_step.commit
-
-    def held(*args: Any, **kwargs: Any) -> None:
-        committing.set()
-        release.wait(20)
-        real(*args, **kwargs)
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(commit_step, "commit", held)
-    try:
-        yield committing, release
-    finally:
-        release.set()
-        patch.undo()
+    return held_at(commit_step, "commit")
 
 
 async def test_a_revert_while_an_update_hashes_leaves_what_both_answers_say(
