@@ -88,6 +88,8 @@ class _HeldOrReceived:
         settings = self.services.settings
         if len(self.held) > settings.max_upload_bytes:
             return False
+        if self.assumed is None:  # a dry run: one that fits is checked held (no staged keys)
+            return True
         # More lines than a synchronous import takes (as FileValidator.in_process), where a
         # job may take it: with USERIMPORT_MAX_ROWS at most the synchronous limit, there are
         # no jobs, and a long file is refused at once (too_many_rows).

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from app.db.models.base import utcnow
 from app.db.models.imports import UserImport
+from app.imports.http.upload import SPILL_BYTES
 from app.imports.jobs import receive as reception
 from app.imports.jobs.part_cutter import PartCutter
 from app.imports.jobs.retention import STALE_UPLOAD, prune
@@ -354,3 +355,26 @@ async def test_a_refused_dry_run_received_in_parts_can_answer_with_the_csv_error
     )  # fmt: skip
     lines = answer.content.decode("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == ['"14"', '"43"', '"47"', '"52"']
+
+
+async def test_a_dry_run_within_the_upload_limit_is_checked_held_and_stages_nothing(
+    app_factory: AppFactory, parts_written: list[int]
+) -> None:
+    """A job-sized file (beyond the 256 KiB an import holds before it stages parts) sent as a
+    dry run: within USERIMPORT_MAX_UPLOAD_BYTES it is held and checked at once, with no part
+    and no key staged; the answer is the one the parts would give."""
+    app = app_factory(**{**JOB_SETTINGS, "max_rows": 10_000, "max_upload_bytes": 1024 * 1024})
+    rows = user_rows(6000)
+    rows[4000][0] = rows[10][0]  # a repeat far apart: found without staging
+    data = csv_bytes(rows)
+    assert SPILL_BYTES < len(data) < 1024 * 1024
+
+    held = await outcome(app, data, dry_run=True)
+    held_parts = list(parts_written)
+    received = await outcome(app_factory(**{**RECEIVED, "max_rows": 10_000}), data, dry_run=True)
+
+    assert held_parts == [] and len(parts_written) > 1  # only the second was received in parts
+    assert held["error_count"] == 1
+    assert [(e["row"], e["code"]) for e in held["errors"]] == [(4002, "duplicate_in_file")]
+    assert answer(held) == answer(received)
+    assert await staged(app) == 0
