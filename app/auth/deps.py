@@ -4,14 +4,13 @@ routes, provisioner keys on /scim/v2 only (app/scim/auth.py)."""
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from app.auth.keys import ApiKeyRepository, Role, key_digest
+from app.auth.keys import ActiveKey, ApiKeyRepository, Role, key_digest
 from app.core.config import Settings
 from app.core.errors import ForbiddenError, UnauthorizedError
 from app.db.engine import Database
@@ -35,21 +34,6 @@ class Principal:
     key_scope: str
 
 
-@dataclass(frozen=True, slots=True)
-class _StoredKey:
-    id: int
-    name: str
-    role: Role
-    last_used_at: datetime | None
-
-
-def _find_key(session: Session, digest: str) -> _StoredKey | None:
-    stored = ApiKeyRepository(session).active_by_digest(digest)
-    if stored is None:
-        return None
-    return _StoredKey(stored.id, stored.name, Role(stored.role), stored.last_used_at)
-
-
 class KeyGate:
     """A request's key, looked up the same way whether it is missing, malformed or unknown,
     and checked by `allowed` (which raises 403 for a role that may not pass).
@@ -71,10 +55,10 @@ class KeyGate:
         env_key = settings.api_key.get_secret_value() if settings.api_key else None
         self._env_digest = key_digest(env_key) if env_key else None
         self._allowed = allowed
-        self._stored: _StoredKey | None = None
+        self._stored: ActiveKey | None = None
 
     def check(self, session: Session) -> Principal:
-        stored = _find_key(session, self._digest)
+        stored = ApiKeyRepository(session).active_by_digest(self._digest)
         if self._env_digest and hmac.compare_digest(self._digest, self._env_digest):
             return self._allowed(Principal(ENV_KEY_NAME, Role.ADMIN, f"env:{self._digest[:32]}"))
         if stored is None or not self._token:

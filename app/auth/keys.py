@@ -35,7 +35,7 @@ def key_digest(key: str) -> str:
 class ActiveKey(NamedTuple):
     id: int
     name: str
-    role: str
+    role: Role
     last_used_at: datetime | None
 
 
@@ -60,7 +60,9 @@ class ApiKeyRepository:
         """The active key with this digest: read on every request, so as columns on the
         session's connection, with no ORM object built."""
         row = self.session.connection().execute(_ACTIVE_BY_DIGEST, {"digest": digest}).first()
-        return None if row is None else ActiveKey._make(row)
+        return (
+            None if row is None else ActiveKey(row.id, row.name, Role(row.role), row.last_used_at)
+        )
 
     def active_by_name(self, name: str) -> ApiKey | None:
         query = select(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))

@@ -71,16 +71,9 @@ class FileChecker:
             checked = checked_values(row, cells, self.context, hashed=False, extras=extras)
         address = self.context.address
         key = address.lower() if address is not None else ""
-        if address is not None:
-            earlier = self.first_rows.setdefault(key, row)
-            if earlier == row and key in self.aliases:  # an earlier row's alias
-                earlier = self.aliases[key][0]
-                self.first_rows[key] = earlier
-            if earlier != row:
-                self.repeats.append((key, row))
-                found = [duplicate_error(row, earlier)] if self.report_repeats else []
-                self.report([*found, *checked] if isinstance(checked, list) else found)
-                return
+        errors = checked if isinstance(checked, list) else []
+        if address is not None and self._repeated(row, key, errors):
+            return
         repeated = [] if isinstance(checked, list) else self._note_aliases(row, key, checked)
         if isinstance(checked, list) or repeated:
             self.report(checked if isinstance(checked, list) else repeated)
@@ -94,15 +87,23 @@ class FileChecker:
         """A row every rule accepts, of a file with no optional column (so no alias): only
         its repeats are left to find."""
         address, name, password, force = usual
-        key = address.lower()
-        earlier = self.first_rows.setdefault(key, row)
-        if earlier != row:
-            self.repeats.append((key, row))
-            if self.report_repeats:
-                self.report([duplicate_error(row, earlier)])
-            return
-        if self.keep_users:
+        if not self._repeated(row, address.lower(), []) and self.keep_users:
             self.users.append(CheckedUser(row, address, name, password, False, force, None, None))
+
+    def _repeated(self, row: int, key: str, errors: list[RowError]) -> bool:
+        """Whether the row's address (key) is on an earlier row, as its Email or an alias:
+        then the row is a repeat, reported (when this checker reports them) with its other
+        errors."""
+        earlier = self.first_rows.setdefault(key, row)
+        if earlier == row and key in self.aliases:  # an earlier row's alias
+            earlier = self.aliases[key][0]
+            self.first_rows[key] = earlier
+        if earlier == row:
+            return False
+        self.repeats.append((key, row))
+        found = [duplicate_error(row, earlier)] if self.report_repeats else []
+        self.report([*found, *errors])
+        return True
 
     def _note_aliases(self, row: int, key: str, values: dict[str, Any]) -> list[RowError]:
         """Remember a valid row's aliases, and the errors of those on an earlier row. A part of a

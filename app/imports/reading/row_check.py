@@ -146,10 +146,6 @@ def row_verdict(row: int, cells: tuple[str, str, str, str], context: RowContext)
 KEEP = ""
 
 
-def keeps_password(secret: str, imported: bool) -> bool:
-    return imported and secret == KEEP
-
-
 class CheckedUser(NamedTuple):
     """A valid row, kept compact (a job's file may hold millions): what is written of it."""
 
