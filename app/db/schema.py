@@ -5,7 +5,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-SCHEMA_REVISION = "8c3e5a7b9d12"
+SCHEMA_REVISION = "9d4f6b8c0e23"
 
 
 def applied_revision(session: Session) -> str | None:

@@ -4,7 +4,7 @@ user, as events."""
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, FetchedValue, Index, Integer, String, Text, true
+from sqlalchemy import Boolean, FetchedValue, Index, Integer, String, Text, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import MAX_EMAIL_LENGTH, Base, UTCDateTime, utcnow
@@ -16,7 +16,14 @@ class DirectoryUser(Base):
         # A page of one import's users: filtered by import, ordered by id.
         Index("ix_directory_user_import_id_id", "import_id", "id"),
         Index("ix_directory_user_scim_id", "scim_id", unique=True),
-        Index("ix_directory_user_external_id", "external_id"),
+        # Only users that have one (a file's have none): migrations/versions/
+        # 2026-12-05-0900_external_id_partial_index.py.
+        Index(
+            "ix_directory_user_external_id",
+            "external_id",
+            postgresql_where=text("external_id IS NOT NULL"),
+            sqlite_where=text("external_id IS NOT NULL"),
+        ),
         {"sqlite_autoincrement": True},  # a deleted user's id is never another's
     )
 
