@@ -7,8 +7,15 @@ from typing import Any
 from app.core.codes import RowCode
 from app.core.schemas import RowError
 from app.imports.reading.cells import RowContext, RowPolicy, google_hash_cells
-from app.imports.reading.row_check import CheckedUser, checked_values, usual_row
-from app.imports.reading.user_row import ALIASES, EMAIL, HASH_FUNCTION, PASSWORD, Extras
+from app.imports.reading.row_check import CheckedUser, Given, checked_values, usual_row
+from app.imports.reading.user_row import (
+    ALIASES,
+    EMAIL,
+    HASH_FUNCTION,
+    NO_EXTRAS,
+    PASSWORD,
+    Extras,
+)
 
 
 def _error(row: int, column: str, code: RowCode, message: str) -> RowError:
@@ -59,8 +66,9 @@ class FileChecker:
         """Check one row's Email, Name, Password and Force Change Password cells, and the cells
         of the optional columns the file has (Password Hash and its function, Aliases,
         Active)."""
-        if extras is None and (usual := usual_row(cells, self.context)) is not None:
-            self._check_usual(row, usual)
+        usual = usual_row(row, cells, self.context, extras or NO_EXTRAS)
+        if usual is not None:
+            self._check_usual(*usual)
             return
         checked: dict[str, Any] | list[RowError]
         if extras is None:
@@ -74,7 +82,8 @@ class FileChecker:
         errors = checked if isinstance(checked, list) else []
         if address is not None and self._repeated(row, key, errors):
             return
-        repeated = [] if isinstance(checked, list) else self._note_aliases(row, key, checked)
+        given = [] if isinstance(checked, list) else checked.get("aliases") or []
+        repeated = self._note_aliases(row, key, given)
         if isinstance(checked, list) or repeated:
             self.report(checked if isinstance(checked, list) else repeated)
             return
@@ -83,12 +92,17 @@ class FileChecker:
         if self.keep_users:  # a dry run needs the verdict, not the users
             self.users.append(CheckedUser.of(row, checked))
 
-    def _check_usual(self, row: int, usual: tuple[str, str, str, bool]) -> None:
-        """A row every rule accepts, of a file with no optional column (so no alias): only
-        its repeats are left to find."""
-        address, name, password, force = usual
-        if not self._repeated(row, address.lower(), []) and self.keep_users:
-            self.users.append(CheckedUser(row, address, name, password, False, force, None, None))
+    def _check_usual(self, user: CheckedUser, given: Given) -> None:
+        """A row every rule accepts: only its repeats (its address, its aliases) are left to
+        find."""
+        key = user.email.lower()
+        if self._repeated(user.row, key, []):
+            return
+        repeated = self._note_aliases(user.row, key, given)
+        if repeated:
+            self.report(repeated)
+        elif self.keep_users:
+            self.users.append(user)
 
     def _repeated(self, row: int, key: str, errors: list[RowError]) -> bool:
         """Whether the row's address (key) is on an earlier row, as its Email or an alias:
@@ -105,11 +119,10 @@ class FileChecker:
         self.report([*found, *errors])
         return True
 
-    def _note_aliases(self, row: int, key: str, values: dict[str, Any]) -> list[RowError]:
-        """Remember a valid row's aliases, and the errors of those on an earlier row. A part of a
-        file keeps them in a list only: they are staged, and their repeats found across all
-        parts at once."""
-        given = values.get("aliases") or ()
+    def _note_aliases(self, row: int, key: str, given: Given) -> list[RowError]:
+        """Remember a valid row's aliases (position, address), and the errors of those on an
+        earlier row. A part of a file keeps them in a list only: they are staged, and their
+        repeats found across all parts at once."""
         if not self.report_repeats:
             self.alias_list.extend((row, position, alias, key) for position, alias in given)
             return []

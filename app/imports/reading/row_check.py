@@ -3,11 +3,12 @@ them (a third of a row's cost): its errors (field alias -> column), or its check
 kept as a CheckedUser. tests/imports/reading/test_row_verdict.py keeps this equal to
 UserRow.model_validate.
 
-The usual row in one step (usual_row): Force Change Password written as the template writes
-it, and an address, a name and a password every rule accepts, checked by those same rules
-(app/directory/rules.py) one after the other, without the per-row values, tries and objects
-of checked_values. Anything else is not usual (None) and checked_values judges it, naming
-every problem in its column: the rules stay stated once. tests/imports/reading/
+The usual row in one step (usual_row): Force Change Password (and Active) written as the
+template writes them, and an address, a name, a password or an imported hash, and aliases
+every rule accepts, checked by those same rules (app/directory/rules.py) one after the other,
+without the per-row values, tries and objects of checked_values. Anything else is not usual
+(None) and checked_values judges it, naming every problem in its column: the rules stay
+stated once. tests/imports/reading/
 test_usual_row.py proves both ways agree on generated rows and files."""
 
 from typing import Any, NamedTuple
@@ -17,7 +18,14 @@ from pydantic_core import PydanticCustomError
 
 from app.core.codes import RowCode
 from app.core.schemas import RowError
-from app.directory.rules import AROUND, check_address, check_name, check_password
+from app.directory.rules import (
+    AROUND,
+    alias_entries,
+    check_address,
+    check_aliases,
+    check_name,
+    check_password,
+)
 from app.imports.reading.cells import (
     RowContext,
     _active,
@@ -40,6 +48,7 @@ from app.imports.reading.user_row import (
     Extras,
     UserRow,
 )
+from app.passwords.imported import hash_problem
 
 _OUR_CODES = frozenset(code.value for code in RowCode)
 
@@ -174,21 +183,47 @@ class CheckedUser(NamedTuple):
 
 
 _TEMPLATE_BOOLEANS = {"TRUE": True, "FALSE": False}
+_NOT_GIVEN: dict[str | None, bool | None] = {None: None, "": None, "TRUE": True, "FALSE": False}
+
+# A usual row's aliases, (position in the cell, address) each: the file's checks across rows
+# need their positions.
+Given = list[tuple[int, str]]
 
 
 def usual_row(
-    cells: tuple[str, str, str, str], context: RowContext
-) -> tuple[str, str, str, bool] | None:
-    """(address, name, password, force change) of a row with no optional column that passes
-    every rule as it is; None for any other row."""
+    row: int, cells: tuple[str, str, str, str], context: RowContext, extras: Extras = NO_EXTRAS
+) -> tuple[CheckedUser, Given] | None:
+    """The row as CheckedUser, and its aliases, when it passes every rule as it is: Force
+    Change Password and Active written as the template writes them, a password or else an
+    imported hash (no hash function named), an address, a name and aliases every rule
+    accepts. None for any other row."""
     email, name, password, force = cells
     flag = _TEMPLATE_BOOLEANS.get(force)
-    if flag is None or not password:  # " true ", an empty password (keep it?): the full rules
+    active = _NOT_GIVEN.get(extras.active, False)
+    if flag is None or active is False or extras.hash_function:
+        return None  # " true ", a hash function (Google's): the full rules
+    hashed = extras.password_hash.strip(AROUND)
+    if bool(password) == bool(hashed):  # an empty password (keep it?), or both: the full rules
         return None
     try:
         address = check_address(email, context.addresses, context.domains)
         value = check_name(name)
-        check_password(password, address, context.policy.min_password_length)
+        if password:
+            check_password(password, address, context.policy.min_password_length)
+        elif hash_problem(hashed) is not None:
+            return None
+        given: Given = []
+        if extras.aliases is not None:
+            entries = alias_entries(extras.aliases)
+            policy = context.policy
+            given, problems = check_aliases(
+                entries, address.lower(), context.addresses, context.domains, policy.max_aliases
+            )
+            if problems:
+                return None
     except PydanticCustomError:
         return None
-    return address, value, password, flag
+    aliases = None if extras.aliases is None else tuple([alias for _position, alias in given])
+    secret = password or hashed
+    user = CheckedUser(row, address, value, secret, not password, flag, aliases, active)
+    return user, given
