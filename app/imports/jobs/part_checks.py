@@ -9,6 +9,7 @@ from app.core.schemas import RowError
 from app.db.engine import for_set_wise_work
 from app.db.models.imports import UserImport
 from app.db.models.staging import JobPart
+from app.imports.jobs.boundaries import head_records
 from app.imports.jobs.runtime import (
     COMMIT,
     HASH_CHUNK,
@@ -67,7 +68,7 @@ def check_part(rt: JobRuntime, import_id: int, part: int) -> None:
     del sealed
     # A part must find the file's header where it was cut (the first part: just before its
     # own lines), and rows that are lines.
-    head_rows = data[:head_bytes].count(b"\n") if head_bytes else None
+    head_rows = head_records(data[:head_bytes]) if head_bytes else None
     if part == 0:
         head_rows = first_row - 1
     validation = rt.check(data, limits, Scope(first_row, head_rows, keep_users=not dry_run))

@@ -43,6 +43,7 @@ class Received:
     rows: int  # counted by line ends
     digest: str  # the file's SHA-256, hex
     apart: bool  # its parts can be checked apart
+    encoding: str  # the file's, as a whole reading finds it (a part's may differ: ASCII only)
     checking: bool  # each part's check was deferred as it arrived
 
 
@@ -120,7 +121,12 @@ class Reception:
             await self._write(part)
         cutter = self.cutter
         return Received(
-            self.import_id, cutter.rows, cutter.digest.hexdigest(), cutter.apart, self.checking
+            self.import_id,
+            cutter.rows,
+            cutter.digest.hexdigest(),
+            cutter.apart,
+            cutter.encoding,
+            self.checking,
         )
 
     async def forget(self) -> None:
@@ -146,7 +152,7 @@ def _received(
         staging.uncheck(received.import_id)
     record.limits = limits
     record.dry_run, record.on_existing = options.dry_run, options.on_existing.value
-    staging.set_apart(received.import_id, received.apart)
+    staging.set_apart(received.import_id, received.apart, received.encoding)
     return record, checking
 
 

@@ -20,7 +20,7 @@ DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-_LINE_END = re.compile(r"\r\n|\r|\n")
+LINE_END = re.compile(r"\r\n|\r|\n")
 CHUNK_CHARS = 256 * 1024
 # str.splitlines also breaks at these; CSV breaks lines only at CR and LF.
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -40,7 +40,7 @@ class Record(NamedTuple):  # a tuple: made once per row, cheaply
     cells: list[str]
 
 
-class _RowTooLongError(Exception):
+class RowTooLongError(Exception):
     pass
 
 
@@ -51,7 +51,7 @@ def _lines(text: str) -> Iterator[str]:
         if len(line) > MAX_ROW_BYTES or (
             len(line) > MAX_ROW_BYTES // 4 and len(line.encode("utf-8")) > MAX_ROW_BYTES
         ):
-            raise _RowTooLongError
+            raise RowTooLongError
         yield line
 
 
@@ -71,13 +71,13 @@ def _chunks(text: str) -> Iterator[str]:
     """The text in pieces of about CHUNK_CHARS that end at a line end (CR, LF or CRLF)."""
     start, size = 0, len(text)
     while start < size:
-        found = _LINE_END.search(text, min(start + CHUNK_CHARS, size))
+        found = LINE_END.search(text, min(start + CHUNK_CHARS, size))
         end = found.end() if found else size
         yield text[start:end]
         start = end
 
 
-def _physical_lines(text: str) -> Iterator[str]:
+def physical_lines(text: str) -> Iterator[str]:
     """The text's lines, a chunk at a time: each chunk is split at once (fast) when its lines
     are short, otherwise line by line, stopping at an over-long one. Only the lines of one
     chunk exist at once, so a file of millions of short lines costs no more than its text.
@@ -93,13 +93,10 @@ def _physical_lines(text: str) -> Iterator[str]:
             yield from _lines(chunk)
 
 
-def read_records(
-    text: str, delimiter: str, first_row: int = 1, *, one_line: bool = False
-) -> Iterator[Record]:
+def read_records(text: str, delimiter: str, first_row: int = 1) -> Iterator[Record]:
     """Every non-blank record; quoted line breaks stay inside their cell and row. first_row:
-    the row number of the text's first line (when the text is a part of the file). one_line:
-    a record over several lines is refused (a part whose rows must be its lines)."""
-    reader = csv.reader(_physical_lines(text), delimiter=delimiter, strict=True)
+    the row number of the text's first record (when the text is a part of the file)."""
+    reader = csv.reader(physical_lines(text), delimiter=delimiter, strict=True)
     row = first_row - 1
     lines_read = 0
     try:
@@ -108,16 +105,12 @@ def read_records(
                 message = f"Row {row} has {len(cells)} cells; at most {MAX_COLUMNS} are read."
                 raise file_error(RowCode.TOO_MANY_COLUMNS, message, row)
             # A one-line record is no longer than its line, which was checked already.
-            if reader.line_num > lines_read + 1:
-                if one_line:
-                    message = f"Row {row} is more than one line; the file is read whole."
-                    raise file_error(RowCode.MALFORMED_CSV, message, row)
-                if sum(map(len, cells)) > MAX_ROW_BYTES:
-                    raise _row_too_long(row)
+            if reader.line_num > lines_read + 1 and sum(map(len, cells)) > MAX_ROW_BYTES:
+                raise _row_too_long(row)
             lines_read = reader.line_num
             if not is_blank(cells):
                 yield Record(row, cells)
-    except _RowTooLongError:
+    except RowTooLongError:
         raise _row_too_long(row + 1) from None
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):

@@ -13,6 +13,7 @@ from app.imports.reading.header import delimiter_mismatch, read_header
 from app.imports.reading.limits import FileLimits, Scope
 from app.imports.reading.records import (
     DELIMITERS,
+    LINE_END,
     Record,
     detect_delimiter,
     is_blank,
@@ -111,10 +112,10 @@ def validate_file(
     whose rows are its lines (no quotes) is split into ranges of lines and only the part-th is
     read; any other file is read whole and every parts-th row, from the part-th on, checked.
 
-    first_row: the data is a part cut by cut_parts (the file's header, then a range of its
-    lines), whose first line after the header is this row of the file. head_rows: its header
-    must be this row, and every row one line (else it is refused: the caller reads the file
-    whole)."""
+    first_row: the data is a part (the file's header, then a range of its records, cut by
+    cut_parts or app/imports/jobs/part_cutter.py), whose first record after the header is this
+    row of the file. head_rows: its header must be this row (else it is refused: the caller
+    reads the file whole)."""
     max_rows = limits.max_rows
     checked_rows = max_rows if job_above is None else min(job_above, max_rows)
     result = Validation(cells={} if keep_cells else None)
@@ -138,9 +139,7 @@ def validate_file(
             if head_rows is not None and first.row != head_rows:
                 raise file_error(RowCode.MALFORMED_CSV, "The part's header is not the file's.")
             begin = _after_lines(decoded.text, first.row)
-            records = read_records(
-                decoded.text[begin:], delimiter, first_row, one_line=head_rows is not None
-            )
+            records = read_records(decoded.text[begin:], delimiter, first_row)
             result.lines_share = True
             checked_rows = sys.maxsize
         elif ranges is not None:
@@ -183,8 +182,9 @@ def validate_file(
 
 
 def _after_lines(text: str, lines: int) -> int:
-    """Where the text's line after its first `lines` lines begins."""
+    """Where the text's line after its first `lines` lines (each ending in LF, CRLF or a lone
+    CR) begins."""
     start = 0
-    for _ in range(lines):
-        start = text.find("\n", start) + 1
+    for found, _line in zip(LINE_END.finditer(text), range(lines), strict=False):
+        start = found.end()
     return start

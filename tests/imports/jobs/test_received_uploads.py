@@ -3,6 +3,7 @@ in parts as it arrives (app/imports/jobs/receive.py), then checked in parts by t
 run, during the request). Its verdict is the one a held file gets."""
 
 import asyncio
+import codecs
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from fastapi import FastAPI
 from app.db.models.base import utcnow
 from app.db.models.imports import UserImport
 from app.imports.http.upload import SPILL_BYTES
+from app.imports.jobs import part_checks, validate
 from app.imports.jobs import receive as reception
 from app.imports.jobs.part_cutter import PartCutter
 from app.imports.jobs.retention import STALE_UPLOAD, prune
@@ -75,24 +77,59 @@ async def test_a_file_over_the_upload_limit_is_received_in_parts_and_imported(
     assert await staged(app) == 0
 
 
+@pytest.fixture
+def whole_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The jobs whose file a worker read whole (joined again from its parts)."""
+    seen: list[int] = []
+    real = validate.validate_whole
+
+    def validate_whole(rt: Any, import_id: int) -> None:
+        seen.append(import_id)
+        real(rt, import_id)
+
+    monkeypatch.setattr(validate, "validate_whole", validate_whole)
+    monkeypatch.setattr(part_checks, "validate_whole", validate_whole)
+    return seen
+
+
+SHAPES = ["lines", "quoted-line-break", "windows-1252", "utf-16", "utf-16-be", "lone-cr"]
+
+
 @pytest.mark.parametrize("dry_run", [False, True], ids=["job", "dry-run"])
-@pytest.mark.parametrize("variant", ["lines", "quoted-line-break", "windows-1252", "too-many-rows"])
+@pytest.mark.parametrize("variant", [*SHAPES, "mixed-encodings", "too-many-rows"])
 async def test_a_received_file_gets_the_verdict_of_a_held_one(
-    app_factory: AppFactory, variant: str, dry_run: bool, parts_written: list[int]
+    app_factory: AppFactory,
+    variant: str,
+    dry_run: bool,
+    parts_written: list[int],
+    whole_reads: list[int],
 ) -> None:
-    """Parts are checked apart only when the file's rows are its lines and it is UTF-8;
-    anything else is joined again and read whole: the verdict is the same either way."""
+    """Every shape of file a whole reading accepts is cut on record boundaries and its parts
+    checked apart (never read whole by one worker): UTF-8, Windows-1252, a spreadsheet's
+    "Unicode text" (UTF-16, tabs) of either byte order, lone-CR line ends, quoted line breaks.
+    A file only a whole reading can judge (mixed encodings) is joined again and read whole.
+    The verdict is the held file's either way."""
     rows = flawed_rows()
     settings: dict[str, Any] = {}
     if variant == "quoted-line-break":
         rows[20][1] = '"User\nTwenty"'
-    if variant == "windows-1252":
+    if variant in ("windows-1252", "mixed-encodings", "utf-16", "utf-16-be"):
         rows[30][1] = "Zoë"
     if variant == "too-many-rows":
         settings["max_rows"] = 50
     data = csv_bytes(rows)
     if variant == "windows-1252":
         data = data.decode().encode("cp1252")
+    if variant == "mixed-encodings":
+        data = (
+            data.decode().encode("cp1252") + "x@example.com,Zoë,Correct-Horse-9,TRUE\r\n".encode()
+        )
+    if variant in ("utf-16", "utf-16-be"):
+        order = "utf-16-le" if variant == "utf-16" else "utf-16-be"
+        bom = codecs.BOM_UTF16_LE if variant == "utf-16" else codecs.BOM_UTF16_BE
+        data = bom + data.decode().replace(",", "\t").encode(order)
+    if variant == "lone-cr":
+        data = data.replace(b"\r\n", b"\r")
 
     received = await outcome(app_factory(**{**RECEIVED, **settings}), data, dry_run=dry_run)
     held = await outcome(app_factory(**{**HELD, **settings}), data, dry_run=dry_run)
@@ -101,15 +138,18 @@ async def test_a_received_file_gets_the_verdict_of_a_held_one(
     if dry_run:
         assert answer(received) == answer(held)
     else:
-        assert verdict(received)[2:] == verdict(held)[2:]  # (a held file too long: 422 at once)
-        if variant != "too-many-rows":
+        assert verdict(received)[2:] == verdict(held)[2:]  # (a held file refused: 422 at once)
+        if variant not in ("too-many-rows", "mixed-encodings"):
             assert verdict(received) == verdict(held)
             assert (received["encoding"], received["columns"]) == (
                 held["encoding"], held["columns"],
             )  # fmt: skip
-    # The file's one error when it is too long; else its 4 flaws (and a name over two lines).
-    expected = {"too-many-rows": 1, "quoted-line-break": 5}.get(variant, 4)
+    # The file's one error when it is too long or mixed; else its 4 flaws (and a name over two
+    # lines).
+    expected = {"too-many-rows": 1, "mixed-encodings": 1, "quoted-line-break": 5}.get(variant, 4)
     assert received["error_count"] == expected
+    if not dry_run:  # (the held file is read whole: it is small)
+        assert (received["id"] in whole_reads) == (variant == "mixed-encodings")
 
 
 @pytest.mark.parametrize("variant", ["lines", "quoted-line-break"])

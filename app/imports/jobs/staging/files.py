@@ -131,9 +131,11 @@ class StagingRepository:
         )  # fmt: skip
         self.session.flush()
 
-    def set_apart(self, import_id: int, apart: bool) -> None:
-        """Whether a received file's parts can be checked apart (else it is checked whole)."""
-        query = update(JobPart).where(JobPart.import_id == import_id).values(lines=apart)
+    def set_apart(self, import_id: int, apart: bool, encoding: str) -> None:
+        """Whether a received file's parts can be checked apart (else it is checked whole),
+        and the file's encoding (a part of ASCII only reads as UTF-8 in a Windows-1252 file)."""
+        values = {"lines": apart, "encoding": encoding} if apart else {"lines": False}
+        query = update(JobPart).where(JobPart.import_id == import_id).values(**values)
         self.session.execute(query, execution_options={"synchronize_session": False})
 
     def pieces(self, import_id: int) -> list[tuple[int, int]]:
