@@ -25,13 +25,26 @@ from bench.prehashed import prehashed_csv
 from bench.run import AUTH, SERVER_SETTINGS, Row, print_table
 from bench.server import _status_kib, postgres_schema, running_server, running_workers
 
+# The file as administrators send it: UTF-8 (CSV UTF-8), a spreadsheet's "Unicode text"
+# (UTF-16 with tabs), or an older "CSV" save (Windows-1252; each name with an accent).
+SHAPES = {"utf-8": "utf-8", "utf-16": "utf-16", "windows-1252": "cp1252"}
 
-def parse_floor(data: bytes, repeat: int = 3) -> float:
+
+def shaped(data: bytes, shape: str) -> bytes:
+    if shape == "utf-16":
+        return data.decode().replace(",", "\t").encode("utf-16")
+    if shape == "windows-1252":
+        return data.decode().replace("Bench User", "Bench Usér").encode("cp1252")
+    return data
+
+
+def parse_floor(data: bytes, repeat: int = 3, shape: str = "utf-8") -> float:
     """The fastest of a few csv.reader passes over the decoded bytes, nothing kept."""
     best = float("inf")
+    delimiter = "\t" if shape == "utf-16" else ","
     for _ in range(repeat):
         started = time.perf_counter()
-        for _row in csv.reader(io.StringIO(data.decode("utf-8"))):
+        for _row in csv.reader(io.StringIO(data.decode(SHAPES[shape])), delimiter=delimiter):
             pass
         best = min(best, time.perf_counter() - started)
     return best
@@ -112,15 +125,16 @@ def main() -> None:
     parser.add_argument("--workers", nargs="*", type=int, default=[2, 1])
     parser.add_argument("--dry-run-rows", type=int, default=1_000_000)
     parser.add_argument("--aliases", action="store_true", help="one alias a user")
+    parser.add_argument("--shape", choices=list(SHAPES), default="utf-8", help="the encoding")
     args = parser.parse_args()
     pg = os.environ.get("TEST_DATABASE_URL")
     if not pg:
         sys.exit("bench.scale needs PostgreSQL: set TEST_DATABASE_URL")
     table: list[Row] = []
     for rows in args.rows:
-        data = prehashed_csv(rows, aliases=args.aliases)
-        floor = parse_floor(data)
-        aliased = ", an alias each" if args.aliases else ""
+        data = shaped(prehashed_csv(rows, aliases=args.aliases), args.shape)
+        floor = parse_floor(data, shape=args.shape)
+        aliased = (", an alias each" if args.aliases else "") + f", {args.shape}"
         print(f"{rows:,} rows{aliased}, {len(data) / 1e6:,.0f} MB, csv.reader {floor:.2f} s",
               flush=True)  # fmt: skip
         times = {}
@@ -130,7 +144,7 @@ def main() -> None:
             times[workers] = float(elapsed)
             print(f"  job, {workers} worker(s): {elapsed} s; {peaks}", flush=True)
             ratio = float(elapsed) / floor
-            label = f"job {rows:,}, {workers} worker(s)"
+            label = f"job {rows:,} {args.shape}, {workers} worker(s)"
             table.append(Row(label, f"{elapsed} s", f"csv.reader {floor:.2f} s", ratio, "<=25"))
             table.append(Row(f"  rows/s; {peaks}", f"{rows / float(elapsed):,.0f}", "", None, ""))
         if 1 in times and 2 in times:

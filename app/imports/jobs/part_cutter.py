@@ -27,7 +27,7 @@ from app.imports.jobs.boundaries import (
     record_ends,
     tokens,
 )
-from app.imports.reading.decoding import POUND_IN_WINDOWS_1252, UTF8_SEQUENCE
+from app.imports.reading.decoding import POUND_IN_WINDOWS_1252
 from app.imports.reading.records import detect_delimiter
 
 MAX_PART_BYTES = 16 * 1024 * 1024
@@ -39,6 +39,14 @@ class Part:
     first_row: int  # the file's row of the part's first own record (validate_file's first_row)
     data: bytes  # the file's header lines (head_bytes of them), then the part's own records
     head_bytes: int
+
+
+def _has_sequence(data: bytes) -> bool:
+    """Whether the bytes hold a UTF-8 sequence: one the decoder reads (in C, where a search
+    for decoding.py's pattern takes seconds for 100 MB). A sequence its pattern finds that
+    the decoder does not (an overlong form) is in a part whose own reading refuses it as
+    mixed: that part is then read whole, so the verdict stays the whole reading's."""
+    return not data.decode("utf-8", "replace").replace("\ufffd", "").isascii()
 
 
 class PartCutter:
@@ -60,7 +68,8 @@ class PartCutter:
         self.parts = 0
         self._start = b""  # the first bytes, until the BOM can be told
         self._buffer = bytearray()  # the bytes not cut yet
-        self._text: str | None = None  # UTF-16: the buffer decoded (searched instead)
+        # UTF-16: the buffer decoded, in pieces as read (joined when searched), else None.
+        self._text: list[str] | None = None
         self._utf16: codecs.IncrementalDecoder | None = None
         self._lines = 0  # LFs in the buffer
         self._utf8 = codecs.getincrementaldecoder("utf-8")()
@@ -91,7 +100,7 @@ class PartCutter:
 
     def _take(self, data: bytes) -> None:
         if not self._buffer and self.parts == 0 and data.startswith(UTF16_BOMS):
-            self.encoding, self._text = "utf-16", ""
+            self.encoding, self._text = "utf-16", []
             self._utf16 = codecs.getincrementaldecoder("utf-16")()
         self._buffer += data
         if self._utf16 is not None and self._text is not None:
@@ -101,11 +110,18 @@ class PartCutter:
                 self.readable, self._text = False, None  # refused whole; cut by size only
                 self._lines = 0
                 return
-            self._text += text
+            self._text.append(text)
             self._lines += text.count("\n")
         elif self._utf16 is None:
             self._learn_encoding(data)
             self._lines += data.count(b"\n")
+
+    def _joined(self) -> str:
+        """The decoded buffer as one text (kept so: joined once, not at every read)."""
+        assert self._text is not None
+        if len(self._text) != 1:
+            self._text = ["".join(self._text)]
+        return self._text[0]
 
     def _learn_encoding(self, data: bytes) -> None:
         """UTF-8 until a byte is not; then Windows-1252, unless the file is refused whole:
@@ -118,7 +134,7 @@ class PartCutter:
             except UnicodeDecodeError:
                 self.encoding = "windows-1252"
         if self.encoding == "windows-1252":
-            self._multibyte = self._multibyte or UTF8_SEQUENCE.search(self._tail + data) is not None
+            self._multibyte = self._multibyte or _has_sequence(self._tail + data)
             self._pound = self._pound or POUND_IN_WINDOWS_1252 in data
         self._tail = data[-3:]
 
@@ -126,7 +142,7 @@ class PartCutter:
         """Where the next part ends in the searched buffer: on the last record boundary up to
         its part_rows-th LF (found from the buffer's end: a part is cut as soon as a read
         completes it), or up to the size limit. 0 when there is none."""
-        searched: Searched = self._buffer if self._text is None else self._text
+        searched: Searched = self._buffer if self._text is None else self._joined()
         if self._utf16 is not None and self._text is None:
             return 0  # not UTF-16 after all: cut by size
         surplus = self._lines - self.part_rows
@@ -146,7 +162,7 @@ class PartCutter:
             self._take(data)
         if self._utf16 is not None and self._text is not None:
             try:
-                self._text += self._utf16.decode(b"", final=True)
+                self._text.append(self._utf16.decode(b"", final=True))
             except UnicodeDecodeError:
                 self.readable, self._text = False, None
         elif self._utf16 is None and self.encoding == "utf-8":
@@ -158,7 +174,7 @@ class PartCutter:
             if self._text is None and self._utf16 is not None:
                 yield self._cut_bytes(len(self._buffer))
             else:
-                yield self._cut(len(self._buffer if self._text is None else self._text))
+                yield self._cut(len(self._buffer if self._text is None else self._joined()))
 
     def _cut(self, end: int) -> Part:
         """The part up to `end` of the searched buffer."""
@@ -166,7 +182,8 @@ class PartCutter:
             own: Searched = memoryview(self._buffer)[:end].tobytes()
             byte_end = end
         else:
-            own, self._text = self._text[:end], self._text[end:]
+            text = self._joined()
+            own, self._text = text[:end], [text[end:]]
             byte_end = len(own.encode("utf-16-le")) + (2 if self.parts == 0 else 0)
         if self.parts == 0:
             head_end = find_head(own)

@@ -56,7 +56,7 @@ def _binary_data() -> FileRefusedError:
 
 
 # A well-formed multi-byte UTF-8 sequence: a file holding these was written as UTF-8.
-UTF8_SEQUENCE = re.compile(
+_UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 
@@ -64,7 +64,7 @@ UTF8_SEQUENCE = re.compile(
 def _mixed_encoding(data: bytes, error: UnicodeDecodeError) -> FileRefusedError | None:
     """A file that is UTF-8 but for some bytes: reading it all as Windows-1252 would garble
     every non-ASCII character (passwords too), so it is refused at the first bad byte."""
-    if not UTF8_SEQUENCE.search(data):
+    if not _UTF8_SEQUENCE.search(data):
         return None
     row = data.count(b"\n", 0, error.start) + 1
     message = (
