@@ -93,6 +93,8 @@ bench-memory: $(VENV)/.installed-dev
 ROWS ?= 1000000 5000000
 bench-scale: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.scale $(ROWS)
+	$(BIN)/python -m bench.scale 1000000 --workers 2 --dry-run-rows 0 --shape utf-16
+	$(BIN)/python -m bench.scale 1000000 --workers 2 --dry-run-rows 0 --shape windows-1252
 
 # GET /users as CSV over 1M users (PostgreSQL, TEST_DATABASE_URL): time and the server's peak.
 bench-export: $(VENV)/.installed-bench

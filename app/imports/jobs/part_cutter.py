@@ -199,7 +199,8 @@ class PartCutter:
             text = own if isinstance(own, str) else own.decode("latin-1")  # byte for byte
             counted = read_record_count(text, self._delimiter)
             self.overlong = self.overlong or counted is None
-            records = records if counted is None else counted
+            if counted is not None:  # a last record with no line end is counted by `rows`
+                records = counted - (bool(own) and not own.endswith((nl, cr)))
         self._lines -= own.count(nl)
         self._ends_with_line_end = own.endswith((nl, cr))
         return self._part(byte_end, records, own if isinstance(own, bytes) else None)

@@ -5,6 +5,7 @@ file, and when they can be checked apart, their records (each part read as a wor
 are exactly the whole file's, row numbers included."""
 
 import codecs
+import csv
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from app.imports.jobs.boundaries import head_records
 from app.imports.jobs.part_cutter import Part, PartCutter
 from app.imports.reading.decoding import decode
-from app.imports.reading.records import Record, detect_delimiter, read_records
+from app.imports.reading.records import Record, detect_delimiter, physical_lines, read_records
 from app.imports.reading.validation import _after_lines
 
 CELL = st.text(st.sampled_from(list("ab Zé,;\t\"\r\n'x")), max_size=8)
@@ -55,6 +56,7 @@ def cut(data: bytes, reads: int, part_rows: int, max_bytes: int) -> tuple[PartCu
     reads=st.integers(1, 40),
     part_rows=st.integers(1, 6),
     stray_quote=st.booleans(),
+    last_line_end=st.booleans(),
 )
 def test_parts_are_the_file_and_read_as_its_records(
     rows: list[list[str]],
@@ -64,12 +66,13 @@ def test_parts_are_the_file_and_read_as_its_records(
     reads: int,
     part_rows: int,
     stray_quote: bool,
+    last_line_end: bool,
 ) -> None:
     header = delimiter.join(["Email", "Name", "Password", "Force Change Password"])
     lines = [delimiter.join(quoted(cell, delimiter) for cell in row) for row in rows]
     if stray_quote:  # a quote inside a cell that is not quoted: a literal quote
         lines[len(lines) // 2] += delimiter + 'a 5" screen'
-    data = encoded(line_end.join([header, *lines]) + line_end, encoding)
+    data = encoded(line_end.join([header, *lines]) + line_end * last_line_end, encoding)
 
     cutter, parts = cut(data, reads, part_rows, max_bytes=4096)
 
@@ -83,7 +86,9 @@ def test_parts_are_the_file_and_read_as_its_records(
             read += records_of(part.data, part.first_row)
         assert read == whole
         assert cutter.encoding == decode(data).encoding
-        assert cutter.rows >= len(whole) - 1
+        text = decode(data).text
+        every = csv.reader(physical_lines(text), delimiter=detect_delimiter(text), strict=True)
+        assert cutter.rows == sum(1 for _ in every) - (parts[0].first_row - 1)  # blank rows too
 
 
 def test_a_spreadsheet_s_unicode_text_is_cut_into_parts_of_its_own_encoding() -> None:
