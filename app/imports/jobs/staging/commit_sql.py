@@ -84,13 +84,21 @@ class JobCommitRepository:
         if not added:
             return 0
         ours = user.import_id == self.import_id
-        primary = select(user.email_key, user.email, user.id, true()).where(ours)
+        # In the order of the address key: the unique index is then filled from one end to the
+        # other instead of at random places (past the database's cache, a page read for each:
+        # 3M users with an alias each, 56.7 s -> 48.0 s; the same at 1M, whose index is cached).
+        primary = (
+            select(user.email_key, user.email, user.id, true())
+            .where(ours)
+            .order_by(user.email_key)
+        )
         # Only a new user was added by this import: the aliases of a row that updates or skips
         # an existing user find none.
         aliases = (
             select(StagedAlias.alias_key, StagedAlias.alias, user.id, false())
             .join(user, and_(ours, user.email_key == StagedAlias.owner_key))
             .where(StagedAlias.import_id == self.import_id)
+            .order_by(StagedAlias.alias_key)
         )
         for addresses in (primary, aliases):
             self._add_addresses(addresses)
