@@ -88,9 +88,7 @@ class JobCommitRepository:
         # other instead of at random places (past the database's cache, a page read for each:
         # 3M users with an alias each, 56.7 s -> 48.0 s; the same at 1M, whose index is cached).
         primary = (
-            select(user.email_key, user.email, user.id, true())
-            .where(ours)
-            .order_by(user.email_key)
+            select(user.email_key, user.email, user.id, true()).where(ours).order_by(user.email_key)
         )
         # Only a new user was added by this import: the aliases of a row that updates or skips
         # an existing user find none.
