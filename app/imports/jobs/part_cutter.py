@@ -144,7 +144,7 @@ class PartCutter:
         completes it), or up to the size limit. 0 when there is none."""
         searched: Searched = self._buffer if self._text is None else self._joined()
         if self._utf16 is not None and self._text is None:
-            return 0  # not UTF-16 after all: cut by size
+            return 0  # UTF-16 that does not decode (or a record too long): cut by size
         surplus = self._lines - self.part_rows
         if surplus < 0:  # too many bytes for the lines
             limit = min(len(searched), self.max_part_bytes // (1 if self._text is None else 2))
