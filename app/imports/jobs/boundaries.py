@@ -15,7 +15,6 @@ UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _LINE_ENDS: dict[type, re.Pattern[Any]] = {
     str: re.compile(r"\r\n|\r|\n"),
     bytes: re.compile(rb"\r\n|\r|\n"),
-    bytearray: re.compile(rb"\r\n|\r|\n"),
 }
 # What is searched: the file's bytes (UTF-8, Windows-1252), or its text (UTF-16, decoded): the
 # same methods either way.

@@ -151,7 +151,7 @@ class PartCutter:
         else:
             limit = len(searched)
             for _ in range(surplus + 1):
-                limit = searched.rfind("\n" if isinstance(searched, str) else b"\n", 0, limit)
+                limit = searched.rfind(tokens(searched)[0], 0, limit)
             limit += 1
         return record_boundary(searched, limit)
 
@@ -194,13 +194,15 @@ class PartCutter:
                 text = head if isinstance(head, str) else head.decode("latin-1")
                 self._delimiter = detect_delimiter(text)
         nl, cr, quote = tokens(own)
-        records = record_ends(own)
+        counted = None
         if quote in own:  # its records as csv reads them (a quote may be a cell's own)
             text = own if isinstance(own, str) else own.decode("latin-1")  # byte for byte
             counted = read_record_count(text, self._delimiter)
             self.overlong = self.overlong or counted is None
-            if counted is not None:  # a last record with no line end is counted by `rows`
-                records = counted - (bool(own) and not own.endswith((nl, cr)))
+        if counted is None:
+            records = record_ends(own)
+        else:  # a last record with no line end is counted by `rows`
+            records = counted - (bool(own) and not own.endswith((nl, cr)))
         self._lines -= own.count(nl)
         self._ends_with_line_end = own.endswith((nl, cr))
         return self._part(byte_end, records, own if isinstance(own, bytes) else None)

@@ -199,9 +199,9 @@ def usual_row(
     accepts. None for any other row."""
     email, name, password, force = cells
     flag = _TEMPLATE_BOOLEANS.get(force)
-    active = _NOT_GIVEN.get(extras.active, False)
-    if flag is None or active is False or extras.hash_function:
+    if flag is None or extras.active not in _NOT_GIVEN or extras.hash_function:
         return None  # " true ", a hash function (Google's): the full rules
+    active = _NOT_GIVEN[extras.active]
     hashed = extras.password_hash.strip(AROUND)
     if bool(password) == bool(hashed):  # an empty password (keep it?), or both: the full rules
         return None
