@@ -36,8 +36,11 @@ def normalize_fully(address: str) -> str:
 
 # The usual address in one match: a dot-atom local part (email-validator's own pattern: valid
 # and normalized as it is) and a plain domain.
-_USUAL = re.compile(f"({DOT_ATOM_TEXT.pattern.removesuffix(chr(92) + 'Z')})@([A-Za-z0-9.-]+)")
-_LONGEST_ROLE_NAME = max(map(len, CASE_INSENSITIVE_MAILBOX_NAMES))
+USUAL_ADDRESS = re.compile(
+    f"({DOT_ATOM_TEXT.pattern.removesuffix(chr(92) + 'Z')})@([A-Za-z0-9.-]+)"
+)
+ROLE_NAMES = CASE_INSENSITIVE_MAILBOX_NAMES  # RFC 2142's: their local part is lower-cased
+LONGEST_ROLE_NAME = max(map(len, ROLE_NAMES))
 
 
 class AddressValidator:
@@ -48,15 +51,22 @@ class AddressValidator:
         # Valid domains whose normalized form is as long as they are (ASCII: lower-cased).
         self._usual: dict[str, str] = {}
 
+    @property
+    def usual_domains(self) -> dict[str, str]:
+        """The valid domains, as written, whose normalized form is as long as they are (ASCII:
+        lower-cased): an address on one of them, a dot-atom before its @ and no role name,
+        is normalized as local@domain (what normalize does for it)."""
+        return self._usual
+
     def normalize(self, address: str, plain: bool | None = None) -> str:
         """validate_email(address, check_deliverability=False).normalized, or its error;
         plain: is_plain(address), when the caller knows it already."""
-        usual = _USUAL.fullmatch(address) if len(address) <= MAX_EMAIL_LENGTH else None
+        usual = USUAL_ADDRESS.fullmatch(address) if len(address) <= MAX_EMAIL_LENGTH else None
         if usual is not None:  # the usual address on a domain seen valid: one match, one lookup
             local, domain = usual.groups()
             known = self._usual.get(domain)
             size = len(local)
-            role = size <= _LONGEST_ROLE_NAME and local.lower() in CASE_INSENSITIVE_MAILBOX_NAMES
+            role = size <= LONGEST_ROLE_NAME and local.lower() in CASE_INSENSITIVE_MAILBOX_NAMES
             if known is not None and size <= MAX_LOCAL_PART_LENGTH and not role:
                 return f"{local}@{known}"
         if plain is None:

@@ -26,10 +26,10 @@ MAX_PASSWORD_LENGTH = 1024
 AROUND = " \u00a0\u202f\u200b\u200c\u200d\u2060\ufeff"
 # Control characters (C0 and C1: TAB, CR, LF, VT, FF, U+001C-001F, U+0085...) and the line and
 # paragraph separators: never in a name. In an address, the ideographic space neither.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NOT_IN_ADDRESS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u3000]")
 # Unicode's mandatory line breaks: never in a password (other characters are its own business).
-_LINE_BREAK = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
+LINE_BREAK = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
 _ADDRESS_SEPARATORS = re.compile(r"[;,\s]+")
 # Consoles' address lists (Microsoft 365's proxyAddresses) mark each entry with its type:
 # SMTP: the primary address, smtp: an alias; these other types are no mail address here.
@@ -99,7 +99,7 @@ def check_name(raw: str) -> str:
     value = restored(raw.strip(AROUND))  # as exported: '=SUM(1) is =SUM(1)
     if not value:
         raise problem(RowCode.MISSING_VALUE, "A name is required.")
-    if _CONTROL.search(value):
+    if CONTROL.search(value):
         message = "The name holds a control character, a tab or a line break; a name is one line."
         raise problem(RowCode.INVALID_VALUE, message)
     if len(value) > MAX_NAME_LENGTH:
@@ -115,7 +115,7 @@ def check_password(raw: str, address: str | None, min_length: int) -> str:
     if len(raw) > MAX_PASSWORD_LENGTH:
         message = f"The password is longer than {MAX_PASSWORD_LENGTH} characters."
         raise problem(RowCode.VALUE_TOO_LONG, message)
-    if _LINE_BREAK.search(raw):
+    if LINE_BREAK.search(raw):
         raise problem(RowCode.INVALID_VALUE, "The password holds a line break.")
     found = password_problem(raw, address, min_length)
     if found is not None:

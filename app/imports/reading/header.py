@@ -51,15 +51,15 @@ class Header:
         )
 
     @cached_property
-    def _indexes(self) -> tuple[int, int, int, int]:
+    def indexes(self) -> tuple[int, int, int, int]:
         email, name, password, force = (self.positions[column] for column in TEMPLATE_COLUMNS)
         return email, name, password, force
 
     def pick(self, cells: list[str]) -> tuple[str, str, str, str]:
         """The row's Email, Name, Password and Force Change Password cells ("" if missing)."""
-        email, name, password, force = self._indexes
+        email, name, password, force = self.indexes
         width = len(cells)
-        if width > max(self._indexes):
+        if width > max(self.indexes):
             return cells[email], cells[name], cells[password], cells[force]
         return (
             cells[email] if email < width else "",

@@ -4,8 +4,8 @@ where it is found; and a text's rows cut into ranges of whole lines."""
 
 import csv
 import re
-from collections.abc import Iterator
-from itertools import pairwise
+from collections.abc import Iterable, Iterator
+from itertools import chain, pairwise
 from typing import NamedTuple
 
 from app.core.codes import RowCode
@@ -22,8 +22,6 @@ DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 LINE_END = re.compile(r"\r\n|\r|\n")
 CHUNK_CHARS = 256 * 1024
-# str.splitlines also breaks at these; CSV breaks lines only at CR and LF.
-_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # csv's own bound on one cell: a longer cell is an over-long row, refused without reading on.
 csv.field_size_limit(MAX_ROW_BYTES)
 
@@ -77,46 +75,76 @@ def _chunks(text: str) -> Iterator[str]:
         start = end
 
 
-def physical_lines(text: str) -> Iterator[str]:
-    """The text's lines, a chunk at a time: each chunk is split at once (fast) when its lines
-    are short, otherwise line by line, stopping at an over-long one. Only the lines of one
-    chunk exist at once, so a file of millions of short lines costs no more than its text.
-    Where other characters would break lines for str.splitlines, the lines are found lazily."""
-    if _OTHER_BREAKS.search(text):
-        yield from _lines(text)
-        return
+def _chunk_lines(text: str) -> Iterator[Iterable[str]]:
+    """The lines of each chunk of the text: split at once (fast) when they are short and
+    str.splitlines breaks them at CR and LF only, else found one by one, stopping at an
+    over-long one."""
     for chunk in _chunks(text):
         lines = chunk.splitlines(keepends=True)
-        if max(map(len, lines), default=0) <= MAX_ROW_BYTES // 4:  # even at 4 bytes a character
-            yield from lines
-        else:
-            yield from _lines(chunk)
+        ends = chunk.count("\n") + chunk.count("\r") - chunk.count("\r\n")
+        if len(lines) == ends + (chunk[-1] not in "\r\n") and (
+            max(map(len, lines)) <= MAX_ROW_BYTES // 4  # even at 4 bytes a character
+        ):
+            yield lines
+        else:  # a long line, or a character str.splitlines also breaks at (not CSV)
+            yield _lines(chunk)
+
+
+def physical_lines(text: str) -> Iterator[str]:
+    """The text's lines (ending at CR, LF or CRLF), a chunk at a time, chained in C: csv.reader
+    takes each line without a Python call, as fast as from the text whole. Only the lines
+    of one chunk exist at once, so a file of millions of short lines costs no more than
+    its text."""
+    return chain.from_iterable(_chunk_lines(text))
+
+
+def refused(error: Exception, row: int) -> FileRefusedError:
+    """What a reading stopped by `error` (RowTooLongError, csv.Error) after `row` answers."""
+    if isinstance(error, RowTooLongError) or "field larger than field limit" in str(error):
+        return _row_too_long(row + 1)
+    message = f"Row {row + 1} is not valid CSV ({error}); check its quotes."
+    return file_error(RowCode.MALFORMED_CSV, message, row + 1)
+
+
+class Records:
+    """A text's CSV records: read one at a time (read), or by a loop of the caller's own over
+    `reader` (the usual rows' one step: usual_rows.py) that hands it every other record
+    (take) and maps a stopped reading with refused()."""
+
+    def __init__(self, text: str, delimiter: str) -> None:
+        self.reader = csv.reader(physical_lines(text), delimiter=delimiter, strict=True)
+        self.lines_read = 0  # the reader's line count after the last record taken
+
+    def take(self, row: int, cells: list[str]) -> Record | None:
+        """The record just read, as row `row`; None when it is blank. Raises when it has too
+        many cells or, spread over lines, is too long."""
+        if len(cells) > MAX_COLUMNS:
+            message = f"Row {row} has {len(cells)} cells; at most {MAX_COLUMNS} are read."
+            raise file_error(RowCode.TOO_MANY_COLUMNS, message, row)
+        # A one-line record is no longer than its line, which was checked already.
+        line_num = self.reader.line_num
+        if line_num > self.lines_read + 1 and sum(map(len, cells)) > MAX_ROW_BYTES:
+            raise _row_too_long(row)
+        self.lines_read = line_num
+        return None if is_blank(cells) else Record(row, cells)
+
+    def read(self, first_row: int = 1) -> Iterator[Record]:
+        """Every non-blank record left; quoted line breaks stay inside their cell and row.
+        first_row: the row number of the next record."""
+        row = first_row - 1
+        try:
+            for row, cells in enumerate(self.reader, start=first_row):
+                record = self.take(row, cells)
+                if record is not None:
+                    yield record
+        except (RowTooLongError, csv.Error) as exc:
+            raise refused(exc, row) from None
 
 
 def read_records(text: str, delimiter: str, first_row: int = 1) -> Iterator[Record]:
     """Every non-blank record; quoted line breaks stay inside their cell and row. first_row:
     the row number of the text's first record (when the text is a part of the file)."""
-    reader = csv.reader(physical_lines(text), delimiter=delimiter, strict=True)
-    row = first_row - 1
-    lines_read = 0
-    try:
-        for row, cells in enumerate(reader, start=first_row):
-            if len(cells) > MAX_COLUMNS:
-                message = f"Row {row} has {len(cells)} cells; at most {MAX_COLUMNS} are read."
-                raise file_error(RowCode.TOO_MANY_COLUMNS, message, row)
-            # A one-line record is no longer than its line, which was checked already.
-            if reader.line_num > lines_read + 1 and sum(map(len, cells)) > MAX_ROW_BYTES:
-                raise _row_too_long(row)
-            lines_read = reader.line_num
-            if not is_blank(cells):
-                yield Record(row, cells)
-    except RowTooLongError:
-        raise _row_too_long(row + 1) from None
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise _row_too_long(row + 1) from None
-        message = f"Row {row + 1} is not valid CSV ({exc}); check its quotes."
-        raise file_error(RowCode.MALFORMED_CSV, message, row + 1) from None
+    return Records(text, delimiter).read(first_row)
 
 
 def line_ranges(

@@ -9,17 +9,18 @@ from app.core.codes import RowCode
 from app.core.schemas import RowError
 from app.imports.reading.decoding import FileRefusedError, decode, file_error
 from app.imports.reading.file_rules import FileChecker
-from app.imports.reading.header import delimiter_mismatch, read_header
+from app.imports.reading.header import Header, delimiter_mismatch, read_header
 from app.imports.reading.limits import FileLimits, Scope
 from app.imports.reading.records import (
     DELIMITERS,
     LINE_END,
     Record,
+    Records,
     detect_delimiter,
     is_blank,
     line_ranges,
-    read_records,
 )
+from app.imports.reading.usual_rows import STOP, read_usual
 
 
 @dataclass(slots=True)
@@ -116,8 +117,6 @@ def validate_file(
     cut_parts or app/imports/jobs/part_cutter.py), whose first record after the header is this
     row of the file. head_rows: its header must be this row (else it is refused: the caller
     reads the file whole)."""
-    max_rows = limits.max_rows
-    checked_rows = max_rows if job_above is None else min(job_above, max_rows)
     result = Validation(cells={} if keep_cells else None)
     checker = FileChecker(limits.max_errors, limits.policy, keep_users, first_row is None)
     try:
@@ -125,51 +124,39 @@ def validate_file(
         result.encoding = decoded.encoding
         delimiter = detect_delimiter(decoded.text)
         result.delimiter = DELIMITERS[delimiter]
-        records = read_records(decoded.text, delimiter)
-        first = next(records, None)
+        records = Records(decoded.text, delimiter)
+        first = next(records.read(), None)
         if first is None:
             raise file_error(
                 RowCode.EMPTY_FILE, "The file is empty; fill in the template and upload it."
             )
         header = read_header(first)
         result.columns = header.names
-        ranges = line_ranges(decoded.text, first.row, parts) if parts > 1 else None
-        stride = parts
+        reading = _Reading(result, checker, header, limits, job_above, delimiter)
+        start, ranges = first.row + 1, None
         if first_row is not None:  # a part of a file: its lines after the header
             if head_rows is not None and first.row != head_rows:
                 raise file_error(RowCode.MALFORMED_CSV, "The part's header is not the file's.")
             begin = _after_lines(decoded.text, first.row)
-            records = read_records(decoded.text[begin:], delimiter, first_row)
-            result.lines_share = True
-            checked_rows = sys.maxsize
-        elif ranges is not None:
-            begin, end, first_row = ranges[part]
-            records = read_records(decoded.text[begin:end], delimiter, first_row)
-            result.lines_share, stride = True, 1
-            checked_rows = sys.maxsize  # the parts' total is judged when they are joined
-        for record in records:
-            result.rows += 1
-            if (
-                result.rows == 1
-                and (ranges is None or part == 0)
-                and (first_row is None or first_row == first.row + 1)
-                and (mismatch := delimiter_mismatch(header, record, delimiter))
-            ):
-                raise mismatch
-            if result.rows > checked_rows:
-                return _count_rest(result, checker, records, max_rows)
-            if stride > 1 and (result.rows - 1) % stride != part:
-                continue
-            cells = header.pick(record.cells)
-            if result.cells is not None:
-                result.cells[record.row] = (cells[0], cells[1], cells[3])
-            extra = _extra_cells(record.row, record.cells, header.width)
-            if extra is not None:
-                checker.report([extra])
-            elif header.optional is None:
-                checker.check(record.row, cells)
-            else:
-                checker.check(record.row, cells, header.pick_optional(record.cells))
+            records, start = Records(decoded.text[begin:], delimiter), first_row
+            reading.share(first_row == first.row + 1)
+        elif parts > 1 and (ranges := line_ranges(decoded.text, first.row, parts)) is not None:
+            begin, end, start = ranges[part]
+            records = Records(decoded.text[begin:end], delimiter)
+            reading.share(part == 0)  # the parts' total is judged when they are joined
+        elif parts > 1:
+            reading.stride, reading.part = parts, part
+        reading.records = records
+        if reading.stride == 1 and result.cells is None:
+            counted = read_usual(records, start, header, checker, reading.limit, reading.other)
+        else:
+            counted = 0
+            for record in records.read(start):
+                if (counted := reading.record(record, counted, records)) == STOP:
+                    break
+        if counted == STOP:
+            return result  # counted past the rows it checks (_count_rest)
+        result.rows = counted
         if not result.rows:
             raise file_error(RowCode.EMPTY_FILE, "The file has a header but no user rows.")
     except FileRefusedError as exc:
@@ -179,6 +166,64 @@ def validate_file(
     result.checker = checker
     result.errors, result.error_count = checker.errors, checker.error_count
     return result
+
+
+class _Reading:
+    """What validate_file does with each record the usual rows' loop leaves to the full rules
+    (or with every record, when that loop is not used)."""
+
+    def __init__(
+        self,
+        result: Validation,
+        checker: FileChecker,
+        header: Header,
+        limits: FileLimits,
+        job_above: int | None,
+        delimiter: str,
+    ) -> None:
+        self.result, self.checker, self.header = result, checker, header
+        self.delimiter = delimiter
+        self.max_rows = limits.max_rows
+        self.limit = self.max_rows if job_above is None else min(job_above, self.max_rows)
+        self.stride, self.part = 1, 0  # every stride-th row from the part-th on is checked
+        self.first_of_file = True  # the first row read is the file's (its delimiter checked)
+        self.records: Records | None = None
+
+    def share(self, first_of_file: bool) -> None:
+        """Only a share of the file's rows is read: its total is judged when they are joined."""
+        self.result.lines_share, self.first_of_file, self.limit = True, first_of_file, sys.maxsize
+
+    def other(self, row: int, cells: list[str], rows: int) -> int:
+        assert self.records is not None
+        record = self.records.take(row, cells)
+        return rows if record is None else self.record(record, rows, self.records)
+
+    def record(self, record: Record, rows: int, records: Records) -> int:
+        """Count and check one record; rows: how many were counted before it. How many are
+        counted with it, or STOP once past the rows this reading checks (the rest counted)."""
+        result, checker, header = self.result, self.checker, self.header
+        rows += 1
+        if rows == 1 and self.first_of_file:
+            mismatch = delimiter_mismatch(header, record, self.delimiter)
+            if mismatch:
+                raise mismatch
+        if rows > self.limit:
+            result.rows = rows
+            _count_rest(result, checker, records.read(record.row + 1), self.max_rows)
+            return STOP
+        if self.stride > 1 and (rows - 1) % self.stride != self.part:
+            return rows
+        cells = header.pick(record.cells)
+        if result.cells is not None:
+            result.cells[record.row] = (cells[0], cells[1], cells[3])
+        extra = _extra_cells(record.row, record.cells, header.width)
+        if extra is not None:
+            checker.report([extra])
+        elif header.optional is None:
+            checker.check(record.row, cells)
+        else:
+            checker.check(record.row, cells, header.pick_optional(record.cells))
+        return rows
 
 
 def _after_lines(text: str, lines: int) -> int:
