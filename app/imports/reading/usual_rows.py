@@ -14,6 +14,8 @@ test_usual_rows.py feeds both ways generated messy files and compares every verd
 import csv
 from collections.abc import Callable
 
+from email_validator.rfc_constants import DOT_ATOM_TEXT
+
 from app.db.models.base import MAX_EMAIL_LENGTH
 from app.directory.addresses import (
     LONGEST_ROLE_NAME,
@@ -63,7 +65,8 @@ def read_usual(
     first_rows, aliases_seen, alias_list = checker.first_rows, checker.aliases, checker.alias_list
     users = checker.users if checker.keep_users else None
     whole, one_alias = checker.report_repeats, policy.max_aliases >= 1
-    usual_address, control, line_break = USUAL_ADDRESS.fullmatch, CONTROL.search, LINE_BREAK.search
+    usual_address, dot_atom = USUAL_ADDRESS.fullmatch, DOT_ATOM_TEXT.match
+    control, line_break = CONTROL.search, LINE_BREAK.search
     lines = records.lines_read
     rows, row = 0, start - 1
     try:
@@ -72,23 +75,32 @@ def read_usual(
             while len(cells) == width and reader.line_num == lines + 1 and 0 < rows < limit:
                 # Email: a plain address on a domain known valid and admitted (check_address).
                 email = cells[email_at]
-                found = usual_address(email) if len(email) <= MAX_EMAIL_LENGTH else None
-                if found is None or email[0] == "'":
+                local, _at, domain = email.partition("@")
+                normalized = admitted.get(domain)
+                if normalized is None:  # a domain not seen yet (or no plain address)
+                    found = usual_address(email) if len(email) <= MAX_EMAIL_LENGTH else None
+                    if found is None or email[0] == "'":
+                        break
+                    normalized = _admit(domain, known, context.domains, admitted)
+                    if not normalized:
+                        break
+                elif not (local.isalnum() and local.isascii()) and (
+                    email[0] == "'" or not dot_atom(local)
+                ):
                     break
-                local, domain = found.groups()
-                domain = admitted.get(domain) or _admit(domain, known, context.domains, admitted)
-                if not domain or len(local) > MAX_LOCAL_PART_LENGTH:
+                if len(local) > MAX_LOCAL_PART_LENGTH or len(email) > MAX_EMAIL_LENGTH:
                     break
-                folded_local = local.lower()
-                if len(local) <= LONGEST_ROLE_NAME and folded_local in ROLE_NAMES:
+                if len(local) <= LONGEST_ROLE_NAME and local.lower() in ROLE_NAMES:
                     break
-                address = f"{local}@{domain}"
-                key = f"{folded_local}@{domain.lower()}"
+                address = email if normalized == domain else f"{local}@{normalized}"
+                key = address.lower()
                 if key in first_rows or key in aliases_seen:
                     break  # a repeat: the full rules report it
                 # Name: one line, nothing around it to remove or restore (check_name).
                 name = cells[name_at].strip(AROUND)
-                if not name or name[0] == "'" or len(name) > MAX_NAME_LENGTH or control(name):
+                if not name or name[0] == "'" or len(name) > MAX_NAME_LENGTH:
+                    break
+                if not name.isprintable() and control(name):  # (a control is not printable)
                     break
                 flag = _FLAGS.get(cells[force_at])
                 if flag is None or (function_at is not None and cells[function_at]):
@@ -107,7 +119,7 @@ def read_usual(
                     folded = password.casefold()
                     local_folded = local.casefold()
                     if (
-                        line_break(password)
+                        (not password.isprintable() and line_break(password))
                         or folded == local_folded
                         or (len(local_folded) >= MIN_LOCAL_PART_TO_MATCH and local_folded in folded)
                         or folded in common
@@ -118,22 +130,27 @@ def read_usual(
                 # No alias, or one plain alias on a known domain, free in the file.
                 alias = alias_key = ""
                 if aliases_at is not None and (cell := cells[aliases_at]):
-                    found = usual_address(cell) if len(cell) <= MAX_EMAIL_LENGTH else None
-                    if found is None or cell[0] == "'" or not one_alias:
+                    if not one_alias:
                         break
-                    alias_local, alias_domain = found.groups()
-                    alias_domain = admitted.get(alias_domain) or _admit(
-                        alias_domain, known, context.domains, admitted
-                    )
-                    folded_alias = alias_local.lower()
-                    if (
-                        not alias_domain
-                        or len(alias_local) > MAX_LOCAL_PART_LENGTH
-                        or (len(alias_local) <= LONGEST_ROLE_NAME and folded_alias in ROLE_NAMES)
+                    alias_local, _at, alias_domain = cell.partition("@")
+                    normalized = admitted.get(alias_domain)
+                    if normalized is None:
+                        found = usual_address(cell) if len(cell) <= MAX_EMAIL_LENGTH else None
+                        if found is None or cell[0] == "'":
+                            break
+                        normalized = _admit(alias_domain, known, context.domains, admitted)
+                        if not normalized:
+                            break
+                    elif not (alias_local.isalnum() and alias_local.isascii()) and (
+                        cell[0] == "'" or not dot_atom(alias_local)
                     ):
                         break
-                    alias = f"{alias_local}@{alias_domain}"
-                    alias_key = f"{folded_alias}@{alias_domain.lower()}"
+                    if len(alias_local) > MAX_LOCAL_PART_LENGTH or len(cell) > MAX_EMAIL_LENGTH:
+                        break
+                    if len(alias_local) <= LONGEST_ROLE_NAME and alias_local.lower() in ROLE_NAMES:
+                        break
+                    alias = cell if normalized == alias_domain else f"{alias_local}@{normalized}"
+                    alias_key = alias.lower()
                     if alias_key == key or (
                         whole and (alias_key in first_rows or alias_key in aliases_seen)
                     ):

@@ -237,11 +237,28 @@ def _both_ways(data: bytes, policy: RowPolicy, part: bool, job_above: int | None
 
 
 HEAD = "Email,Name,Password,Force Change Password,Password Hash,Aliases,Active\n"
+LONG = ".".join(["x" * 63] * 3) + ".com"  # a valid domain of 195 characters
 FIRST = "ann@example.com,Ann,Correct-Horse-Battery-9,TRUE,,,\n"  # makes example.com known
 # Files whose rows after the first are usual but for one thing (or not at all).
 FILES = {
     "an address that is an earlier alias": "bo@example.com,Bo,Correct-Horse-Battery-9,TRUE,,al@example.com,\n"
     "al@example.com,Al,Correct-Horse-Battery-9,TRUE,,,\n",
+    "a local part that is no dot-atom": "a..b@example.com,Ab,Correct-Horse-Battery-9,TRUE,,,\n"
+    ".a@example.com,A,Correct-Horse-Battery-9,TRUE,,,\n"
+    "a b@example.com,A,Correct-Horse-Battery-9,TRUE,,,\n"
+    "'=a@example.com,A,Correct-Horse-Battery-9,TRUE,,,\n"
+    "'ann2@example.com,A,Correct-Horse-Battery-9,TRUE,,,\n"
+    "ann.lima@example.com,A,Correct-Horse-Battery-9,TRUE,,,\n",
+    "an address longer than 254 characters": f"a@{LONG},A,Correct-Horse-Battery-9,TRUE,,,\n"
+    f"b@{LONG},B,Correct-Horse-Battery-9,TRUE,,,\n"
+    f"{'x' * 64}@{LONG},X,Correct-Horse-Battery-9,TRUE,,,\n",
+    "an alias longer than 254 characters": f"a@{LONG},A,Correct-Horse-Battery-9,TRUE,,,\n"
+    f"b@{LONG},B,Correct-Horse-Battery-9,TRUE,,,\n"
+    f"b@example.com,B,Correct-Horse-Battery-9,TRUE,,{'x' * 64}@{LONG},\n",
+    "an alias that is no dot-atom": "cy@example.com,Cy,Correct-Horse-Battery-9,TRUE,,a..b@example.com,\n"
+    "di@example.com,Di,Correct-Horse-Battery-9,TRUE,,'=d@example.com,\n",
+    "an address on a domain written otherwise": "cy@EXAMPLE.com,Cy,Correct-Horse-Battery-9,TRUE,,al@Example.COM,\n"
+    "di@EXAMPLE.com,Di,Correct-Horse-Battery-9,TRUE,,,\n",
     "an alias that is an earlier alias": "bo@example.com,Bo,Correct-Horse-Battery-9,TRUE,,al@example.com,\n"
     "cy@example.com,Cy,Correct-Horse-Battery-9,TRUE,,AL@example.com,\n",
     "an alias that is an earlier address": "cy@example.com,Cy,Correct-Horse-Battery-9,TRUE,,ann@example.com,\n",
@@ -269,8 +286,12 @@ FILES = {
 @pytest.mark.parametrize("part", [False, True], ids=["whole", "part"])
 @pytest.mark.parametrize(
     "policy",
-    [RowPolicy(min_password_length=1, allowed_domains=("example.com",)), RowPolicy(max_aliases=0)],
-    ids=["allowed-domains", "no-aliases"],
+    [
+        RowPolicy(),
+        RowPolicy(min_password_length=1, allowed_domains=("example.com",)),
+        RowPolicy(max_aliases=0),
+    ],
+    ids=["default", "allowed-domains", "no-aliases"],
 )
 def test_a_row_usual_but_for_one_thing_has_the_verdict_of_the_full_rules(
     rows: str, part: bool, policy: RowPolicy
