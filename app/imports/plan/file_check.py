@@ -25,7 +25,8 @@ from app.imports.reading.file_parts import merge_parts
 from app.imports.reading.limits import FileLimits, Scope
 from app.imports.reading.validation import Validation, check_scope, validate_file
 
-CHECKING_NICENESS = 10  # as the hashing threads (app/passwords/hashing.py)
+CHECKING_NICENESS = 10
+COUNTED_BYTES = 256 * 1024  # as the hashing threads (app/passwords/hashing.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,12 @@ class FileValidator:
     def in_process(self, data: bytes) -> bool:
         """Where a file is read: the one decision. Line ends are counted in C (the header's
         too): UTF-16's are found as well, quoted line breaks overcount."""
-        return data.count(b"\n") > self.settings.sync_max_rows + 1
+        limit, lines = self.settings.sync_max_rows + 1, 0
+        for start in range(0, len(data), COUNTED_BYTES):  # a slice at a time: a big file is
+            lines += data.count(b"\n", start, start + COUNTED_BYTES)  # known at its first
+            if lines > limit:  # slice, and the event loop is not held for the whole of it
+                return True
+        return False
 
     async def plan(
         self, data: bytes, dry_run: bool, keep_cells: bool = False, keep_passwords: bool = False
