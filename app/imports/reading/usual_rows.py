@@ -65,7 +65,6 @@ def read_usual(
     first_rows, aliases_seen, alias_list = checker.first_rows, checker.aliases, checker.alias_list
     users = checker.users if checker.keep_users else None
     whole, one_alias = checker.report_repeats, policy.max_aliases >= 1
-    usual_address, dot_atom = USUAL_ADDRESS.fullmatch, DOT_ATOM_TEXT.match
     control, line_break = CONTROL.search, LINE_BREAK.search
     lines = records.lines_read
     rows, row = 0, start - 1
@@ -74,25 +73,10 @@ def read_usual(
             usual = False
             while len(cells) == width and reader.line_num == lines + 1 and 0 < rows < limit:
                 # Email: a plain address on a domain known valid and admitted (check_address).
-                email = cells[email_at]
-                local, _at, domain = email.partition("@")
-                normalized = admitted.get(domain)
-                if normalized is None:  # a domain not seen yet (or no plain address)
-                    found = usual_address(email) if len(email) <= MAX_EMAIL_LENGTH else None
-                    if found is None or email[0] == "'":
-                        break
-                    normalized = _admit(domain, known, context.domains, admitted)
-                    if not normalized:
-                        break
-                elif not (local.isalnum() and local.isascii()) and (
-                    email[0] == "'" or not dot_atom(local)
-                ):
+                plain = _plain(cells[email_at], admitted, known, context.domains)
+                if plain is None:
                     break
-                if len(local) > MAX_LOCAL_PART_LENGTH or len(email) > MAX_EMAIL_LENGTH:
-                    break
-                if len(local) <= LONGEST_ROLE_NAME and local.lower() in ROLE_NAMES:
-                    break
-                address = email if normalized == domain else f"{local}@{normalized}"
+                address, local = plain
                 key = address.lower()
                 if key in first_rows or key in aliases_seen:
                     break  # a repeat: the full rules report it
@@ -130,26 +114,10 @@ def read_usual(
                 # No alias, or one plain alias on a known domain, free in the file.
                 alias = alias_key = ""
                 if aliases_at is not None and (cell := cells[aliases_at]):
-                    if not one_alias:
+                    plain = _plain(cell, admitted, known, context.domains) if one_alias else None
+                    if plain is None:
                         break
-                    alias_local, _at, alias_domain = cell.partition("@")
-                    normalized = admitted.get(alias_domain)
-                    if normalized is None:
-                        found = usual_address(cell) if len(cell) <= MAX_EMAIL_LENGTH else None
-                        if found is None or cell[0] == "'":
-                            break
-                        normalized = _admit(alias_domain, known, context.domains, admitted)
-                        if not normalized:
-                            break
-                    elif not (alias_local.isalnum() and alias_local.isascii()) and (
-                        cell[0] == "'" or not dot_atom(alias_local)
-                    ):
-                        break
-                    if len(alias_local) > MAX_LOCAL_PART_LENGTH or len(cell) > MAX_EMAIL_LENGTH:
-                        break
-                    if len(alias_local) <= LONGEST_ROLE_NAME and alias_local.lower() in ROLE_NAMES:
-                        break
-                    alias = cell if normalized == alias_domain else f"{alias_local}@{normalized}"
+                    alias = plain[0]
                     alias_key = alias.lower()
                     if alias_key == key or (
                         whole and (alias_key in first_rows or alias_key in aliases_seen)
@@ -182,6 +150,29 @@ def read_usual(
         raise refused(exc, row) from None
     records.lines_read = lines
     return rows
+
+
+def _plain(
+    address: str, admitted: dict[str, str], known: dict[str, str], domains: Domains
+) -> tuple[str, str] | None:
+    """(the address normalized, its local part) when it is a plain address on a domain known
+    valid and admitted: what check_address makes of it, with the same checks; else None."""
+    local, _at, domain = address.partition("@")
+    normalized = admitted.get(domain)
+    if normalized is None:  # a domain not seen yet (or no plain address)
+        if len(address) > MAX_EMAIL_LENGTH or USUAL_ADDRESS.fullmatch(address) is None:
+            return None
+        if address[0] == "'" or not (normalized := _admit(domain, known, domains, admitted)):
+            return None
+    elif not (local.isalnum() and local.isascii()) and (
+        address[0] == "'" or not DOT_ATOM_TEXT.match(local)
+    ):
+        return None
+    if len(local) > MAX_LOCAL_PART_LENGTH or len(address) > MAX_EMAIL_LENGTH:
+        return None
+    if len(local) <= LONGEST_ROLE_NAME and local.lower() in ROLE_NAMES:
+        return None
+    return (address if normalized == domain else f"{local}@{normalized}"), local
 
 
 def _admit(domain: str, known: dict[str, str], domains: Domains, admitted: dict[str, str]) -> str:

@@ -152,7 +152,7 @@ def validate_file(
         else:
             counted = 0
             for record in records.read(start):
-                if (counted := reading.record(record, counted, records)) == STOP:
+                if (counted := reading.record(record, counted)) == STOP:
                     break
         if counted == STOP:
             return result  # counted past the rows it checks (_count_rest)
@@ -196,9 +196,9 @@ class _Reading:
     def other(self, row: int, cells: list[str], rows: int) -> int:
         assert self.records is not None
         record = self.records.take(row, cells)
-        return rows if record is None else self.record(record, rows, self.records)
+        return rows if record is None else self.record(record, rows)
 
-    def record(self, record: Record, rows: int, records: Records) -> int:
+    def record(self, record: Record, rows: int) -> int:
         """Count and check one record; rows: how many were counted before it. How many are
         counted with it, or STOP once past the rows this reading checks (the rest counted)."""
         result, checker, header = self.result, self.checker, self.header
@@ -208,8 +208,9 @@ class _Reading:
             if mismatch:
                 raise mismatch
         if rows > self.limit:
+            assert self.records is not None
             result.rows = rows
-            _count_rest(result, checker, records.read(record.row + 1), self.max_rows)
+            _count_rest(result, checker, self.records.read(record.row + 1), self.max_rows)
             return STOP
         if self.stride > 1 and (rows - 1) % self.stride != self.part:
             return rows
