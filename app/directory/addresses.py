@@ -66,7 +66,7 @@ class AddressValidator:
             local, domain = usual.groups()
             known = self._usual.get(domain)
             size = len(local)
-            role = size <= LONGEST_ROLE_NAME and local.lower() in CASE_INSENSITIVE_MAILBOX_NAMES
+            role = size <= LONGEST_ROLE_NAME and local.lower() in ROLE_NAMES
             if known is not None and size <= MAX_LOCAL_PART_LENGTH and not role:
                 return f"{local}@{known}"
         if plain is None:
@@ -80,7 +80,7 @@ class AddressValidator:
             local_part = local
         else:
             local_part = validate_email_local_part(local)["local_part"]  # as validate_email does
-        if local_part.lower() in CASE_INSENSITIVE_MAILBOX_NAMES:  # RFC 2142 role names
+        if local_part.lower() in ROLE_NAMES:  # RFC 2142 role names
             local_part = local_part.lower()
         valid, verdict = self._domain(domain)
         if not valid:

@@ -25,8 +25,8 @@ from app.imports.reading.file_parts import merge_parts
 from app.imports.reading.limits import FileLimits, Scope
 from app.imports.reading.validation import Validation, check_scope, validate_file
 
-CHECKING_NICENESS = 10
-COUNTED_BYTES = 256 * 1024  # as the hashing threads (app/passwords/hashing.py)
+CHECKING_NICENESS = 10  # as the hashing threads (app/passwords/hashing.py)
+COUNTED_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from app.directory.rules import (
 )
 from app.passwords.imported import hash_problem
 
-_BOOLEANS = {"TRUE": True, "FALSE": False}
+TEMPLATE_BOOLEANS = {"TRUE": True, "FALSE": False}  # as the template writes them
 DEFAULT_MAX_ALIASES = 30  # USERIMPORT_MAX_ALIASES's default
 
 
@@ -112,9 +112,9 @@ def _in_context(
 def _boolean(raw: Any) -> bool:
     if not isinstance(raw, str):
         raise problem(RowCode.INVALID_BOOLEAN, "Write TRUE or FALSE.")
-    value = _BOOLEANS.get(raw)  # as the template writes it: no more work
+    value = TEMPLATE_BOOLEANS.get(raw)  # as the template writes it: no more work
     if value is None:
-        value = _BOOLEANS.get(raw.strip(AROUND).upper())
+        value = TEMPLATE_BOOLEANS.get(raw.strip(AROUND).upper())
     if value is None:
         raise problem(RowCode.INVALID_BOOLEAN, "Write TRUE or FALSE.")
     return value

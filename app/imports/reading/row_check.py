@@ -27,6 +27,7 @@ from app.directory.rules import (
     check_password,
 )
 from app.imports.reading.cells import (
+    TEMPLATE_BOOLEANS,
     RowContext,
     _active,
     _address,
@@ -182,8 +183,8 @@ class CheckedUser(NamedTuple):
         return cls(row, values["email"], values["name"], secret, False, force, aliases, active)
 
 
-_TEMPLATE_BOOLEANS = {"TRUE": True, "FALSE": False}
-_NOT_GIVEN: dict[str | None, bool | None] = {None: None, "": None, "TRUE": True, "FALSE": False}
+# Active as the template and the export write it; None or empty: not given.
+NOT_GIVEN: dict[str | None, bool | None] = {None: None, "": None, "TRUE": True, "FALSE": False}
 
 # A usual row's aliases, (position in the cell, address) each: the file's checks across rows
 # need their positions.
@@ -198,10 +199,10 @@ def usual_row(
     imported hash (no hash function named), an address, a name and aliases every rule
     accepts. None for any other row."""
     email, name, password, force = cells
-    flag = _TEMPLATE_BOOLEANS.get(force)
-    if flag is None or extras.active not in _NOT_GIVEN or extras.hash_function:
+    flag = TEMPLATE_BOOLEANS.get(force)
+    if flag is None or extras.active not in NOT_GIVEN or extras.hash_function:
         return None  # " true ", a hash function (Google's): the full rules
-    active = _NOT_GIVEN[extras.active]
+    active = NOT_GIVEN[extras.active]
     hashed = extras.password_hash.strip(AROUND)
     if bool(password) == bool(hashed):  # an empty password (keep it?), or both: the full rules
         return None

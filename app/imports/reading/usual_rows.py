@@ -31,15 +31,13 @@ from app.directory.rules import (
     MAX_PASSWORD_LENGTH,
     Domains,
 )
+from app.imports.reading.cells import TEMPLATE_BOOLEANS
 from app.imports.reading.file_rules import FileChecker
 from app.imports.reading.header import Header
 from app.imports.reading.records import Records, RowTooLongError, refused
-from app.imports.reading.row_check import CheckedUser
+from app.imports.reading.row_check import NOT_GIVEN, CheckedUser
 from app.passwords.imported import hash_problem
 from app.passwords.policy import MIN_LOCAL_PART_TO_MATCH, common_passwords
-
-_FLAGS = {"TRUE": True, "FALSE": False}
-_ACTIVE: dict[str, bool | None] = {"": None, "TRUE": True, "FALSE": False}
 
 # other(row, cells, rows): a record that is not usual, judged by the full rules; rows: how
 # many rows were counted before it. Returns how many are counted with it, or STOP.
@@ -86,14 +84,14 @@ def read_usual(
                     break
                 if not name.isprintable() and control(name):  # (a control is not printable)
                     break
-                flag = _FLAGS.get(cells[force_at])
+                flag = TEMPLATE_BOOLEANS.get(cells[force_at])
                 if flag is None or (function_at is not None and cells[function_at]):
                     break
                 active = None
                 if active_at is not None:
-                    if (given := cells[active_at]) not in _ACTIVE:
+                    if (given := cells[active_at]) not in NOT_GIVEN:
                         break
-                    active = _ACTIVE[given]
+                    active = NOT_GIVEN[given]
                 # A password the policy accepts (check_password), or else an imported hash.
                 password = cells[password_at]
                 hashed = "" if hash_at is None else cells[hash_at].strip(AROUND)
