@@ -8,27 +8,27 @@ from typing import Annotated, Any
 
 from fastapi import Header, Request, Response
 from pydantic import ValidationError, WithJsonSchema
+from pydantic_core import to_json
 from scim2_models import Context, ListResponse, PatchOp, ResponseParameters, ScimFilter
 from scim2_models.exceptions import SCIMException
-from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from app.auth.deps import KeyGate
 from app.core.config import Settings
 from app.db.engine import Database
-from app.directory.address_book import AddressRepository
 from app.passwords.hashing import PasswordHasherPool
 from app.scim.errors import SCIM_MEDIA_TYPE, ScimError
+from app.scim.filter_sql import condition, user_name_is
 from app.scim.model import TOLERANT, ScimUser
-from app.scim.repository import UserView, condition
-from app.scim.resources import Incoming, incoming, to_scim
+from app.scim.repository import UserView, Where
+from app.scim.resources import Incoming, etag, incoming, location, to_scim, user_body
 
 _COLUMN = re.compile(r"at column \d+")
 # scim2-models' generic messages, parametrised once (each parametrisation costs 10-70 us).
 _PARAMETERS = ResponseParameters[Any]
 _USER_PATCH = PatchOp[ScimUser]
 USERS_LISTED = ListResponse[ScimUser]
+LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 ERROR_SCHEMA_REF = {"$ref": "#/components/schemas/ScimError"}
 SCIM_ANSWER: dict[int | str, dict[str, Any]] = {
     200: {"content": {SCIM_MEDIA_TYPE: {"schema": {"type": "object"}}}},
@@ -55,7 +55,8 @@ IfMatch = Annotated[
 
 
 def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(json.dumps(body), status, headers, media_type=SCIM_MEDIA_TYPE)
+    """The body as JSON (its datetimes as pydantic writes them)."""
+    return Response(to_json(body), status, headers, media_type=SCIM_MEDIA_TYPE)
 
 
 def base_url(request: Request) -> str:
@@ -100,24 +101,46 @@ def response_parameters(attributes: str | None, excluded: str | None) -> "Respon
         raise refused(exc) from None
 
 
-def shown(session: Session, user: UserView | None, base: str) -> ScimUser:
-    """The user as SCIM answers it (404 when there is none)."""
+def shown(user: UserView | None) -> UserView:
+    """The user SCIM answers (404 when there is none)."""
     if user is None:
         raise ScimError(404, "There is no such user.")
-    aliases = AddressRepository(session).aliases_of([user.id]).get(user.id, [])
-    return to_scim(user, aliases, base)
+    return user
+
+
+def _asked(params: ResponseParameters[Any] | None) -> bool:
+    """Whether only some attributes are asked for: scim2-models then says which."""
+    return params is not None and bool(params.attributes or params.excluded_attributes)
 
 
 def one_user(
-    user: ScimUser, status: int = 200, params: ResponseParameters[Any] | None = None
+    user: UserView, base: str, status: int = 200, params: ResponseParameters[Any] | None = None
 ) -> Response:
-    context = (
-        Context.RESOURCE_CREATION_RESPONSE if status == 201 else Context.RESOURCE_QUERY_RESPONSE
-    )
-    body = user.model_dump(scim_ctx=context, response_parameters=params)
-    assert user.meta is not None
-    headers = {"ETag": str(user.meta.version), "Location": str(user.meta.location)}
+    body = user_body(user, base)
+    if _asked(params):
+        context = (
+            Context.RESOURCE_CREATION_RESPONSE if status == 201 else Context.RESOURCE_QUERY_RESPONSE
+        )
+        body = to_scim(user, base).model_dump(scim_ctx=context, response_parameters=params)
+    headers = {"ETag": etag(user.version), "Location": location(base, user.scim_id)}
     return answer(body, status, headers)
+
+
+def users_listed(
+    total: int, start: int, users: list[UserView], base: str, params: ResponseParameters[Any]
+) -> Response:
+    if not _asked(params):
+        return answer({
+            "schemas": [LIST_SCHEMA], "totalResults": total, "startIndex": start,
+            "itemsPerPage": len(users), "Resources": [user_body(user, base) for user in users],
+        })  # fmt: skip
+    listed = USERS_LISTED(
+        total_results=total, start_index=start, items_per_page=len(users),
+        resources=[to_scim(user, base) for user in users],
+    )  # fmt: skip
+    body = listed.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=params)
+    body.setdefault("Resources", [])
+    return answer(body)
 
 
 async def hash_password(
@@ -158,7 +181,7 @@ def patched(body: Any, user: ScimUser, settings: Settings) -> Incoming:
     return incoming(user, settings)
 
 
-def filter_where(filter_text: str | None) -> ColumnElement[bool] | None:
+def filter_where(filter_text: str | None) -> Where:
     """The SQL condition of a SCIM filter (none when there is none); invalidFilter if bad."""
     if not filter_text:
         return None
@@ -166,6 +189,8 @@ def filter_where(filter_text: str | None) -> ColumnElement[bool] | None:
         raise ScimError(
             400, f"filter is at most {MAX_FILTER_LENGTH:,} characters.", "invalidFilter"
         )
+    if (plain := user_name_is(filter_text)) is not None:
+        return plain
     try:
         return condition(ScimFilter(filter_text).ast)
     except SCIMException as exc:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import PydanticCustomError
-from scim2_models import Email, Meta, Name
+from scim2_models import Email
 
 from app.core.config import Settings
 from app.directory.addresses import AddressValidator
@@ -22,50 +22,65 @@ def etag(version: int) -> str:
     return f'W/"{version}"'
 
 
-def to_scim(user: UserView, aliases: list[str], base_url: str) -> ScimUser:
-    """The user as a provider sees it: what the provider last sent of displayName, emails and
-    active while the directory still says the same, else what the directory says."""
+def location(base_url: str, scim_id: str) -> str:
+    return f"{base_url}/scim/v2/Users/{scim_id}"
+
+
+def user_body(user: UserView, base_url: str) -> dict[str, Any]:
+    """The user as a provider sees it, as SCIM's JSON (its datetimes as objects): what the
+    provider last sent of name, displayName, emails and active while the directory still says
+    the same, else what the directory says. Equal to ScimUser's own answer (to_scim), built
+    directly: every answer with no attributes asked for is this."""
     profile = json.loads(user.profile) if user.profile else {}
-    name = Name.model_validate(profile["name"]) if profile.get("name") else None
     display_name: str | None = user.name
     if "displayName" in profile and profile.get("nameWritten") == user.name:
         display_name = profile["displayName"]
-    emails: list[Email] | None = [_email(value=user.email, type="work", primary=True)] + [
-        _email(value=alias, type="other", primary=False) for alias in aliases
+    emails = [{"value": user.email, "type": "work", "primary": True}] + [
+        {"value": alias, "type": "other", "primary": False} for alias in user.aliases
     ]
     sent_emails = profile.get("emails")
-    if sent_emails is not None and _same_addresses(sent_emails, user.email, aliases):
-        emails = [_email(**entry) for entry in sent_emails] or None
+    if sent_emails is not None and _same_addresses(sent_emails, user.email, user.aliases):
+        emails = [_email(entry) for entry in sent_emails]
     unstated = "activeUnstated" in profile and profile["activeUnstated"] == user.active
-    meta = Meta(
-        resource_type="User",
-        created=user.created_at,
-        last_modified=user.updated_at or user.created_at,
-        location=f"{base_url}/scim/v2/Users/{user.scim_id}",
-        version=etag(user.version),
-    )
-    return ScimUser(
-        id=user.scim_id,
-        external_id=user.external_id,
-        meta=meta,
-        user_name=user.email,
-        name=name,
-        display_name=display_name,
-        active=None if unstated else user.active,
-        emails=emails,
-    )
+    body = {
+        "schemas": [USER_SCHEMA],
+        "id": user.scim_id,
+        "externalId": user.external_id,
+        "meta": {
+            "resourceType": "User",
+            "created": user.created_at,
+            "lastModified": user.updated_at or user.created_at,
+            "location": location(base_url, user.scim_id),
+            "version": etag(user.version),
+        },
+        "userName": user.email,
+        "name": profile.get("name") or None,
+        "displayName": display_name,
+        "active": None if unstated else user.active,
+        "emails": emails or None,
+    }
+    return {key: value for key, value in body.items() if value is not None}
 
 
-def _email(**values: Any) -> Email:
-    """An entry of emails[] from values already checked (an address the directory holds, or
-    one a provider sent, checked then): built as is, not checked again on every answer."""
-    kept = {key: values[key] for key in _EMAIL_KEYS if key in values}
-    if kept.get("type") is not None:
-        kept["type"] = Email.Type(kept["type"])
-    return Email.model_construct(**kept)
+def to_scim(user: UserView, base_url: str) -> ScimUser:
+    """The user as scim2-models' User (to patch it, or to answer only some attributes). Its
+    emails are built as they are, not checked again (email-validator would rewrite them)."""
+    body = user_body(user, base_url)
+    emails = [Email.model_construct(**_typed(entry)) for entry in body.pop("emails", ())]
+    return ScimUser.model_validate({**body, "emails": emails or None})
 
 
-_EMAIL_KEYS = tuple(Email.model_fields)
+def _typed(entry: dict[str, Any]) -> dict[str, Any]:
+    return {**entry, "type": Email.Type(entry["type"])} if "type" in entry else entry
+
+
+def _email(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry of emails[] a provider sent (checked then), its keys in the schema's order."""
+    return {key: entry[key] for key in _EMAIL_KEYS if entry.get(key) is not None}
+
+
+_EMAIL_KEYS = ("value", "display", "type", "primary")
+USER_SCHEMA = str(ScimUser.__schema__)
 
 
 def _same_addresses(sent: list[dict[str, Any]], email: str, aliases: list[str]) -> bool:

@@ -6,25 +6,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from scim2_models import Context, ResponseParameters
-from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.auth.deps import KeyGate, Principal
-from app.directory.address_book import AddressRepository
 from app.directory.problems import VersionMismatchError
 from app.http.deps import DatabaseDep, SettingsDep
 from app.scim import discovery, service
 from app.scim.auth import ProvisionerGate, as_provisioner, key_first
 from app.scim.errors import SCIM_PREFIX, ScimError
-from app.scim.model import ScimUser
 from app.scim.payloads import (
     SCIM_ANSWER,
     SCIM_BODY,
-    USERS_LISTED,
     FilterText,
     IfMatch,
-    answer,
     base_url,
     filter_where,
     hash_password,
@@ -36,32 +31,26 @@ from app.scim.payloads import (
     response_parameters,
     shown,
     taken,
+    users_listed,
 )  # fmt: skip
-from app.scim.repository import ScimUserRepository, UserView
+from app.scim.repository import ScimUserRepository, UserView, Where
 from app.scim.resources import Incoming, etag, incoming, to_scim
 
 router = APIRouter(prefix=SCIM_PREFIX, tags=["scim"])
 
 
 async def _search(
-    db: DatabaseDep, gate: KeyGate, request: Request, where: ColumnElement[bool] | None,
+    db: DatabaseDep, gate: KeyGate, request: Request, where: Where,
     start: int, count: int, params: ResponseParameters[Any],
 ) -> Response:  # fmt: skip
     start, count = max(start, 1), min(max(count, 0), discovery.MAX_COUNT)
     base = base_url(request)
 
-    def load(session: Session, _key: Principal) -> tuple[int, list[ScimUser]]:
-        total, users = ScimUserRepository(session).search(where, start, count)
-        aliases = AddressRepository(session).aliases_of(user.id for user in users)
-        return total, [to_scim(user, aliases.get(user.id, []), base) for user in users]
+    def load(session: Session, _key: Principal) -> tuple[int, list[UserView]]:
+        return ScimUserRepository(session).search(where, start, count)
 
     total, users = await as_provisioner(db, gate, load)
-    listed = USERS_LISTED(
-        total_results=total, start_index=start, items_per_page=len(users), resources=users
-    )
-    body = listed.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=params)
-    body.setdefault("Resources", [])
-    return answer(body)
+    return users_listed(total, start, users, base, params)
 
 
 @router.get("/Users", summary="SCIM: list or filter users", responses=SCIM_ANSWER)
@@ -126,12 +115,12 @@ async def scim_create_user(
     hashed = await hash_password(request, values.password, db, gate)
     base = base_url(request)
 
-    def write(session: Session, principal: Principal) -> ScimUser:
+    def write(session: Session, principal: Principal) -> UserView:
         user_id = service.create(session, values, hashed, principal)
-        return shown(session, ScimUserRepository(session).view_by_id(user_id), base)
+        return ScimUserRepository(session).view_by_id(user_id)
 
     try:
-        return one_user(await as_provisioner(db, gate, write), 201)
+        return one_user(await as_provisioner(db, gate, write), base, 201)
     except IntegrityError as exc:
         raise taken(exc) from None
 
@@ -148,8 +137,8 @@ async def scim_get_user(
     async with key_first(db, gate):
         params = response_parameters(attributes, excluded_attributes)
     base = base_url(request)
-    user = await as_provisioner(db, gate, lambda s, _key: shown(s, _view(s, user_id), base))
-    return one_user(user, params=params)
+    user = await as_provisioner(db, gate, lambda s, _key: shown(_view(s, user_id)))
+    return one_user(user, base, params=params)
 
 
 def _view(session: Session, scim_id: str) -> UserView | None:
@@ -157,14 +146,12 @@ def _view(session: Session, scim_id: str) -> UserView | None:
 
 
 async def _replace(
-    db: DatabaseDep, request: Request, gate: KeyGate, user_id: str, values: Incoming,
+    db: DatabaseDep, gate: KeyGate, user_id: str, values: Incoming,
     hashed: str | None, if_match: str | None,
-) -> ScimUser:  # fmt: skip
-    base = base_url(request)
-
-    def write(session: Session, principal: Principal) -> ScimUser:
+) -> UserView:  # fmt: skip
+    def write(session: Session, principal: Principal) -> UserView:
         written = service.replace(session, user_id, values, hashed, if_match, principal)
-        return shown(session, ScimUserRepository(session).view_by_id(written), base)
+        return ScimUserRepository(session).view_by_id(written)
 
     try:
         return await as_provisioner(db, gate, write)
@@ -184,7 +171,8 @@ async def scim_put_user(
         body = read_user(await read_json(request), Context.RESOURCE_REPLACEMENT_REQUEST)
         values = incoming(body, settings)
     hashed = await hash_password(request, values.password, db, gate)
-    return one_user(await _replace(db, request, gate, user_id, values, hashed, if_match))
+    done = await _replace(db, gate, user_id, values, hashed, if_match)
+    return one_user(done, base_url(request))
 
 
 @router.patch("/Users/{user_id}", summary="SCIM: change a user", responses=SCIM_ANSWER,
@@ -200,25 +188,24 @@ async def scim_patch_user(
         body = await read_json(request)
     base = base_url(request)
 
-    def at_once(session: Session, principal: Principal) -> ScimUser | tuple[Incoming, str]:
+    def at_once(session: Session, principal: Principal) -> UserView | tuple[Incoming, str]:
         """Read, patch and write in one transaction; a new password is hashed first, with
         no transaction held: then the patched values and the version they were read at."""
-        current = shown(session, _view(session, user_id), base)
-        assert current.meta is not None
-        version, values = str(current.meta.version), patched(body, current, settings)
+        current = shown(_view(session, user_id))
+        version, values = etag(current.version), patched(body, to_scim(current, base), settings)
         if values.password is not None:
             return values, version
         written = service.replace(session, user_id, values, None, if_match or version, principal)
-        return shown(session, ScimUserRepository(session).view_by_id(written), base)
+        return ScimUserRepository(session).view_by_id(written)
 
     for _attempt in range(5):  # a user changed between the read and the write: again
         try:
             done = await as_provisioner(db, gate, at_once)
-            if isinstance(done, tuple):
+            if not isinstance(done, UserView):  # a password to hash first
                 values, read = done
                 hashed = await hash_password(request, values.password, db, gate)
-                done = await _replace(db, request, gate, user_id, values, hashed, if_match or read)
-            return one_user(done)
+                done = await _replace(db, gate, user_id, values, hashed, if_match or read)
+            return one_user(done, base)
         except VersionMismatchError:
             if if_match is not None:
                 raise
