@@ -30,11 +30,15 @@ class UserRepository:
         return {user.id: user for user in self.session.scalars(select(DirectoryUser).where(chosen))}
 
     def add(self, rows: Sequence[dict[str, Any]]) -> list[int]:
-        """New users, in one executemany; their ids, in the rows' order."""
+        """New users, in one executemany (every row with the same columns); their ids, in the
+        rows' order. Core's insert on the table: the ORM's bulk insert cost ~4 times its CPU
+        for one user (a provider's create)."""
         if not rows:
             return []
-        query = insert(DirectoryUser).returning(DirectoryUser.id, sort_by_parameter_order=True)
-        return list(self.session.scalars(query, rows))
+        self.session.flush()
+        table = cast(Table, DirectoryUser.__table__)
+        query = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(self.session.connection().execute(query, list(rows)).scalars())
 
     def update(self, changes: Sequence[dict[str, Any]]) -> None:
         """Users by id (key "user_id"), each given every column it writes: name, password hash

@@ -67,6 +67,11 @@ class Before:
     updated_by: int | None
 
 
+# A user no provider wrote: its provider's columns empty (every row of one insert has the
+# same columns).
+_NOT_PROVISIONED = dict.fromkeys(("external_id", "profile", "managed_by"))
+
+
 def add_users(session: Session, users: Sequence[NewUser], actor: Actor, now: datetime) -> list[int]:
     """Add the users with their primary addresses and aliases; their ids, in order. Raises
     IntegrityError when one of the addresses is held already (the database's unique key).
@@ -78,7 +83,7 @@ def add_users(session: Session, users: Sequence[NewUser], actor: Actor, now: dat
              "force_change_password": user.force_change_password, "active": user.active,
              "version": 1, "created_at": now, "created_by": actor.key_name, "updated_at": now,
              "import_id": actor.import_id, "updated_by": actor.import_id,
-             **_provisioning(user.provisioning)}
+             **_NOT_PROVISIONED, **_provisioning(user.provisioning)}
             for user in users
         ]
     )  # fmt: skip
