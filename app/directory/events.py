@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import ColumnElement, delete, insert, literal, select
+from sqlalchemy import ColumnElement, Table, delete, insert, literal, select
 from sqlalchemy.orm import Session
 
 from app.db.models.base import utcnow
@@ -77,6 +78,9 @@ class Event:
         return cls(stored.id, stored.at, stored.kind, stored.actor, stored.import_id, fields)
 
 
+_INSERT_EVENTS = insert(cast(Table, DirectoryEvent.__table__))
+
+
 class EventRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -90,8 +94,8 @@ class EventRepository:
              "fields": ",".join(change.fields)}
             for change in changes
         ]  # fmt: skip
-        if rows:
-            self.session.execute(insert(DirectoryEvent), rows)
+        if rows:  # Core's insert on the table: the ORM's bulk path costs more for one event
+            self.session.connection().execute(_INSERT_EVENTS, rows)
 
     def keep_added(self, users: ColumnElement[bool]) -> None:
         """Store the `added` event of the users chosen (about to be deleted), as read from

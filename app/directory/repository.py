@@ -68,10 +68,8 @@ class UserRepository:
         """A user's primary address and what a provider keeps on it (external_id, profile,
         managed_by), as given."""
         values = {"email": email, "email_key": email.lower(), **columns}
-        self.session.execute(
-            update(DirectoryUser).where(DirectoryUser.id == user_id).values(**values),
-            execution_options={"synchronize_session": False},
-        )
+        table = cast(Table, DirectoryUser.__table__)
+        self.session.connection().execute(update(table).where(table.c.id == user_id), values)
 
     def delete(self, user_ids: Collection[int]) -> None:
         if user_ids:

@@ -27,6 +27,11 @@ class UserView(NamedTuple):
     version: int
     aliases: list[str]  # as written, in the order of their keys
 
+    @property
+    def addresses(self) -> list[str]:
+        """Its primary address, then its aliases."""
+        return [self.email, *self.aliases]
+
 
 _USERS = select(
     DirectoryUser.id, DirectoryUser.scim_id, DirectoryUser.external_id, DirectoryUser.email,

@@ -4,6 +4,7 @@ holds is 409 uniqueness, whatever the race (the unique key decides); a stale If-
 provider's write makes the user managed by its key: a file may then not change it."""
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -44,8 +45,20 @@ def found(session: Session, scim_id: str, *, lock: bool = False) -> DirectoryUse
     return user
 
 
-def _refuse_taken(session: Session, user_id: int | None, addresses: Sequence[str]) -> None:
-    """The user's addresses (userName first) another user holds: 409 uniqueness."""
+class Held(NamedTuple):
+    """A user's addresses (lower-cased) as read at its version."""
+
+    version: int
+    addresses: frozenset[str]
+
+
+def _refuse_taken(
+    session: Session, user_id: int | None, addresses: Sequence[str], own: frozenset[str]
+) -> None:
+    """The user's addresses (userName first) another user holds: 409 uniqueness. Not asked
+    when every one is the user's own (`own`: held by it at the version it still has)."""
+    if own and {address.lower() for address in addresses} <= own:
+        return
     index = AddressRepository(session).first_held_by_another(addresses, user_id)
     if index is not None:
         what = "userName" if index == 0 else f"emails value {index}"
@@ -56,7 +69,7 @@ def create(
     session: Session, values: Incoming, password_hash: str | None, principal: Principal
 ) -> int:
     """The new user's id."""
-    _refuse_taken(session, None, [values.email, *values.aliases])
+    _refuse_taken(session, None, [values.email, *values.aliases], frozenset())
     user = NewUser(
         email=values.email,
         name=values.name,
@@ -77,12 +90,15 @@ def replace(
     password_hash: str | None,
     if_match: str | None,
     principal: Principal,
+    held: Held | None = None,
 ) -> int:
     """The user becomes what the values say (PUT, or a PATCH's result): a stale If-Match is
-    412, an address another user holds 409; `active` left out keeps the user's. Its id."""
+    412, an address another user holds 409; `active` left out keeps the user's. Its id.
+    held: its addresses as read (a PATCH's), when the user is still at that version."""
     user = found(session, scim_id, lock=True)
     check_if_match(if_match, user)
-    _refuse_taken(session, user.id, [values.email, *values.aliases])
+    own = held.addresses if held is not None and held.version == user.version else frozenset()
+    _refuse_taken(session, user.id, [values.email, *values.aliases], own)
     edit = Edit(
         user.id, name=values.name, password_hash=password_hash or KEEP_PASSWORD,
         active=values.active, aliases=values.aliases, email=values.email,

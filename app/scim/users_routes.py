@@ -195,7 +195,10 @@ async def scim_patch_user(
         version, values = etag(current.version), patched(body, to_scim(current, base), settings)
         if values.password is not None:
             return values, version
-        written = service.replace(session, user_id, values, None, if_match or version, principal)
+        held = service.Held(current.version, frozenset(a.lower() for a in current.addresses))
+        written = service.replace(
+            session, user_id, values, None, if_match or version, principal, held
+        )
         return ScimUserRepository(session).view_by_id(written)
 
     for _attempt in range(5):  # a user changed between the read and the write: again

@@ -135,3 +135,34 @@ async def test_a_provider_and_a_file_racing_for_one_address_one_wins(
     assert imported.status_code == 422
     assert [e["code"] for e in imported.json()["errors"]] == ["already_exists"]
     assert [u["email"] for u in listed] == [user_rows(1)[0][0]]
+
+
+async def test_a_patch_may_keep_its_own_addresses_but_not_take_another_users(scim: Scim) -> None:
+    """A PATCH that keeps the user's own addresses is not asked who holds them (they are its
+    own at the version it patches); one that names another user's address is 409."""
+    ana = (await scim.provider.post("/scim/v2/Users", json=new_user(
+        "ana@example.com", emails=[{"value": "asmith@example.com"}]
+    ))).json()  # fmt: skip
+    await scim.provider.post("/scim/v2/Users", json=new_user(
+        "bo@example.com", emails=[{"value": "bo.lee@example.com"}]
+    ))  # fmt: skip
+    path = f"/scim/v2/Users/{ana['id']}"
+
+    own = await scim.provider.patch(path, json=patch(
+        {"op": "Replace", "path": "active", "value": "False"},
+        {"op": "replace", "path": "emails", "value": [
+            {"value": "ANA@example.com", "primary": True}, {"value": "ASmith@Example.com"}]},
+    ))  # fmt: skip
+    takes = [
+        await scim.provider.patch(path, json=patch({"op": "add", "path": "emails", "value": [
+            {"value": taken}]}))
+        for taken in ("bo@example.com", "Bo.Lee@example.com")
+    ]  # fmt: skip
+
+    assert own.status_code == 200, own.text
+    assert own.json()["active"] is False
+    assert [(a.status_code, a.json()["scimType"]) for a in takes] == [(409, "uniqueness")] * 2
+    # asked before writing: the answer says which value (the unique key alone could not)
+    assert [a.json()["detail"] for a in takes] == ["emails value 2 is another user's address."] * 2
+    now = (await scim.provider.get(path)).json()
+    assert {e["value"].lower() for e in now["emails"]} == {"ana@example.com", "asmith@example.com"}
