@@ -147,7 +147,7 @@ def import_benchmarks(label: str, database_url: str, settings: Settings) -> list
             floors.append(floor)
         middle = ratios.index(statistics.median(ratios))
         rows.append(Row(f"import_500 ({label}, median of 3)", f"{elapsed_runs[middle]:.2f} s",
-                        f"floor {floors[middle]:.2f} s", ratios[middle], "<=1.15"))  # fmt: skip
+                        f"floor {floors[middle]:.2f} s", ratios[middle], "<=1.10"))  # fmt: skip
         floor = 10_000 * floor_per_row(settings)
         elapsed = timed_import(client, users_csv(10_000, "large"), 202)
         rows.append(Row(f"import_10k ({label})", f"{elapsed:.2f} s", f"floor {floor:.2f} s",
