@@ -116,12 +116,13 @@ def _asked(params: ResponseParameters[Any] | None) -> bool:
 def one_user(
     user: UserView, base: str, status: int = 200, params: ResponseParameters[Any] | None = None
 ) -> Response:
-    body = user_body(user, base)
     if _asked(params):
         context = (
             Context.RESOURCE_CREATION_RESPONSE if status == 201 else Context.RESOURCE_QUERY_RESPONSE
         )
         body = to_scim(user, base).model_dump(scim_ctx=context, response_parameters=params)
+    else:
+        body = user_body(user, base)
     headers = {"ETag": etag(user.version), "Location": location(base, user.scim_id)}
     return answer(body, status, headers)
 
