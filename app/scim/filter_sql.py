@@ -50,6 +50,15 @@ class UserNameIs(NamedTuple):
 _USER_NAME_EQ = re.compile(r' *userName +eq +"([^"\\\x00-\x1f]*)" *', re.IGNORECASE | re.ASCII)
 
 
+def with_primary(key: Any) -> ColumnElement[bool]:
+    """The user whose primary address has this key (a value, or a bound parameter): found by
+    the address table's unique key, not a scan of the users."""
+    held = DirectoryAddress
+    return DirectoryUser.id.in_(
+        select(held.user_id).where(held.address_key == key, held.primary.is_(True))
+    )
+
+
 def user_name_is(text: str) -> UserNameIs | None:
     match = _USER_NAME_EQ.fullmatch(text)
     return None if match is None else UserNameIs(match.group(1).lower())
@@ -137,11 +146,8 @@ def _comparison(node: Comparison) -> ColumnElement[bool]:
     user, attr, op, value = DirectoryUser, _name(node.attr_path).lower(), node.op, node.value
     if attr == "username":
         key = _text(value, "userName").lower()
-        if op == Op.eq:  # found by the address table's unique key, not a scan of the users
-            held = DirectoryAddress
-            return user.id.in_(
-                select(held.user_id).where(held.address_key == key, held.primary.is_(True))
-            )
+        if op == Op.eq:
+            return with_primary(key)
         return _compare_text(user.email_key, op, key)
     if attr == "externalid":
         return _compare_text(user.external_id, op, _text(value, "externalId"))

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.db.models.directory import DirectoryAddress, DirectoryUser
-from app.scim.filter_sql import UserNameIs
+from app.scim.filter_sql import UserNameIs, with_primary
 
 
 class UserView(NamedTuple):
@@ -68,17 +68,8 @@ def _views(rows: Iterable[Row[Any]]) -> list[UserView]:
 
 _VIEW_BY_SCIM_ID = _with_aliases(_USERS.where(DirectoryUser.scim_id == bindparam("scim_id")))
 _VIEW_BY_ID = _with_aliases(_USERS.where(DirectoryUser.id == bindparam("id")))
-_PRIMARY = DirectoryAddress
-# The user whose primary address has this key (filter_sql's userName eq, built once).
-_VIEW_BY_USER_NAME = _with_aliases(
-    _USERS.where(
-        DirectoryUser.id.in_(
-            select(_PRIMARY.user_id).where(
-                _PRIMARY.address_key == bindparam("key"), _PRIMARY.primary.is_(True)
-            )
-        )
-    )
-)
+# filter_sql's userName eq, built once.
+_VIEW_BY_USER_NAME = _with_aliases(_USERS.where(with_primary(bindparam("key"))))
 Where = ColumnElement[bool] | UserNameIs | None
 
 

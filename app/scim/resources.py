@@ -39,7 +39,7 @@ def user_body(user: UserView, base_url: str) -> dict[str, Any]:
         {"value": alias, "type": "other", "primary": False} for alias in user.aliases
     ]
     sent_emails = profile.get("emails")
-    if sent_emails is not None and _same_addresses(sent_emails, user.email, user.aliases):
+    if sent_emails is not None and _same_addresses(sent_emails, user):
         emails = [_email(entry) for entry in sent_emails]
     unstated = "activeUnstated" in profile and profile["activeUnstated"] == user.active
     body = {
@@ -83,9 +83,9 @@ _EMAIL_KEYS = ("value", "display", "type", "primary")
 USER_SCHEMA = str(ScimUser.__schema__)
 
 
-def _same_addresses(sent: list[dict[str, Any]], email: str, aliases: list[str]) -> bool:
-    held = {email.lower(), *(alias.lower() for alias in aliases)}
-    return {email.lower(), *(str(entry.get("value", "")).lower() for entry in sent)} == held
+def _same_addresses(sent: list[dict[str, Any]], user: UserView) -> bool:
+    held = {address.lower() for address in user.addresses}
+    return {user.email.lower(), *(str(entry.get("value", "")).lower() for entry in sent)} == held
 
 
 @dataclass(frozen=True, slots=True)
